@@ -1,0 +1,1 @@
+"""The synth DSL: types, registry, primitives, parser, type checker, printer, interpreter."""

@@ -1,0 +1,162 @@
+"""The `synth` command line: solve, eval, show (and the DSL/REPL commands as they land).
+
+Exit codes: 0 ok, 2 bad input (the message names the file and the field), 1 internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from synth import __version__
+from synth.errors import InputError
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="synth", description="ARC-AGI program synthesis.")
+    parser.add_argument("--version", action="version", version=f"synth {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    solve = sub.add_parser("solve", help="solve one task file and print two attempts")
+    solve.add_argument("task", metavar="TASK.json")
+    solve.add_argument("--beam", type=_positive_int, default=100, help="beam width (default 100)")
+    solve.add_argument("--time-limit", type=_positive_float, default=30.0, metavar="S",
+                       help="wall-clock budget in seconds (default 30)")
+    solve.add_argument("--solver", default=None, help="solver name (default: the best available)")
+    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--out", metavar="FILE", help="write a Kaggle submission.json entry")
+    solve.add_argument("--json", action="store_true", help="print a JSON result instead")
+
+    ev = sub.add_parser("eval", help="evaluate a solver over a dataset (resumable)")
+    ev.add_argument("dataset", metavar="DATASET",
+                    help="arc1:train, arc1:eval, arc2:train, arc2:eval, a folder of task JSONs, "
+                         "or a Kaggle *_challenges.json")
+    ev.add_argument("--ids", metavar="FILE", help="only these task ids (one per line)")
+    ev.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N tasks")
+    ev.add_argument("--time-limit", type=_positive_float, default=30.0, metavar="S",
+                    help="per-task wall-clock limit in seconds (default 30)")
+    ev.add_argument("--memory-limit", type=_positive_int, default=4096, metavar="MB",
+                    help="per-task address-space limit in MiB (default 4096)")
+    ev.add_argument("--workers", type=_positive_int, default=1, metavar="N")
+    ev.add_argument("--out", metavar="DIR", default="runs/latest",
+                    help="output folder; rerunning on it resumes (default runs/latest)")
+    ev.add_argument("--solver", default=None, help="solver name (default: the best available)")
+    ev.add_argument("--beam", type=_positive_int, default=100)
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    show = sub.add_parser("show", help="render a task in the terminal or as PNG/SVG")
+    show.add_argument("task", metavar="TASK", help="a task JSON file, or DATASET:ID "
+                                                   "(e.g. arc1:train:007bbfb7)")
+    show.add_argument("--png", metavar="FILE", help="write a PNG image")
+    show.add_argument("--svg", metavar="FILE", help="write an SVG image")
+    return parser
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from synth.render import grid_text
+    from synth.solvers import DEFAULT_SOLVER, SolveConfig, get_solver
+    from synth.submission import submission_entry
+    from synth.task import load_task_file
+
+    task = load_task_file(args.task)
+    solver = get_solver(args.solver or DEFAULT_SOLVER)
+    config = SolveConfig(time_limit=args.time_limit, beam=args.beam, seed=args.seed)
+    solution = solver(task, config)
+    entry = submission_entry(solution.attempts)
+    if args.out:
+        from synth.submission import write_json_atomic
+        write_json_atomic(Path(args.out), {task.id: entry})
+    if args.json:
+        print(json.dumps({"task": task.id, "attempts": entry, "program": solution.program,
+                          "proposer": solution.proposer, "candidates": solution.candidates,
+                          "stats": solution.stats}))
+        return 0
+    print(f"task {task.id}: {len(task.train)} train pairs, {len(task.test)} test inputs")
+    print(f"program  ({solution.proposer or 'no verified program'}):")
+    print("  " + (solution.program or "(none)").replace("\n", "\n  "))
+    for i, (a1, a2) in enumerate(solution.attempts):
+        print(f"\ntest {i}: attempt_1 {a1.shape[0]}x{a1.shape[1]}")
+        print(grid_text(a1))
+        print(f"test {i}: attempt_2 {a2.shape[0]}x{a2.shape[1]}")
+        print(grid_text(a2))
+        truth = task.test[i].output
+        if truth is not None:
+            from synth.scoring import output_correct
+            ok = output_correct((a1, a2), truth)
+            print(f"test {i}: {'correct' if ok else 'wrong'} (pass@2 against the known output)")
+    if args.out:
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from synth.evaluate import EvalConfig, run_eval
+
+    config = EvalConfig(dataset=args.dataset, ids_file=args.ids, limit=args.limit,
+                        time_limit=args.time_limit, memory_mb=args.memory_limit,
+                        workers=args.workers, out_dir=Path(args.out), solver=args.solver,
+                        beam=args.beam, seed=args.seed, progress=not args.no_progress)
+    results = run_eval(config)
+    print(f"{results['dataset']}: score_task {results['score_task']:.4f}, "
+          f"score_output {results['score_output']:.4f} over {results['n_tasks']} tasks "
+          f"-> {args.out}/results.json, submission.json, report.html")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from synth.render import load_task_ref, print_task, task_png, task_svg
+
+    task = load_task_ref(args.task)
+    if args.png:
+        task_png(task, Path(args.png))
+        print(f"wrote {args.png}")
+    if args.svg:
+        task_svg(task, Path(args.svg))
+        print(f"wrote {args.svg}")
+    if not (args.png or args.svg):
+        print_task(task)
+    return 0
+
+
+COMMANDS = {"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `synth` console script; returns the process exit code."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as err:
+        print(f"synth: error: {err.message}", file=sys.stderr)
+        return 2
+    except KeyError as err:
+        print(f"synth: error: {err.args[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("synth: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
