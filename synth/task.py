@@ -62,16 +62,27 @@ def grid_to_list(grid: Grid) -> list[list[int]]:
     return [[int(v) for v in row] for row in grid]
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """The JSON type of a value in words: `an object`, `a list`, `null`, ..."""
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
             type(None): "null", float: "a number", int: "an integer"}.get(type(value),
                                                                            type(value).__name__)
 
 
+def _describe(value: Any, limit: int = 40) -> str:
+    """A JSON value as `a string "3"`, `a number 1.5`, `null`: one line, at most ~limit chars."""
+    if value is None:
+        return "null"
+    text = json.dumps(value)
+    if len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return f"{type_name(value)} {text}"
+
+
 def parse_grid(value: Any, field: str) -> Grid:
     """Validate a JSON grid (list of equal-length rows of ints 0..9, 1..30 per side)."""
     if not isinstance(value, list):
-        raise InputError(f"expected a grid (list of rows), found {_type_name(value)}", field=field)
+        raise InputError(f"expected a grid (list of rows), found {type_name(value)}", field=field)
     if not value:
         raise InputError("empty grid (no rows)", field=field)
     if len(value) > MAX_SIDE:
@@ -80,7 +91,7 @@ def parse_grid(value: Any, field: str) -> Grid:
     for r, row in enumerate(value):
         where = f"{field}[{r}]"
         if not isinstance(row, list):
-            raise InputError(f"expected a row (list of ints), found {_type_name(row)}", field=where)
+            raise InputError(f"expected a row (list of ints), found {type_name(row)}", field=where)
         if not row:
             raise InputError("empty row", field=where)
         if len(row) > MAX_SIDE:
@@ -92,8 +103,8 @@ def parse_grid(value: Any, field: str) -> Grid:
                              field=where)
         for c, cell in enumerate(row):
             if isinstance(cell, bool) or not isinstance(cell, int):
-                raise InputError(f"cell is {_type_name(cell)} {json.dumps(cell)}, expected an "
-                                 f"integer 0..9", field=f"{where}[{c}]")
+                raise InputError(f"cell is {_describe(cell)}, expected an integer 0..9",
+                                 field=f"{where}[{c}]")
             if not 0 <= cell < N_COLORS:
                 raise InputError(f"cell is {cell}, expected an integer 0..9",
                                  field=f"{where}[{c}]")
@@ -105,7 +116,7 @@ def _parse_pairs(raw: dict[str, Any], key: str, *, outputs_required: bool) -> tu
         raise InputError(f"missing field '{key}'", field=key)
     pairs = raw[key]
     if not isinstance(pairs, list):
-        raise InputError(f"expected a list of pairs, found {_type_name(pairs)}", field=key)
+        raise InputError(f"expected a list of pairs, found {type_name(pairs)}", field=key)
     if not pairs:
         raise InputError("no pairs", field=key)
     examples = []
@@ -113,16 +124,16 @@ def _parse_pairs(raw: dict[str, Any], key: str, *, outputs_required: bool) -> tu
         where = f"{key}[{i}]"
         if not isinstance(pair, dict):
             raise InputError(f"expected an object with 'input' and 'output', found "
-                             f"{_type_name(pair)}", field=where)
+                             f"{type_name(pair)}", field=where)
         if "input" not in pair:
             raise InputError("missing field 'input'", field=where)
         grid_in = parse_grid(pair["input"], f"{where}.input")
-        if "output" in pair and pair["output"] is not None:
-            grid_out = parse_grid(pair["output"], f"{where}.output")
-        elif outputs_required:
+        if "output" not in pair and outputs_required:
             raise InputError("missing field 'output'", field=where)
-        else:
+        if pair.get("output") is None and not outputs_required:
             grid_out = None
+        else:
+            grid_out = parse_grid(pair["output"], f"{where}.output")
         examples.append(Example(grid_in, grid_out))
     return tuple(examples)
 
@@ -132,7 +143,7 @@ def parse_task(raw: Any, task_id: str, *, file: str | None = None) -> Task:
     try:
         if not isinstance(raw, dict):
             raise InputError(f"expected a task object with 'train' and 'test', found "
-                             f"{_type_name(raw)}")
+                             f"{type_name(raw)}")
         train = _parse_pairs(raw, "train", outputs_required=True)
         test = _parse_pairs(raw, "test", outputs_required=False)
     except InputError as err:
@@ -141,23 +152,39 @@ def parse_task(raw: Any, task_id: str, *, file: str | None = None) -> Task:
 
 
 def read_json(path: Path) -> Any:
-    """Read a JSON file; a missing file or invalid JSON is an InputError naming the file."""
+    """Read a JSON file (a UTF-8 BOM is allowed); unreadable or invalid JSON is an InputError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a directory, expected a JSON file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", file=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from None
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         file=str(path)) from None
+    if not text.strip():
+        raise InputError("empty file, expected JSON", file=str(path))
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                          file=str(path)) from None
+    except ValueError as exc:
+        reason = str(exc).split(";")[0]
+        raise InputError(f"invalid JSON: {reason}", file=str(path)) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", file=str(path)) from None
 
 
 def load_task_file(path: str | Path) -> Task:
     """Load one task JSON file; the task id is the file name without `.json`."""
     path = Path(path)
-    return parse_task(read_json(path), path.stem, file=str(path))
+    try:
+        raw = read_json(path)
+    except InputError as err:
+        raise (err.located(task_id=path.stem) if path.is_file() else err) from None
+    return parse_task(raw, path.stem, file=str(path))

@@ -1,0 +1,146 @@
+"""The reference interpreter: the semantics oracle for every other evaluator.
+
+`run_program(program, grids)` evaluates a (type-checked) program's entry definition on each
+input grid. Budgets bound the work: calls per run, cells per intermediate grid, items per
+container. A primitive's precondition failure or an exceeded budget raises `EvalError`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dsl import ast
+from dsl.errors import EvalError
+from dsl.registry import Param, Registry, default_registry
+from dsl.typecheck import Callee, bind_arguments, check_program, definition_callee
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Evaluation limits: calls per run, cells per grid/mask, items per container."""
+
+    max_calls: int = 20_000
+    max_cells: int = 64 * 64 * 4
+    max_items: int = 1_000
+
+
+class _Counter:
+    """Counts calls during one run against the budget."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.calls = 0
+
+    def tick(self, name: str) -> None:
+        self.calls += 1
+        if self.calls > self.budget.max_calls:
+            raise EvalError(f"call budget of {self.budget.max_calls} exceeded (in {name})")
+
+
+def check_result(value: Any, name: str, budget: Budget) -> Any:
+    """Enforce size budgets and the no-empty-grid rule on a primitive's result."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 2 and 0 in value.shape:
+            raise EvalError(f"{name} produced an empty grid")
+        if value.size > budget.max_cells:
+            raise EvalError(f"{name} produced {value.size} cells, over the budget of "
+                            f"{budget.max_cells}")
+        if value.flags.writeable:
+            value.setflags(write=False)
+    elif isinstance(value, tuple) and len(value) > budget.max_items:
+        raise EvalError(f"{name} produced {len(value)} items, over the budget of "
+                        f"{budget.max_items}")
+    return value
+
+
+class Interpreter:
+    """Evaluates definitions of one program against a registry under a budget."""
+
+    def __init__(self, program: ast.Program, registry: Registry | None = None,
+                 budget: Budget = Budget()) -> None:
+        self.registry = registry or default_registry()
+        self.program = program
+        self.budget = budget
+        self.user: dict[str, ast.Definition] = {d.name: d for d in program.definitions}
+
+    def run(self, args: Sequence[Any], entry: str | None = None) -> Any:
+        """Evaluate the entry definition (default `solve`) on positional arguments."""
+        defn = self.user[entry] if entry else self.program.entry
+        return self.call_definition(defn, args, _Counter(self.budget))
+
+    def call_definition(self, defn: ast.Definition, args: Sequence[Any], counter: _Counter) -> Any:
+        env: dict[str, Any] = {name: value for (name, _), value in zip(defn.params, args)}
+        for stmt in defn.body:
+            env[stmt.target] = self.eval(stmt.expr, env, counter)
+        return env[defn.result]
+
+    def callee(self, name: str) -> tuple[Callee, Callable[..., Any]]:
+        if name in self.user:
+            defn = self.user[name]
+            return definition_callee(defn), lambda counter, *a: self.call_definition(defn, a,
+                                                                                     counter)
+        prim = self.registry[name]
+        return Callee(prim.name, prim.params, prim.returns), lambda counter, *a: prim.fn(*a)
+
+    def eval(self, expr: ast.Expr, env: Mapping[str, Any], counter: _Counter) -> Any:
+        if isinstance(expr, ast.Literal):
+            return expr.value
+        if isinstance(expr, ast.Var):
+            if expr.name in env:
+                return env[expr.name]
+            return self.function_value(expr.name, counter)
+        if isinstance(expr, ast.Call):
+            callee, impl = self.callee(expr.func)
+            bound = bind_arguments(callee, expr)
+            args = [self.eval(bound[i], env, counter) if i in bound else _default(p)
+                    for i, p in enumerate(callee.params)]
+            counter.tick(expr.func)
+            return check_result(impl(counter, *args), expr.func, self.budget)
+        if isinstance(expr, ast.Lambda):
+            return self.closure(expr, env, counter)
+        raise EvalError(f"cannot evaluate {expr!r}")
+
+    def function_value(self, name: str, counter: _Counter) -> Callable[..., Any]:
+        """A primitive or definition named as a value; missing trailing args take defaults."""
+        callee, impl = self.callee(name)
+
+        def call(*args: Any) -> Any:
+            rest = [_default(p) for p in callee.params[len(args):]]
+            counter.tick(name)
+            return check_result(impl(counter, *args, *rest), name, self.budget)
+
+        return call
+
+    def closure(self, lam: ast.Lambda, env: Mapping[str, Any], counter: _Counter
+                ) -> Callable[..., Any]:
+        """A lambda closed over the current environment."""
+        def call(*args: Any) -> Any:
+            return self.eval(lam.body, {**env, **dict(zip(lam.params, args))}, counter)
+
+        return call
+
+
+def _default(param: Param) -> Any:
+    if not param.has_default:
+        raise EvalError(f"missing argument '{param.name}'")
+    return param.default
+
+
+def run_program(program: ast.Program, grids: Sequence[np.ndarray],
+                registry: Registry | None = None, budget: Budget = Budget(),
+                typecheck: bool = True) -> list[Any]:
+    """Run the entry definition on each grid; an EvalError becomes that grid's result."""
+    registry = registry or default_registry()
+    if typecheck:
+        check_program(program, registry)
+    interp = Interpreter(program, registry, budget)
+    results: list[Any] = []
+    for grid in grids:
+        try:
+            results.append(interp.run([grid]))
+        except EvalError as err:
+            results.append(err)
+    return results

@@ -1,0 +1,1 @@
+"""color primitives (being written)."""

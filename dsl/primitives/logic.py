@@ -1,0 +1,1 @@
+"""logic primitives (being written)."""

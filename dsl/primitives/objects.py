@@ -1,0 +1,1 @@
+"""objects primitives (being written)."""

@@ -1,0 +1,1 @@
+"""patterns primitives (being written)."""

@@ -1,0 +1,87 @@
+"""Runtime values of the DSL other than plain numbers: grids, masks, objects.
+
+A Grid is a 2-D `uint8` numpy array; a Mask is a 2-D `bool` array (cells of a grid); an
+Object is a patch of coloured cells: its bounding-box `colors` and `mask` arrays plus the
+`top`/`left` offset where it sits in the grid it came from. Lists are tuples; Points are
+`(row, col)` tuples. Values hash by content so equal results merge during search.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Grid = np.ndarray
+Mask = np.ndarray
+Point = tuple[int, int]
+
+
+def frozen(arr: np.ndarray) -> np.ndarray:
+    """Mark an array read-only (values are immutable) and return it."""
+    arr.setflags(write=False)
+    return arr
+
+
+def as_grid(arr: np.ndarray) -> Grid:
+    """A read-only C-contiguous uint8 copy-or-view of an array."""
+    return frozen(np.ascontiguousarray(arr, dtype=np.uint8))
+
+
+@dataclass(frozen=True, eq=False)
+class Object:
+    """Coloured cells at an offset: `colors[mask]` are the cells, the rest is transparent."""
+
+    colors: np.ndarray
+    mask: np.ndarray
+    top: int
+    left: int
+
+    @property
+    def height(self) -> int:
+        """Rows of the bounding box."""
+        return int(self.mask.shape[0])
+
+    @property
+    def width(self) -> int:
+        """Columns of the bounding box."""
+        return int(self.mask.shape[1])
+
+    @property
+    def size(self) -> int:
+        """Number of cells."""
+        return int(self.mask.sum())
+
+    def key(self) -> tuple:
+        """Content key: offset, shape, mask and colours under the mask."""
+        return (self.top, self.left, self.mask.shape, np.packbits(self.mask).tobytes(),
+                np.where(self.mask, self.colors, 0).astype(np.uint8).tobytes())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Object) and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def __repr__(self) -> str:
+        return f"Object({self.size} cells at ({self.top}, {self.left}), {self.height}x{self.width})"
+
+
+def make_object(colors: np.ndarray, mask: np.ndarray, top: int = 0, left: int = 0) -> Object:
+    """Build an Object trimmed to the bounding box of its mask (mask must be non-empty)."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    sub_mask = np.ascontiguousarray(mask[r0:r1, c0:c1], dtype=bool)
+    sub_colors = np.where(sub_mask, colors[r0:r1, c0:c1], 0).astype(np.uint8)
+    return Object(frozen(sub_colors), frozen(sub_mask), int(top + r0), int(left + c0))
+
+
+def value_key(value: object) -> object:
+    """A hashable content key for any DSL value (used for observational equivalence)."""
+    if isinstance(value, np.ndarray):
+        return (value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, tuple):
+        return tuple(value_key(v) for v in value)
+    if isinstance(value, Object):
+        return value.key()
+    return value
