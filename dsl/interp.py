@@ -14,7 +14,7 @@ import numpy as np
 
 from dsl import ast
 from dsl.errors import EvalError
-from dsl.registry import Param, Registry, default_registry
+from dsl.registry import Param, Primitive, Registry, default_registry
 from dsl.typecheck import Callee, bind_arguments, check_program, definition_callee
 
 
@@ -144,3 +144,25 @@ def run_program(program: ast.Program, grids: Sequence[np.ndarray],
         except EvalError as err:
             results.append(err)
     return results
+
+
+def eval_expr(expr: ast.Expr, env: Mapping[str, Any], registry: Registry | None = None,
+              budget: Budget = Budget()) -> Any:
+    """Evaluate one (type-checked) expression in an environment of values (REPL)."""
+    interp = Interpreter(ast.Program(()), registry or default_registry(), budget)
+    return interp.eval(expr, env, _Counter(budget))
+
+
+def definitions_as_primitives(program: ast.Program, registry: Registry,
+                              budget: Budget = Budget()) -> list[Primitive]:
+    """Turn type-checked user definitions into registry primitives (family `user`)."""
+    interp = Interpreter(program, registry, budget)
+    prims = []
+    for defn in program.definitions:
+        def run(*args: Any, _name: str = defn.name) -> Any:
+            return interp.run(list(args), entry=_name)
+        params = tuple(Param(name, typ) for name, typ in defn.params)
+        prims.append(Primitive(defn.name, "user", params, defn.returns, run,
+                               cost=len(defn.body), doc=f"user definition ({len(defn.body)} "
+                               f"statements)", example=""))
+    return prims

@@ -5,7 +5,7 @@ import difflib
 from functools import cache
 
 from lark import Lark, Token, Transformer, v_args
-from lark.indenter import Indenter
+from lark.indenter import DedentError, Indenter
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl import ast
@@ -38,6 +38,15 @@ class _BodyIndenter(Indenter):
     INDENT_type = "_INDENT"
     DEDENT_type = "_DEDENT"
     tab_len = 4
+
+    def handle_NL(self, token: Token):  # noqa: N802 - lark's hook name
+        """Yield layout tokens; an inconsistent dedent becomes a positioned parse error."""
+        try:
+            yield from super().handle_NL(token)
+        except DedentError:
+            line = (token.end_line or token.line or 1)
+            raise DSLParseError("inconsistent indentation", line, 1,
+                                "indent every statement of a body by the same amount") from None
 
 
 @cache

@@ -182,6 +182,21 @@ def _signature(callee: Callee) -> str:
            f"{callee.returns}"
 
 
+def _rigid(t: Type) -> Type:
+    """A definition's own type variables are rigid inside its body: `T` becomes the opaque
+    constant `T` (no base type has a one-letter name), equal only to itself."""
+    if isinstance(t, TVar):
+        return TCon(t.name)
+    return TCon(t.name, tuple(_rigid(a) for a in t.args)) if t.args else t
+
+
+def _flexible(t: Type) -> Type:
+    """Undo `_rigid` in reported types."""
+    if isinstance(t, TCon) and not t.args and len(t.name) == 1 and t.name.isupper():
+        return TVar(t.name)
+    return TCon(t.name, tuple(_flexible(a) for a in t.args)) if t.args else t
+
+
 def check_definition(defn: ast.Definition, registry: Registry,
                      user: Mapping[str, Callee]) -> CheckedDefinition:
     """Type-check one definition; returns the inferred type of each variable."""
@@ -190,7 +205,7 @@ def check_definition(defn: ast.Definition, registry: Registry,
     for name, typ in defn.params:
         if name in env:
             raise DSLTypeError(f"parameter '{name}' declared twice", defn.pos.line, defn.pos.column)
-        env[name] = typ
+        env[name] = _rigid(typ)
     for stmt in defn.body:
         if stmt.target in env:
             raise DSLTypeError(f"'{stmt.target}' is assigned twice (programs are single "
@@ -200,8 +215,10 @@ def check_definition(defn: ast.Definition, registry: Registry,
                                stmt.pos.line, stmt.pos.column)
         env[stmt.target] = resolve(checker.infer(stmt.expr, env), checker.subst)
     last = defn.body[-1]
-    checker.expect(env[last.target], defn.returns, f"result of {defn.name}()", last.pos)
-    return CheckedDefinition(defn, {k: resolve(v, checker.subst) for k, v in env.items()})
+    checker.expect(env[last.target], _rigid(defn.returns), f"result of {defn.name}()",
+                   last.pos)
+    return CheckedDefinition(defn, {k: _flexible(resolve(v, checker.subst))
+                                    for k, v in env.items()})
 
 
 def check_program(program: ast.Program, registry: Registry | None = None
@@ -217,3 +234,10 @@ def check_program(program: ast.Program, registry: Registry | None = None
         checked[defn.name] = check_definition(defn, registry, user)
         user[defn.name] = definition_callee(defn)
     return checked
+
+
+def infer_expr(expr: ast.Expr, env: Mapping[str, Type], registry: Registry | None = None
+               ) -> Type:
+    """The type of one expression given the types of the variables in scope (REPL `:type`)."""
+    checker = _Checker(registry or default_registry(), {})
+    return resolve(checker.infer(expr, env), checker.subst)

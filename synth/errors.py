@@ -21,7 +21,7 @@ class InputError(Exception):
         text = ": ".join(parts + [self.reason])
         return text.replace("\r", "\\r").replace("\n", "\\n")
 
-    def located(self, *, file: str | None = None, task_id: str | None = None) -> "InputError":
+    def located(self, *, file: str | None = None, task_id: str | None = None) -> InputError:
         """Return a copy with the file and/or task id filled in where they were unknown."""
         return InputError(self.reason, file=self.file or file, task_id=self.task_id or task_id,
                           field=self.field)

@@ -59,7 +59,8 @@ def print_task(task: Task, console: Console | None = None) -> None:
     console.print(f"[bold]task {task.id}[/bold]: {len(task.train)} train, {len(task.test)} test")
     for split, examples in (("train", task.train), ("test", task.test)):
         for i, ex in enumerate(examples):
-            console.print(f"\n[bold]{split}[{i}].input[/bold] {ex.input.shape[0]}x{ex.input.shape[1]}")
+            console.print(f"\n[bold]{split}[{i}].input[/bold] "
+                          f"{ex.input.shape[0]}x{ex.input.shape[1]}")
             console.print(grid_rich(ex.input))
             if ex.output is not None:
                 console.print(f"[bold]{split}[{i}].output[/bold] "

@@ -1,14 +1,15 @@
 """Kaggle submission files: building entries, validating them, and atomic JSON writes."""
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from synth.atomic import write_json_atomic
 from synth.task import Grid, grid_to_list
+
+__all__ = ["empty_entry", "submission_entry", "validate_submission", "write_json_atomic"]
+
 
 EMPTY_ATTEMPT: list[list[int]] = [[0]]
 
@@ -44,18 +45,3 @@ def validate_submission(submission: Mapping[str, Any], n_tests: Mapping[str, int
                     problems.append(f"{task_id}[{i}].{key}: missing or not a valid grid")
     problems += [f"{task_id}: not in the dataset" for task_id in submission if task_id not in n_tests]
     return problems
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file in the same folder, fsync it, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, separators=(",", ":"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

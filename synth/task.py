@@ -62,6 +62,11 @@ def grid_to_list(grid: Grid) -> list[list[int]]:
     return [[int(v) for v in row] for row in grid]
 
 
+def plural(n: int, noun: str) -> str:
+    """`1 cell`, `2 cells`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def type_name(value: Any) -> str:
     """The JSON type of a value in words: `an object`, `a list`, `null`, ..."""
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
@@ -99,8 +104,8 @@ def parse_grid(value: Any, field: str) -> Grid:
         if width is None:
             width = len(row)
         elif len(row) != width:
-            raise InputError(f"ragged rows: row has {len(row)} cells, row 0 has {width}",
-                             field=where)
+            raise InputError(f"ragged rows: {plural(len(row), 'cell')} here, "
+                             f"{plural(width, 'cell')} in row 0", field=where)
         for c, cell in enumerate(row):
             if isinstance(cell, bool) or not isinstance(cell, int):
                 raise InputError(f"cell is {_describe(cell)}, expected an integer 0..9",
@@ -113,12 +118,12 @@ def parse_grid(value: Any, field: str) -> Grid:
 
 def _parse_pairs(raw: dict[str, Any], key: str, *, outputs_required: bool) -> tuple[Example, ...]:
     if key not in raw:
-        raise InputError(f"missing field '{key}'", field=key)
+        raise InputError(f"missing field '{key}'")
     pairs = raw[key]
     if not isinstance(pairs, list):
         raise InputError(f"expected a list of pairs, found {type_name(pairs)}", field=key)
     if not pairs:
-        raise InputError("no pairs", field=key)
+        raise InputError("empty list, expected at least one pair", field=key)
     examples = []
     for i, pair in enumerate(pairs):
         where = f"{key}[{i}]"
@@ -128,12 +133,10 @@ def _parse_pairs(raw: dict[str, Any], key: str, *, outputs_required: bool) -> tu
         if "input" not in pair:
             raise InputError("missing field 'input'", field=where)
         grid_in = parse_grid(pair["input"], f"{where}.input")
-        if "output" not in pair and outputs_required:
+        if outputs_required and "output" not in pair:
             raise InputError("missing field 'output'", field=where)
-        if pair.get("output") is None and not outputs_required:
-            grid_out = None
-        else:
-            grid_out = parse_grid(pair["output"], f"{where}.output")
+        unknown = not outputs_required and pair.get("output") is None
+        grid_out = None if unknown else parse_grid(pair["output"], f"{where}.output")
         examples.append(Example(grid_in, grid_out))
     return tuple(examples)
 
@@ -173,9 +176,8 @@ def read_json(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                          file=str(path)) from None
-    except ValueError as exc:
-        reason = str(exc).split(";")[0]
-        raise InputError(f"invalid JSON: {reason}", file=str(path)) from None
+    except ValueError:
+        raise InputError("invalid JSON: a number has too many digits", file=str(path)) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", file=str(path)) from None
 

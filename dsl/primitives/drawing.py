@@ -1,1 +1,299 @@
-"""drawing primitives (being written)."""
+"""Drawing: lines, rays, boxes, outlines and fills painted onto a copy of a grid.
+
+Directions are Ints: 0 up, 1 right, 2 down, 3 left and, for rays, 4 up-right, 5 down-right,
+6 down-left, 7 up-left (`DIRECTIONS[d]` is the `(dr, dc)` step). Points are `(row, col)`;
+drawing is clipped to the grid, and the result always has the input's shape.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+import numpy as np
+
+from dsl.errors import EvalError
+from dsl.registry import primitive
+from dsl.values import Grid, Object, Point, as_grid
+
+DIRECTIONS: tuple[tuple[int, int], ...] = (
+    (-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1),
+)
+_RAY_DIRS = tuple(range(8))
+_CONNECT = (4, 8)
+
+
+def _direction(direction: int, count: int = 8) -> tuple[int, int]:
+    if not 0 <= direction < count:
+        raise EvalError(f"direction {direction} is not in 0..{count - 1}")
+    return DIRECTIONS[direction]
+
+
+def _neighbours(connect: int) -> tuple[tuple[int, int], ...]:
+    if connect not in _CONNECT:
+        raise EvalError(f"connect must be 4 or 8, not {connect}")
+    return DIRECTIONS[:connect]
+
+
+def _k_range(p: int, dp: int, n: int) -> tuple[float, float]:
+    """The k with 0 <= p + k*dp < n (dp in -1, 0, 1), as an inclusive (lo, hi)."""
+    if dp == 0:
+        return (-np.inf, np.inf) if 0 <= p < n else (1.0, 0.0)
+    return (-p, n - 1 - p) if dp > 0 else (p - n + 1, p)
+
+
+def _walk(shape: tuple[int, int], start: Point, step: tuple[int, int], k0: int,
+          k1: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+    """In-grid cells start + k*step for k0 <= k <= k1, in increasing k (no overflow)."""
+    (r, c), (dr, dc) = (int(start[0]), int(start[1])), step
+    lo_r, hi_r = _k_range(r, dr, shape[0])
+    lo_c, hi_c = _k_range(c, dc, shape[1])
+    lo, hi = max(k0, lo_r, lo_c), min(k1, hi_r, hi_c)
+    if lo > hi:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    n, lo = int(hi - lo) + 1, int(lo)
+    ks = np.arange(n)
+    return (r + lo * dr) + ks * dr, (c + lo * dc) + ks * dc
+
+
+def _paint(grid: Grid, rows: np.ndarray, cols: np.ndarray, color: int) -> Grid:
+    out = np.array(grid, dtype=np.uint8)
+    out[rows, cols] = color
+    return as_grid(out)
+
+
+def _cells(obj: Object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Absolute rows, cols and colours of an object's cells."""
+    rr, cc = np.nonzero(obj.mask)
+    return rr + obj.top, cc + obj.left, obj.colors[rr, cc]
+
+
+def _footprint(shape: tuple[int, int], obj: Object) -> np.ndarray:
+    """The object's in-grid cells as a mask of `shape`."""
+    rows, cols, _ = _cells(obj)
+    keep = (rows >= 0) & (rows < shape[0]) & (cols >= 0) & (cols < shape[1])
+    mask = np.zeros(shape, dtype=bool)
+    mask[rows[keep], cols[keep]] = True
+    return mask
+
+
+def _reach(passable: np.ndarray, seeds: Iterable[tuple[int, int]], connect: int) -> np.ndarray:
+    """Cells reachable from the passable seeds through passable cells (breadth-first)."""
+    steps = _neighbours(connect)
+    h, w = passable.shape
+    ok = passable.tolist()
+    seen = [[False] * w for _ in range(h)]
+    queue: deque[tuple[int, int]] = deque()
+    for r, c in seeds:
+        if ok[r][c] and not seen[r][c]:
+            seen[r][c] = True
+            queue.append((r, c))
+    while queue:
+        r, c = queue.popleft()
+        for dr, dc in steps:
+            y, x = r + dr, c + dc
+            if 0 <= y < h and 0 <= x < w and ok[y][x] and not seen[y][x]:
+                seen[y][x] = True
+                queue.append((y, x))
+    return np.array(seen, dtype=bool).reshape(h, w)
+
+
+def _border_cells(shape: tuple[int, int]) -> list[tuple[int, int]]:
+    h, w = shape
+    return ([(0, c) for c in range(w)] + [(h - 1, c) for c in range(w)]
+            + [(r, 0) for r in range(h)] + [(r, w - 1) for r in range(h)])
+
+
+@primitive("(Grid, Point, Point, Color) -> Grid",
+           example="line([[0, 0, 0], [0, 0, 0]], (0, 0), (1, 1), 5) == [[5, 0, 0], [0, 5, 0]]")
+def line(grid: Grid, a: Point, b: Point, color: int) -> Grid:
+    """Draw the horizontal, vertical or 45-degree segment from a to b inclusive (clipped)."""
+    dr, dc = int(b[0]) - int(a[0]), int(b[1]) - int(a[1])
+    if dr and dc and abs(dr) != abs(dc):
+        raise EvalError("line needs a horizontal, vertical or diagonal segment")
+    rows, cols = _walk(grid.shape, a, (int(np.sign(dr)), int(np.sign(dc))), 0,
+                       max(abs(dr), abs(dc)))
+    return _paint(grid, rows, cols, color)
+
+
+@primitive("(Grid, Int, Color) -> Grid", example="hline([[0, 0], [0, 0]], 1, 3) == [[0, 0], [3, 3]]")
+def hline(grid: Grid, row: int, color: int) -> Grid:
+    """Paint a whole row."""
+    if not 0 <= row < grid.shape[0]:
+        raise EvalError(f"row {row} out of range")
+    out = np.array(grid, dtype=np.uint8)
+    out[row, :] = color
+    return as_grid(out)
+
+
+@primitive("(Grid, Int, Color) -> Grid", example="vline([[0, 0], [0, 0]], 1, 3) == [[0, 3], [0, 3]]")
+def vline(grid: Grid, col: int, color: int) -> Grid:
+    """Paint a whole column."""
+    if not 0 <= col < grid.shape[1]:
+        raise EvalError(f"column {col} out of range")
+    out = np.array(grid, dtype=np.uint8)
+    out[:, col] = color
+    return as_grid(out)
+
+
+@primitive("(Grid, Point, Int, Color) -> Grid", domains={"direction": _RAY_DIRS},
+           example="ray([[0, 0, 0]], (0, 0), 1, 4) == [[0, 4, 4]]")
+def ray(grid: Grid, start: Point, direction: int, color: int) -> Grid:
+    """Paint from start (exclusive) in a direction (0-7) to the border, over everything."""
+    rows, cols = _walk(grid.shape, start, _direction(direction), 1)
+    return _paint(grid, rows, cols, color)
+
+
+@primitive("(Grid, Point, Int, Color, Color) -> Grid", domains={"direction": _RAY_DIRS},
+           example="ray_until([[1, 0, 0, 2, 0]], (0, 0), 1, 4) == [[1, 4, 4, 2, 0]]")
+def ray_until(grid: Grid, start: Point, direction: int, color: int, bg: int = 0) -> Grid:
+    """Paint from start (exclusive) in a direction (0-7), stopping before the first non-bg cell."""
+    rows, cols = _walk(grid.shape, start, _direction(direction), 1)
+    blocked = np.flatnonzero(grid[rows, cols] != bg)
+    stop = int(blocked[0]) if blocked.size else rows.size
+    return _paint(grid, rows[:stop], cols[:stop], color)
+
+
+@primitive("(Grid, Object, Int, Color) -> Grid", domains={"direction": _RAY_DIRS},
+           example="object_rays(g, obj, 2) == [[3, 0], [3, 0], [3, 0]] "
+                   "where g = [[3, 0], [0, 0], [0, 0]] and obj is the 3 at (0, 0)")
+def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
+    """From each object cell, extend a ray of its colour over bg cells until a non-bg cell."""
+    step = _direction(direction)
+    out = np.array(grid, dtype=np.uint8)
+    blocked = (grid != bg) | _footprint(grid.shape, obj)
+    for r, c, color in zip(*_cells(obj)):
+        rows, cols = _walk(grid.shape, (int(r), int(c)), step, 1)
+        hit = np.flatnonzero(blocked[rows, cols])
+        stop = int(hit[0]) if hit.size else rows.size
+        out[rows[:stop], cols[:stop]] = color
+    return as_grid(out)
+
+
+def _ring(grid: Grid, top: int, left: int, bottom: int, right: int, color: int) -> Grid:
+    """Paint the rectangle outline with corners (top, left) and (bottom, right), clipped."""
+    rows, cols = np.arange(grid.shape[0])[:, None], np.arange(grid.shape[1])[None, :]
+    inside = (rows >= top) & (rows <= bottom) & (cols >= left) & (cols <= right)
+    edge = (rows == top) | (rows == bottom) | (cols == left) | (cols == right)
+    out = np.array(grid, dtype=np.uint8)
+    out[inside & edge] = color
+    return as_grid(out)
+
+
+@primitive("(Grid, Object, Color) -> Grid",
+           example="box(g, obj, 2) == [[2, 2, 2], [2, 1, 2], [2, 2, 2]] "
+                   "where g = [[0, 0, 0], [0, 1, 0], [0, 0, 0]] and obj is the 1 at (1, 1)")
+def box(grid: Grid, obj: Object, color: int) -> Grid:
+    """Paint the one-cell ring just outside the object's bounding box (clipped)."""
+    return _ring(grid, obj.top - 1, obj.left - 1, obj.top + obj.height, obj.left + obj.width,
+                 color)
+
+
+@primitive("(Grid, Object, Color) -> Grid",
+           example="box_inside(g, obj, 2) == [[2, 2], [2, 2]] "
+                   "where g = [[1, 0], [0, 1]] and obj is the 1s (bbox 2x2)")
+def box_inside(grid: Grid, obj: Object, color: int) -> Grid:
+    """Paint the border cells of the object's bounding box (clipped)."""
+    return _ring(grid, obj.top, obj.left, obj.top + obj.height - 1, obj.left + obj.width - 1,
+                 color)
+
+
+@primitive("(Grid, Object, Color, Int, Color) -> Grid", domains={"connect": _CONNECT},
+           example="outline(g, obj, 2) == [[0, 2, 0], [2, 1, 2], [0, 2, 0]] "
+                   "where g = [[0, 0, 0], [0, 1, 0], [0, 0, 0]] and obj is the 1 at (1, 1)")
+def outline(grid: Grid, obj: Object, color: int, connect: int = 4, bg: int = 0) -> Grid:
+    """Paint the bg cells 4- or 8-adjacent to the object's cells."""
+    steps = _neighbours(connect)
+    h, w = grid.shape
+    rows, cols, _ = _cells(obj)
+    foot = _footprint(grid.shape, obj)
+    near = np.zeros((h, w), dtype=bool)
+    for dr, dc in steps:
+        r, c = rows + dr, cols + dc
+        keep = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+        near[r[keep], c[keep]] = True
+    out = np.array(grid, dtype=np.uint8)
+    out[near & ~foot & (grid == bg)] = color
+    return as_grid(out)
+
+
+@primitive("(Grid, Object, Color, Color) -> Grid",
+           example="fill_bbox(g, obj, 2) == [[1, 2], [2, 1]] "
+                   "where g = [[1, 0], [0, 1]] and obj is the 1s (bbox 2x2)")
+def fill_bbox(grid: Grid, obj: Object, color: int, bg: int = 0) -> Grid:
+    """Paint the bg cells inside the object's bounding box."""
+    out = np.array(grid, dtype=np.uint8)
+    r0, c0 = max(obj.top, 0), max(obj.left, 0)
+    r1, c1 = obj.top + obj.height, obj.left + obj.width
+    if r0 < r1 and c0 < c1:
+        patch = out[r0:r1, c0:c1]
+        patch[patch == bg] = color
+    return as_grid(out)
+
+
+@primitive("(Grid, Point, Color, Int) -> Grid", kernel="flood_fill",
+           domains={"connect": _CONNECT},
+           example="flood_fill([[0, 0, 1], [1, 1, 0]], (0, 0), 3) == [[3, 3, 1], [1, 1, 0]]")
+def flood_fill(grid: Grid, start: Point, color: int, connect: int = 4) -> Grid:
+    """Recolour the same-colour region (4- or 8-connected) containing start."""
+    r, c = int(start[0]), int(start[1])
+    if not (0 <= r < grid.shape[0] and 0 <= c < grid.shape[1]):
+        raise EvalError(f"start {(r, c)} is outside the grid")
+    region = _reach(grid == grid[r, c], [(r, c)], connect)
+    out = np.array(grid, dtype=np.uint8)
+    out[region] = color
+    return as_grid(out)
+
+
+@primitive("(Grid, Color, Color) -> Grid", kernel="fill_enclosed",
+           example="fill_enclosed([[1, 1, 1], [1, 0, 1], [1, 1, 1]], 4) "
+                   "== [[1, 1, 1], [1, 4, 1], [1, 1, 1]]")
+def fill_enclosed(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """Paint bg cells not 4-connected to the grid border through bg cells."""
+    free = grid == bg
+    outside = _reach(free, _border_cells(grid.shape), 4)
+    out = np.array(grid, dtype=np.uint8)
+    out[free & ~outside] = color
+    return as_grid(out)
+
+
+def _span(marks: np.ndarray) -> np.ndarray:
+    """Per row, the cells between the first and last marked cell inclusive."""
+    after_first = np.cumsum(marks, axis=1) > 0
+    before_last = np.cumsum(marks[:, ::-1], axis=1)[:, ::-1] > 0
+    return after_first & before_last
+
+
+@primitive("(Grid, Color, Color, Color) -> Grid",
+           example="connect_pairs([[2, 0, 0, 2]], 2, 5) == [[2, 5, 5, 2]]")
+def connect_pairs(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
+    """Join cells of `color` sharing a row or column with lines painted over bg cells."""
+    marks = grid == color
+    between = _span(marks) | _span(marks.T).T
+    out = np.array(grid, dtype=np.uint8)
+    out[between & (grid == bg)] = line_color
+    return as_grid(out)
+
+
+@primitive("(Grid, Color) -> Grid",
+           example="draw_border([[0, 0, 0], [0, 0, 0], [0, 0, 0]], 8) "
+                   "== [[8, 8, 8], [8, 0, 8], [8, 8, 8]]")
+def draw_border(grid: Grid, color: int) -> Grid:
+    """Paint the outermost ring of cells."""
+    h, w = grid.shape
+    return _ring(grid, 0, 0, h - 1, w - 1, color)
+
+
+@primitive("(Grid, Color, Color) -> Grid",
+           example="fill_rows_with([[0, 3, 0], [0, 0, 1]], 3) == [[3, 3, 3], [0, 0, 1]]")
+def fill_rows_with(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """Paint the bg cells of every row that contains `color`."""
+    rows = (grid == color).any(axis=1, keepdims=True)
+    return as_grid(np.where(rows & (grid == bg), color, grid))
+
+
+@primitive("(Grid, Color, Color) -> Grid",
+           example="fill_cols_with([[0, 3], [0, 0]], 3) == [[0, 3], [0, 3]]")
+def fill_cols_with(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """Paint the bg cells of every column that contains `color`."""
+    cols = (grid == color).any(axis=0, keepdims=True)
+    return as_grid(np.where(cols & (grid == bg), color, grid))

@@ -1,1 +1,333 @@
-"""patterns primitives (being written)."""
+"""Patterns: periods and tilings, symmetry completion, gravity, denoising, grid combinators.
+
+Directions are Ints: 0 up, 1 right, 2 down, 3 left. A `noise` colour marks unknown cells
+that repair_tiling and complete_symmetry fill from the cells a period or symmetry relates
+them to.
+"""
+from __future__ import annotations
+
+from collections import Counter, deque
+from functools import cache
+
+import numpy as np
+
+from dsl.errors import EvalError
+from dsl.registry import primitive
+from dsl.values import Grid, Object, Point, as_grid
+
+_STEPS: tuple[tuple[int, int], ...] = (
+    (-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1),
+)
+_DIRS4 = (0, 1, 2, 3)
+_MAX_SYMMETRIES = 16   # candidate symmetries complete_symmetry tries, best supported first
+
+# Linear parts (2x2 integer matrices on (row, col)) of the symmetries complete_symmetry tries;
+# a symmetry is x -> M x + t for any translation t that keeps reflections involutions.
+_SYMMETRIES: tuple[np.ndarray, ...] = tuple(np.array(m) for m in (
+    [[1, 0], [0, -1]],    # flip_h (left-right mirror about some column axis)
+    [[-1, 0], [0, 1]],    # flip_v (top-bottom mirror about some row axis)
+    [[0, 1], [1, 0]],     # transpose (mirror in a main diagonal)
+    [[0, -1], [-1, 0]],   # antitranspose (mirror in an anti-diagonal)
+    [[-1, 0], [0, -1]],   # rot180 about some centre
+    [[0, 1], [-1, 0]],    # rot90 about some centre
+))
+
+
+def _direction4(direction: int) -> tuple[int, int]:
+    if direction not in _DIRS4:
+        raise EvalError(f"direction {direction} is not in 0..3")
+    return _STEPS[direction]
+
+
+def _same_shape(a: Grid, b: Grid) -> None:
+    if a.shape != b.shape:
+        raise EvalError(f"grid shapes differ: {a.shape} vs {b.shape}")
+
+
+def _period(items: np.ndarray) -> int:
+    """The smallest p with items[i] == items[i - p] for all i >= p (len(items) if none)."""
+    n = items.shape[0]
+    for p in range(1, n):
+        if np.array_equal(items[p:], items[:-p]):
+            return p
+    return n
+
+
+@primitive("(Grid) -> Int", kernel="period",
+           example="period_h([[1, 2, 1, 2, 1]]) == 2")
+def period_h(grid: Grid) -> int:
+    """The smallest horizontal period: column j equals column j - p for every j >= p."""
+    return _period(grid.T)
+
+
+@primitive("(Grid) -> Int", kernel="period",
+           example="period_v([[1], [2], [1], [2]]) == 2")
+def period_v(grid: Grid) -> int:
+    """The smallest vertical period: row i equals row i - p for every i >= p."""
+    return _period(grid)
+
+
+@cache
+def _tile_shapes(h: int, w: int) -> tuple[tuple[int, int], ...]:
+    shapes = [(a, b) for a in range(1, h + 1) for b in range(1, w + 1) if (a, b) != (h, w)]
+    return tuple(sorted(shapes, key=lambda s: (s[0] * s[1], s)))
+
+
+@primitive("(Grid, Color) -> Grid",
+           example="repair_tiling([[1, 2, 1, 2], [3, 4, 0, 4]], 0) == [[1, 2, 1, 2], [3, 4, 3, 4]]")
+def repair_tiling(grid: Grid, noise: int) -> Grid:
+    """Fill `noise` cells from the smallest 2-D period consistent with the other cells."""
+    h, w = grid.shape
+    known = grid != noise
+    rows, cols = np.nonzero(known)
+    values = grid[known].astype(np.intp)
+    every_r, every_c = np.indices((h, w))
+    for pr, pc in _tile_shapes(h, w):
+        cls = (rows % pr) * pc + cols % pc
+        counts = np.bincount(cls * 10 + values, minlength=pr * pc * 10).reshape(pr * pc, 10)
+        if ((counts > 0).sum(axis=1) > 1).any():
+            continue
+        all_cls = (every_r % pr) * pc + every_c % pc
+        has = counts.sum(axis=1) > 0
+        fill = counts.argmax(axis=1)
+        return as_grid(np.where(~known & has[all_cls], fill[all_cls], grid))
+    raise EvalError("no period smaller than the grid fits")
+
+
+def _correlations(onehot: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray, Point]:
+    """For x -> m x + t at every t (FFT correlation): known pairs, same-colour pairs, offset.
+
+    `onehot[0]` marks the known cells, `onehot[1:]` the cells of each colour; the counts are
+    indexed by t + offset, wrapping negative indices.
+    """
+    _, h, w = onehot.shape
+    u, v = np.tensordot(m, np.indices((h, w)), axes=1)
+    ou, ov = int(u.min()), int(v.min())
+    moved = np.zeros((onehot.shape[0], int(u.max()) - ou + 1, int(v.max()) - ov + 1))
+    moved[:, u - ou, v - ov] = onehot
+    size = (moved.shape[1] + h - 1, moved.shape[2] + w - 1)
+    spec = np.conj(np.fft.rfft2(moved, size)) * np.fft.rfft2(onehot, size)
+    corr = np.rint(np.fft.irfft2(spec, size)).astype(np.int64)
+    return corr[0], corr[1:].sum(axis=0), (ou, ov)
+
+
+_Map = tuple[int, np.ndarray, np.ndarray, np.ndarray]   # support, image rows, cols, valid
+
+
+def _symmetry_maps(grid: Grid, known: np.ndarray, threshold: int) -> list[_Map]:
+    """Symmetries x -> m x + t with no conflict among known cells, best supported first."""
+    h, w = grid.shape
+    idx = np.indices((h, w))
+    onehot = np.stack([known] + [known & (grid == c) for c in np.unique(grid[known])])
+    found: list[_Map] = []
+    for m in _SYMMETRIES:
+        involution = np.array_equal(m @ m, np.eye(2, dtype=int))
+        pairs, same, (ou, ov) = _correlations(onehot.astype(float), m)
+        for a, b in zip(*np.nonzero((pairs == same) & (pairs >= threshold))):
+            t = np.array([(a if a < h else a - pairs.shape[0]) - ou,
+                          (b if b < w else b - pairs.shape[1]) - ov])
+            if involution and ((m + np.eye(2, dtype=int)) @ t).any():
+                continue   # a glide, not a mirror
+            img = np.tensordot(m, idx, axes=1) + t[:, None, None]
+            valid = ((img[0] >= 0) & (img[0] < h) & (img[1] >= 0) & (img[1] < w)
+                     & ((img[0] != idx[0]) | (img[1] != idx[1])))
+            r, c = np.where(valid, img[0], 0), np.where(valid, img[1], 0)
+            support = int((valid & known & known[r, c]).sum())
+            if support >= threshold:
+                found.append((support, r, c, valid))
+    found.sort(key=lambda f: -f[0])
+    return found
+
+
+def _propagate(vals: np.ndarray, known: np.ndarray, maps: list[_Map]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Copy known values along the maps into unknown cells until nothing changes."""
+    vals, known = vals.copy(), known.copy()
+    changed = True
+    while changed:
+        changed = False
+        for _, r, c, valid in maps:
+            take = valid & ~known & known[r, c]
+            if take.any():
+                vals[take] = vals[r[take], c[take]]
+                known |= take
+                changed = True
+    return vals, known
+
+
+def _agree(vals: np.ndarray, known: np.ndarray, maps: list[_Map]) -> bool:
+    """True when every map sends each known cell to a cell of the same colour (or unknown)."""
+    for _, r, c, valid in maps:
+        both = valid & known & known[r, c]
+        if not np.array_equal(vals[both], vals[r[both], c[both]]):
+            return False
+    return True
+
+
+@primitive("(Grid, Color) -> Grid",
+           example="complete_symmetry([[1, 2, 0, 1]], 0) == [[1, 2, 2, 1]]")
+def complete_symmetry(grid: Grid, noise: int) -> Grid:
+    """Fill `noise` cells from mirror/rotation symmetries (any axis or centre) the rest obeys."""
+    known = grid != noise
+    threshold = max(1, int(known.sum()) // 2)
+    accepted: list[_Map] = []
+    vals, filled = np.array(grid), known
+    for cand in _symmetry_maps(grid, known, threshold)[:_MAX_SYMMETRIES]:
+        new_vals, new_filled = _propagate(np.array(grid), known, accepted + [cand])
+        if _agree(new_vals, new_filled, accepted + [cand]):
+            accepted.append(cand)
+            vals, filled = new_vals, new_filled
+    if not accepted:
+        raise EvalError("no symmetry fits the grid")
+    if np.array_equal(vals, grid):
+        raise EvalError("no noise cell could be filled")
+    return as_grid(vals)
+
+
+
+@primitive("(Grid) -> Bool", example="is_symmetric_h([[1, 2, 1]]) == True")
+def is_symmetric_h(grid: Grid) -> bool:
+    """True when the grid equals its left-right mirror."""
+    return bool(np.array_equal(grid, grid[:, ::-1]))
+
+
+@primitive("(Grid) -> Bool", example="is_symmetric_v([[1], [2]]) == False")
+def is_symmetric_v(grid: Grid) -> bool:
+    """True when the grid equals its top-bottom mirror."""
+    return bool(np.array_equal(grid, grid[::-1, :]))
+
+
+@primitive("(Grid, Int, Color) -> Grid", domains={"direction": _DIRS4},
+           example="gravity([[1, 0], [0, 2], [0, 0]], 2) == [[0, 0], [0, 0], [1, 2]]")
+def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
+    """Slide every non-bg cell in a direction (0-3) as far as it goes, keeping their order."""
+    _direction4(direction)
+    turned = np.rot90(grid, k=direction)
+    order = np.argsort(turned == bg, axis=0, kind="stable")
+    return as_grid(np.rot90(np.take_along_axis(turned, order, axis=0), k=-direction))
+
+
+@primitive("(Grid, Object, Int, Color) -> Grid", domains={"direction": _DIRS4},
+           example="move_until_contact(g, obj, 1) == [[0, 0, 1, 2]] "
+                   "where g = [[1, 0, 0, 2]] and obj is the 1 at (0, 0)")
+def move_until_contact(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
+    """Erase the object and redraw it moved in a direction (0-3) until it would hit or leave."""
+    dr, dc = _direction4(direction)
+    h, w = grid.shape
+    mr, mc = np.nonzero(obj.mask)
+    rows, cols, colors = mr + obj.top, mc + obj.left, obj.colors[mr, mc]
+    if rows.min() < 0 or cols.min() < 0 or rows.max() >= h or cols.max() >= w:
+        raise EvalError("object is not inside the grid")
+    out = np.array(grid, dtype=np.uint8)
+    out[rows, cols] = bg
+    k = 0
+    while True:
+        r, c = rows + (k + 1) * dr, cols + (k + 1) * dc
+        if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w or (out[r, c] != bg).any():
+            break
+        k += 1
+    out[rows + k * dr, cols + k * dc] = colors
+    return as_grid(out)
+
+
+def _components(grid: Grid, bg: int) -> list[list[tuple[int, int]]]:
+    """8-connected single-colour components of the non-bg cells (breadth-first)."""
+    h, w = grid.shape
+    cells = grid.tolist()
+    seen = [[v == bg for v in row] for row in cells]
+    comps = []
+    for r0 in range(h):
+        for c0 in range(w):
+            if seen[r0][c0]:
+                continue
+            seen[r0][c0], color, comp = True, cells[r0][c0], [(r0, c0)]
+            queue = deque(comp)
+            while queue:
+                r, c = queue.popleft()
+                for dr, dc in _STEPS:
+                    y, x = r + dr, c + dc
+                    if 0 <= y < h and 0 <= x < w and not seen[y][x] and cells[y][x] == color:
+                        seen[y][x] = True
+                        comp.append((y, x))
+                        queue.append((y, x))
+            comps.append(comp)
+    return comps
+
+
+@primitive("(Grid, Int, Color) -> Grid", domains={"min_size": (2, 3, 4)},
+           example="denoise([[1, 0, 2], [1, 0, 0]], 2) == [[1, 0, 0], [1, 0, 0]]")
+def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
+    """Erase (to bg) 8-connected single-colour components smaller than min_size."""
+    out = np.array(grid, dtype=np.uint8)
+    for comp in _components(grid, bg):
+        if len(comp) < min_size:
+            rows, cols = zip(*comp)
+            out[list(rows), list(cols)] = bg
+    return as_grid(out)
+
+
+@primitive("(Grid, Grid, Color) -> Grid",
+           example="overlay([[1, 1]], [[0, 2]]) == [[1, 2]]")
+def overlay(a: Grid, b: Grid, bg: int = 0) -> Grid:
+    """Draw b's non-bg cells over a (same shapes)."""
+    _same_shape(a, b)
+    return as_grid(np.where(b != bg, b, a))
+
+
+def _cellwise(a: Grid, b: Grid, color: int, bg: int, op) -> Grid:
+    _same_shape(a, b)
+    return as_grid(np.where(op(a != bg, b != bg), color, bg))
+
+
+@primitive("(Grid, Grid, Color, Color) -> Grid",
+           example="cellwise_and([[1, 1, 0]], [[2, 0, 0]], 3) == [[3, 0, 0]]")
+def cellwise_and(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """`color` where both grids are non-bg, else bg (same shapes)."""
+    return _cellwise(a, b, color, bg, np.logical_and)
+
+
+@primitive("(Grid, Grid, Color, Color) -> Grid",
+           example="cellwise_or([[1, 1, 0]], [[2, 0, 0]], 3) == [[3, 3, 0]]")
+def cellwise_or(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """`color` where either grid is non-bg, else bg (same shapes)."""
+    return _cellwise(a, b, color, bg, np.logical_or)
+
+
+@primitive("(Grid, Grid, Color, Color) -> Grid",
+           example="cellwise_xor([[1, 1, 0]], [[2, 0, 0]], 3) == [[0, 3, 0]]")
+def cellwise_xor(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """`color` where exactly one grid is non-bg, else bg (same shapes)."""
+    return _cellwise(a, b, color, bg, np.logical_xor)
+
+
+@primitive("(Grid, Grid, Color, Color) -> Grid",
+           example="cellwise_nor([[1, 1, 0]], [[2, 0, 0]], 3) == [[0, 0, 3]]")
+def cellwise_nor(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """`color` where both grids are bg, else bg (same shapes)."""
+    return _cellwise(a, b, color, bg, lambda x, y: ~(x | y))
+
+
+def _grid_key(grid: Grid) -> tuple:
+    return grid.shape, np.ascontiguousarray(grid).tobytes()
+
+
+@primitive("(List[Grid]) -> Grid",
+           example="most_common_grid(([[1]], [[2]], [[1]])) == [[1]]")
+def most_common_grid(grids: tuple[Grid, ...]) -> Grid:
+    """The grid that occurs most often in the list (the earliest on ties)."""
+    if not grids:
+        raise EvalError("empty list of grids")
+    counts = Counter(_grid_key(g) for g in grids)
+    best = max(counts.values())
+    return as_grid(np.array(next(g for g in grids if counts[_grid_key(g)] == best)))
+
+
+@primitive("(List[Grid]) -> Grid",
+           example="unique_grid(([[1]], [[2]], [[1]])) == [[2]]")
+def unique_grid(grids: tuple[Grid, ...]) -> Grid:
+    """The one grid that occurs exactly once in the list."""
+    counts = Counter(_grid_key(g) for g in grids)
+    once = [g for g in grids if counts[_grid_key(g)] == 1]
+    if len(once) != 1:
+        raise EvalError(f"{len(once)} grids occur exactly once, not 1")
+    return as_grid(np.array(once[0]))

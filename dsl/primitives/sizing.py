@@ -1,1 +1,347 @@
-"""sizing primitives (being written)."""
+"""Sizing: measuring, cropping, padding, scaling, tiling, splitting and joining whole grids.
+
+Every grid a primitive builds is at most MAX_SIDE_INTERMEDIATE cells per side (ARC grids are
+at most 30, so intermediates may double); larger or empty results raise EvalError, and sizes
+are checked before anything is allocated.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from dsl.errors import EvalError
+from dsl.registry import primitive
+from dsl.values import Grid, as_grid
+
+MAX_SIDE_INTERMEDIATE = 60
+
+
+def check_shape(h: int, w: int, name: str) -> None:
+    """Raise EvalError unless an h x w result is non-empty and within MAX_SIDE_INTERMEDIATE."""
+    if h < 1 or w < 1:
+        raise EvalError(f"{name} would produce an empty grid")
+    if h > MAX_SIDE_INTERMEDIATE or w > MAX_SIDE_INTERMEDIATE:
+        raise EvalError(f"{name} would produce a {h}x{w} grid, over the limit of "
+                        f"{MAX_SIDE_INTERMEDIATE} per side")
+
+
+def _positive(value: int, what: str, name: str) -> int:
+    if value < 1:
+        raise EvalError(f"{name}: {what} must be positive, got {value}")
+    return int(value)
+
+
+@primitive("(Grid) -> Int", example="height([[1, 2], [3, 4], [5, 6]]) == 3")
+def height(grid: Grid) -> int:
+    """Number of rows of a grid."""
+    return int(grid.shape[0])
+
+
+@primitive("(Grid) -> Int", example="width([[1, 2], [3, 4], [5, 6]]) == 2")
+def width(grid: Grid) -> int:
+    """Number of columns of a grid."""
+    return int(grid.shape[1])
+
+
+@primitive("(Grid, Int, Int, Int, Int) -> Grid",
+           example="crop([[1, 2, 3], [4, 5, 6]], 0, 1, 2, 2) == [[2, 3], [5, 6]]")
+def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
+    """The h x w window whose top-left cell is (top, left); it must lie inside the grid."""
+    rows, cols = grid.shape
+    if h < 1 or w < 1:
+        raise EvalError(f"crop: size {h}x{w} is empty")
+    if top < 0 or left < 0 or top + h > rows or left + w > cols:
+        raise EvalError(f"crop: window {h}x{w} at ({top}, {left}) is outside the "
+                        f"{rows}x{cols} grid")
+    return as_grid(grid[top:top + h, left:left + w])
+
+
+@primitive("(Grid, Color) -> Grid", example="trim([[0, 0, 0], [0, 5, 0], [0, 0, 0]]) == [[5]]")
+def trim(grid: Grid, bg: int = 0) -> Grid:
+    """Crop a grid to the bounding box of its cells that are not `bg`."""
+    fg = grid != bg
+    rows = np.flatnonzero(fg.any(axis=1))
+    if rows.size == 0:
+        raise EvalError("trim: every cell is background")
+    cols = np.flatnonzero(fg.any(axis=0))
+    return as_grid(grid[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+
+
+@primitive("(Grid) -> Grid",
+           example="remove_border([[1, 1, 1], [1, 2, 1], [1, 1, 1]]) == [[2]]")
+def remove_border(grid: Grid) -> Grid:
+    """Drop the outer ring of cells (the grid needs at least 3 rows and 3 columns)."""
+    if grid.shape[0] < 3 or grid.shape[1] < 3:
+        raise EvalError(f"remove_border: a {grid.shape[0]}x{grid.shape[1]} grid has no inside")
+    return as_grid(grid[1:-1, 1:-1])
+
+
+@primitive("(Grid, Int, Color) -> Grid", domains={"n": (1, 2, 3)},
+           example="pad([[5]], 1, 2) == [[2, 2, 2], [2, 5, 2], [2, 2, 2]]")
+def pad(grid: Grid, n: int, color: int) -> Grid:
+    """Surround a grid with a border n cells wide of one colour."""
+    n = _positive(n, "border width", "pad")
+    check_shape(grid.shape[0] + 2 * n, grid.shape[1] + 2 * n, "pad")
+    return as_grid(np.pad(grid, n, mode="constant", constant_values=color))
+
+
+@primitive("(Color, Int, Int) -> Grid", example="canvas(3, 2, 3) == [[3, 3, 3], [3, 3, 3]]")
+def canvas(color: int, h: int, w: int) -> Grid:
+    """A new h x w grid filled with one colour."""
+    check_shape(h, w, "canvas")
+    return as_grid(np.full((int(h), int(w)), color, dtype=np.uint8))
+
+
+@primitive("(Grid, Int, Int) -> Grid", domains={"rows": (1, 2, 3, 4), "cols": (1, 2, 3, 4)},
+           example="tile([[1, 2]], 2, 2) == [[1, 2, 1, 2], [1, 2, 1, 2]]")
+def tile(grid: Grid, rows: int, cols: int) -> Grid:
+    """Repeat a grid `rows` times downwards and `cols` times across."""
+    rows, cols = _positive(rows, "rows", "tile"), _positive(cols, "cols", "tile")
+    check_shape(grid.shape[0] * rows, grid.shape[1] * cols, "tile")
+    return as_grid(np.tile(grid, (rows, cols)))
+
+
+@primitive("(Grid, Int) -> Grid", domains={"k": (2, 3, 4, 5)},
+           example="upscale([[1, 2]], 2) == [[1, 1, 2, 2], [1, 1, 2, 2]]")
+def upscale(grid: Grid, k: int) -> Grid:
+    """Scale a grid up by an integer factor: each cell becomes a k x k block."""
+    return upscale_hw.fn(grid, k, k)
+
+
+@primitive("(Grid, Int, Int) -> Grid", domains={"kr": (1, 2, 3, 4, 5), "kc": (1, 2, 3, 4, 5)},
+           example="upscale_hw([[1, 2]], 2, 1) == [[1, 2], [1, 2]]")
+def upscale_hw(grid: Grid, kr: int, kc: int) -> Grid:
+    """Scale a grid up by separate factors: each cell becomes a kr x kc block."""
+    kr, kc = _positive(kr, "row factor", "upscale"), _positive(kc, "column factor", "upscale")
+    check_shape(grid.shape[0] * kr, grid.shape[1] * kc, "upscale")
+    return as_grid(np.repeat(np.repeat(grid, kr, axis=0), kc, axis=1))
+
+
+@primitive("(Grid, Int) -> Grid", domains={"k": (2, 3, 4, 5)},
+           example="downscale([[1, 1, 2, 2], [1, 1, 2, 2]], 2) == [[1, 2]]")
+def downscale(grid: Grid, k: int) -> Grid:
+    """Scale a grid down by k, keeping the top-left cell of each k x k block."""
+    k = _positive(k, "factor", "downscale")
+    if grid.shape[0] % k or grid.shape[1] % k:
+        raise EvalError(f"downscale: {grid.shape[0]}x{grid.shape[1]} is not divisible by {k}")
+    return as_grid(grid[::k, ::k])
+
+
+def _split(grid: Grid, n: int, axis: int, name: str) -> tuple[Grid, ...]:
+    n = _positive(n, "number of parts", name)
+    if grid.shape[axis] % n:
+        raise EvalError(f"{name}: {grid.shape[axis]} is not divisible by {n}")
+    return tuple(as_grid(part) for part in np.split(grid, n, axis=axis))
+
+
+@primitive("(Grid, Int) -> List[Grid]", domains={"n": (2, 3, 4)},
+           example="hsplit([[1, 2, 3, 4]], 2) == [[[1, 2]], [[3, 4]]]")
+def hsplit(grid: Grid, n: int) -> tuple[Grid, ...]:
+    """Cut a grid into n equally wide parts, left to right."""
+    return _split(grid, n, 1, "hsplit")
+
+
+@primitive("(Grid, Int) -> List[Grid]", domains={"n": (2, 3, 4)},
+           example="vsplit([[1], [2]], 2) == [[[1]], [[2]]]")
+def vsplit(grid: Grid, n: int) -> tuple[Grid, ...]:
+    """Cut a grid into n equally tall parts, top to bottom."""
+    return _split(grid, n, 0, "vsplit")
+
+
+def _separator_color(grid: Grid) -> int | None:
+    """The colour of the separator lines: see split_by_lines."""
+    best: tuple[bool, int, int, int, int] | None = None
+    for color in np.unique(grid):
+        is_c = grid == color
+        full_rows, full_cols = is_c.all(axis=1), is_c.all(axis=0)
+        lines = int(full_rows.sum() + full_cols.sum())
+        if lines == 0:
+            continue
+        pure = bool((is_c & ~full_rows[:, None] & ~full_cols[None, :]).sum() == 0)
+        interior = int(full_rows[1:-1].sum() + full_cols[1:-1].sum())
+        key = (pure, interior, lines, -int(is_c.sum()), int(color))
+        best = key if best is None or key > best else best
+    return None if best is None else best[-1]
+
+
+def _runs(keep: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal [start, stop) runs of True in a 1-D bool array."""
+    edges = np.diff(np.concatenate(([0], keep.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+@primitive("(Grid) -> List[Grid]",
+           example="split_by_lines([[1, 5, 2], [1, 5, 2]]) == [[[1], [1]], [[2], [2]]]")
+def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
+    """Cut a grid along its full rows/columns of the separator colour; parts in reading order.
+
+    The separator colour forms at least one complete row or column; among several, prefer
+    one found only on its complete lines, then the most lines away from the edge, then the
+    most lines, then the fewest cells, then the highest colour. Empty stretches between
+    adjacent lines (or a line and the edge) are skipped; EvalError when nothing remains.
+    """
+    color = _separator_color(grid)
+    if color is None:
+        raise EvalError("split_by_lines: no complete row or column of one colour")
+    is_c = grid == color
+    row_runs, col_runs = _runs(~is_c.all(axis=1)), _runs(~is_c.all(axis=0))
+    if not row_runs or not col_runs:
+        raise EvalError("split_by_lines: nothing between the separator lines")
+    return tuple(as_grid(grid[r0:r1, c0:c1]) for r0, r1 in row_runs for c0, c1 in col_runs)
+
+
+def _concat(grids: Sequence[Grid], axis: int, name: str) -> Grid:
+    if not grids:
+        raise EvalError(f"{name}: no grids to join")
+    other = 1 - axis
+    if any(g.shape[other] != grids[0].shape[other] for g in grids):
+        what = "heights" if axis == 1 else "widths"
+        raise EvalError(f"{name}: {what} differ")
+    total = sum(int(g.shape[axis]) for g in grids)
+    if axis == 1:
+        check_shape(int(grids[0].shape[0]), total, name)
+    else:
+        check_shape(total, int(grids[0].shape[1]), name)
+    return as_grid(np.concatenate(grids, axis=axis))
+
+
+@primitive("(Grid, Grid) -> Grid", example="hconcat([[1], [2]], [[3], [4]]) == [[1, 3], [2, 4]]")
+def hconcat(a: Grid, b: Grid) -> Grid:
+    """Join two equally tall grids side by side, `a` on the left."""
+    return _concat((a, b), 1, "hconcat")
+
+
+@primitive("(Grid, Grid) -> Grid", example="vconcat([[1, 2]], [[3, 4]]) == [[1, 2], [3, 4]]")
+def vconcat(a: Grid, b: Grid) -> Grid:
+    """Join two equally wide grids one above the other, `a` on top."""
+    return _concat((a, b), 0, "vconcat")
+
+
+@primitive("(List[Grid]) -> Grid", example="stack_h([[[1]], [[2]], [[3]]]) == [[1, 2, 3]]")
+def stack_h(grids: tuple[Grid, ...]) -> Grid:
+    """Join a list of equally tall grids left to right."""
+    return _concat(grids, 1, "stack_h")
+
+
+@primitive("(List[Grid]) -> Grid", example="stack_v([[[1]], [[2]], [[3]]]) == [[1], [2], [3]]")
+def stack_v(grids: tuple[Grid, ...]) -> Grid:
+    """Join a list of equally wide grids top to bottom."""
+    return _concat(grids, 0, "stack_v")
+
+
+def _half(grid: Grid, axis: int, first: bool, name: str) -> Grid:
+    n = grid.shape[axis]
+    if n < 2:
+        raise EvalError(f"{name}: a grid 1 cell across has no halves")
+    part = slice(0, n // 2) if first else slice((n + 1) // 2, n)
+    return as_grid(grid[:, part] if axis == 1 else grid[part, :])
+
+
+@primitive("(Grid) -> Grid", example="left_half([[1, 2, 3]]) == [[1]]")
+def left_half(grid: Grid) -> Grid:
+    """The left floor(w/2) columns (the middle column of an odd width is dropped)."""
+    return _half(grid, 1, True, "left_half")
+
+
+@primitive("(Grid) -> Grid", example="right_half([[1, 2, 3]]) == [[3]]")
+def right_half(grid: Grid) -> Grid:
+    """The right floor(w/2) columns (the middle column of an odd width is dropped)."""
+    return _half(grid, 1, False, "right_half")
+
+
+@primitive("(Grid) -> Grid", example="top_half([[1], [2], [3], [4]]) == [[1], [2]]")
+def top_half(grid: Grid) -> Grid:
+    """The top floor(h/2) rows (the middle row of an odd height is dropped)."""
+    return _half(grid, 0, True, "top_half")
+
+
+@primitive("(Grid) -> Grid", example="bottom_half([[1], [2], [3], [4]]) == [[3], [4]]")
+def bottom_half(grid: Grid) -> Grid:
+    """The bottom floor(h/2) rows (the middle row of an odd height is dropped)."""
+    return _half(grid, 0, False, "bottom_half")
+
+
+@primitive("(Grid, Grid, Color) -> Grid",
+           example="kron_with([[1, 0]], [[2, 3]]) == [[2, 3, 0, 0]]")
+def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
+    """Replace each non-`bg` cell of `a` by a copy of `b` and each `bg` cell by a `bg` block."""
+    (ha, wa), (hb, wb) = a.shape, b.shape
+    check_shape(ha * hb, wa * wb, "kron_with")
+    where = np.repeat(np.repeat(a != bg, hb, axis=0), wb, axis=1)
+    return as_grid(np.where(where, np.tile(b, (ha, wa)), np.uint8(bg)))
+
+
+@primitive("(Grid, Color) -> Grid",
+           example="kron([[1, 0], [0, 1]]) == [[1, 0, 0, 0], [0, 1, 0, 0], "
+                   "[0, 0, 1, 0], [0, 0, 0, 1]]")
+def kron(grid: Grid, bg: int = 0) -> Grid:
+    """Fractal self-product: each non-`bg` cell becomes a copy of the grid, others `bg` blocks."""
+    return kron_with.fn(grid, grid, bg)
+
+
+def _dedupe(grid: Grid, axis: int) -> Grid:
+    lines = grid if axis == 0 else grid.T
+    keep = np.ones(lines.shape[0], dtype=bool)
+    keep[1:] = (lines[1:] != lines[:-1]).any(axis=1)
+    return as_grid(grid[keep, :] if axis == 0 else grid[:, keep])
+
+
+@primitive("(Grid) -> Grid", example="dedupe_rows([[1], [1], [2], [1]]) == [[1], [2], [1]]")
+def dedupe_rows(grid: Grid) -> Grid:
+    """Collapse each run of identical adjacent rows into one row."""
+    return _dedupe(grid, 0)
+
+
+@primitive("(Grid) -> Grid", example="dedupe_cols([[1, 1, 2, 1]]) == [[1, 2, 1]]")
+def dedupe_cols(grid: Grid) -> Grid:
+    """Collapse each run of identical adjacent columns into one column."""
+    return _dedupe(grid, 1)
+
+
+@primitive("(Grid) -> Grid", example="compress([[0, 0, 0], [1, 0, 2], [0, 0, 0]]) == [[1, 2]]")
+def compress(grid: Grid) -> Grid:
+    """Remove every row and column entirely of the grid's most common colour (ties: lowest).
+
+    Rows and columns are chosen on the original grid, then all removed at once; a uniform
+    row or column of another colour stays. EvalError when nothing remains.
+    """
+    common = int(np.argmax(np.bincount(grid.ravel(), minlength=10)))
+    is_c = grid == common
+    rows, cols = ~is_c.all(axis=1), ~is_c.all(axis=0)
+    if not rows.any() or not cols.any():
+        raise EvalError("compress: every row or every column is the most common colour")
+    return as_grid(grid[rows][:, cols])
+
+
+def _resize_axis(n: int, target: int) -> np.ndarray:
+    """Source indices along one axis for a nearest-neighbour integer-factor resize."""
+    if target % n == 0:
+        return np.arange(target) // (target // n)
+    if n % target == 0:
+        return np.arange(target) * (n // target)
+    raise EvalError(f"resize_to: {n} -> {target} is not an integer scale")
+
+
+@primitive("(Grid, Grid) -> Grid",
+           example="resize_to([[1, 2]], [[0, 0, 0, 0], [0, 0, 0, 0]]) == "
+                   "[[1, 1, 2, 2], [1, 1, 2, 2]]")
+def resize_to(grid: Grid, like: Grid) -> Grid:
+    """Scale a grid to the shape of `like` by integer factors per axis (up or down)."""
+    rows = _resize_axis(grid.shape[0], like.shape[0])
+    cols = _resize_axis(grid.shape[1], like.shape[1])
+    return as_grid(grid[np.ix_(rows, cols)])
+
+
+@primitive("(Grid, Int, Int) -> Color", example="cell([[1, 2], [3, 4]], 1, 0) == 3")
+def cell(grid: Grid, r: int, c: int) -> int:
+    """The colour at row r, column c (0-based; no wrap-around)."""
+    if not (0 <= r < grid.shape[0] and 0 <= c < grid.shape[1]):
+        raise EvalError(f"cell: ({r}, {c}) is outside the {grid.shape[0]}x{grid.shape[1]} grid")
+    return int(grid[r, c])
+
+
+@primitive("(Grid, Grid) -> Bool", example="shape_eq([[1, 2]], [[3, 4]]) == True")
+def shape_eq(a: Grid, b: Grid) -> bool:
+    """True when two grids have the same height and width."""
+    return a.shape == b.shape

@@ -1,0 +1,93 @@
+"""Golden programs: hand-written DSL solutions of training tasks, one `.dsl` file per task.
+
+`library/arc1-train/<task_id>.dsl` must reproduce every train and test output of arc1:train
+task `<task_id>` exactly. `verify_program_file` checks one file; `verify_library` a folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dsl.errors import DSLError
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.printer import format_program
+from dsl.typecheck import check_program
+from synth.task import Example, Task
+
+LIBRARY_ROOT = Path(__file__).resolve().parent.parent / "library"
+DEFAULT_LIBRARY = LIBRARY_ROOT / "arc1-train"
+DATASET_OF_FOLDER = {"arc1-train": "arc1:train", "arc1-eval": "arc1:eval",
+                     "arc2-train": "arc2:train", "arc2-eval": "arc2:eval"}
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """The outcome of a program on one pair: `ok`, or the reason it failed."""
+
+    split: str
+    index: int
+    ok: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramReport:
+    """Verification of one program file against its task."""
+
+    path: Path
+    task_id: str
+    pairs: tuple[PairResult, ...]
+    error: str = ""
+    canonical: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """True when the program parses, type-checks and solves every pair."""
+        return not self.error and all(p.ok for p in self.pairs)
+
+
+def _compare(result: object, expected: np.ndarray | None) -> str:
+    if expected is None:
+        return ""
+    if isinstance(result, DSLError):
+        return f"error: {result}"
+    if not isinstance(result, np.ndarray) or result.dtype != np.uint8:
+        return f"result is not a grid ({type(result).__name__})"
+    if result.shape != expected.shape:
+        return f"shape {result.shape[0]}x{result.shape[1]}, expected " \
+               f"{expected.shape[0]}x{expected.shape[1]}"
+    wrong = int((result != expected).sum())
+    return f"{wrong} wrong cells" if wrong else ""
+
+
+def check_pairs(text: str, task: Task) -> tuple[PairResult, ...]:
+    """Run program text on every train and test input of a task and compare outputs."""
+    program = parse_program(text)
+    check_program(program)
+    pairs: list[tuple[str, int, Example]] = [("train", i, ex) for i, ex in enumerate(task.train)]
+    pairs += [("test", i, ex) for i, ex in enumerate(task.test)]
+    results = run_program(program, [ex.input for _, _, ex in pairs], typecheck=False)
+    out = []
+    for (split, index, ex), result in zip(pairs, results):
+        reason = _compare(result, ex.output)
+        out.append(PairResult(split, index, not reason, reason))
+    return tuple(out)
+
+
+def verify_program_file(path: Path, task: Task) -> ProgramReport:
+    """Verify one golden program file against its task."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        pairs = check_pairs(text, task)
+        canonical = format_program(parse_program(text)) == text
+    except DSLError as err:
+        return ProgramReport(path, task.id, (), error=str(err))
+    return ProgramReport(path, task.id, pairs, canonical=canonical)
+
+
+def library_files(folder: Path) -> list[Path]:
+    """The `.dsl` files of a library folder, sorted by task id."""
+    return sorted(folder.glob("*.dsl"))

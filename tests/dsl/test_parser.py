@@ -1,0 +1,134 @@
+"""Parser, printer and type checker: round trips, friendly errors, and fuzzing."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dsl import ast
+from dsl.errors import DSLParseError, DSLTypeError
+from dsl.generate import random_program
+from dsl.parser import parse_expr, parse_program
+from dsl.printer import format_program
+from dsl.registry import default_registry
+from dsl.typecheck import check_program
+from dsl.types import GRID, OBJECTS, parse_type
+
+EXAMPLE = """\
+# keep the largest object
+solve(I: Grid) -> Grid:
+    x1 = rot90(I)   # a comment
+    O = flip_h(x1)
+"""
+
+
+def test_parse_example_positions() -> None:
+    program = parse_program(EXAMPLE)
+    defn = program.entry
+    assert defn.name == "solve" and defn.params == (("I", GRID),) and defn.returns == GRID
+    assert [s.target for s in defn.body] == ["x1", "O"]
+    assert defn.body[0].pos == ast.Pos(3, 5)
+    assert defn.body[1].expr == ast.Call("flip_h", (ast.Var("x1"),))
+
+
+def test_literals_keywords_lambdas_and_defs() -> None:
+    text = ("def helper(g: Grid, c: Color) -> Objects:\n    x = f(g, -1, true, c=red, d=3)\n\n"
+            "solve(I: Grid) -> Grid:\n    y = map(x, lambda o, p: g(o, blue))\n")
+    program = parse_program(text)
+    helper = program.get("helper")
+    assert helper is not None and helper.returns == OBJECTS
+    call = helper.body[0].expr
+    assert isinstance(call, ast.Call)
+    assert call.args == (ast.Var("g"), ast.Literal(-1, "int"), ast.Literal(True, "bool"))
+    assert call.kwargs == (("c", ast.Literal(2, "color")), ("d", ast.Literal(3, "int")))
+    lam = program.entry.body[0].expr.args[1]
+    assert lam == ast.Lambda(("o", "p"), ast.Call("g", (ast.Var("o"), ast.Literal(1, "color"))))
+    assert parse_program(format_program(program)) == program
+
+
+def test_parse_expr() -> None:
+    assert parse_expr("rot90(I)") == ast.Call("rot90", (ast.Var("I"),))
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("solve(I: Grid) -> Grid:\n    x1 = rot90(I,\n", 2, "unexpected"),
+    ("solve(I: Grd) -> Grid:\n    x = rot90(I)\n", 1, "did you mean Grid?"),
+    ("solve(I: Grid) -> Grid:\n    x = rot90(I) $\n", 2, "unexpected character '$'"),
+    ("solve(I: Grid) -> Grid:\nx = rot90(I)\n", 2, "expected"),
+    ("solve(I: Grid) -> Grid:\n    red = rot90(I)\n", 2, "colour name"),
+    ("solve(I: Grid) -> Grid:\n    x = f(a=1, I)\n", 2, "positional argument after keyword"),
+])
+def test_parse_errors_are_positioned(text: str, line: int, fragment: str) -> None:
+    with pytest.raises(DSLParseError) as info:
+        parse_program(text)
+    assert info.value.line == line
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("solve(I: Grid) -> Grid:\n    x = rot9(I)\n", "unknown primitive 'rot9' (did you mean rot90?)"),
+    ("solve(I: Grid) -> Grid:\n    x = rot90(I, I)\n", "takes 1 argument(s), got 2"),
+    ("solve(I: Grid) -> Grid:\n    x = rot90(3)\n", "rot90() argument 'grid': expected Grid, found Int"),
+    ("solve(I: Grid) -> Grid:\n    x = rot90(y)\n", "unknown variable 'y'"),
+    ("solve(I: Grid) -> Grid:\n    x = rot90(I)\n    x = rot90(x)\n", "assigned twice"),
+    ("solve(I: Grid) -> Color:\n    x = rot90(I)\n", "expected Color, found Grid"),
+])
+def test_type_errors_name_line_primitive_and_types(text: str, fragment: str) -> None:
+    with pytest.raises(DSLTypeError) as info:
+        check_program(parse_program(text))
+    assert info.value.line >= 2
+    assert fragment in str(info.value)
+
+
+def test_parse_type_strings() -> None:
+    assert str(parse_type("(List[T], (T) -> Int) -> T")) == "(List[T], (T) -> Int) -> T"
+    assert parse_type("Objects") == parse_type("List[Object]")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), length=st.integers(1, 6))
+def test_round_trip_generated_programs(seed: int, length: int) -> None:
+    program = random_program(random.Random(seed), default_registry(), length)
+    check_program(program)
+    text = format_program(program)
+    assert parse_program(text) == program
+    assert format_program(parse_program(text)) == text
+
+
+def _mutate(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    for _ in range(rng.randint(1, 4)):
+        op = rng.randrange(3)
+        i = rng.randrange(len(chars) + 1)
+        if op == 0 and chars:
+            del chars[min(i, len(chars) - 1)]
+        elif op == 1:
+            chars.insert(i, rng.choice("()=,:_ \n\tax1-9#[]>\\\"'"))
+        elif chars:
+            j = rng.randrange(len(chars))
+            chars[min(i, len(chars) - 1)], chars[j] = chars[j], chars[min(i, len(chars) - 1)]
+    return "".join(chars)
+
+
+def _parse_and_check(text: str) -> None:
+    try:
+        check_program(parse_program(text))
+    except (DSLParseError, DSLTypeError) as err:
+        assert err.line >= 1 and err.column >= 1, f"error without position: {err!r}"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fuzz_mutated_programs_raise_only_positioned_dsl_errors(seed: int) -> None:
+    rng = random.Random(seed)
+    text = format_program(random_program(rng, default_registry(), rng.randint(1, 5)))
+    _parse_and_check(_mutate(text, rng))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("solve(I: Grid)->:\n x=rot90,_#1 lambda")),
+                    max_size=80))
+def test_fuzz_random_text_raises_only_positioned_dsl_errors(text: str) -> None:
+    _parse_and_check(text)

@@ -1,0 +1,276 @@
+"""Property tests for the colour family (dsl/primitives/color.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsl.errors import EvalError
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.primitives import color as C
+from dsl.registry import default_registry
+from dsl.typeof import value_has_type
+from tests.strategies import colors, covers, grids, masks
+
+FAST = settings(max_examples=60, deadline=None)
+FAMILY = default_registry().family("color")
+
+
+def _counts(grid: np.ndarray) -> np.ndarray:
+    return np.bincount(grid.ravel(), minlength=10)
+
+
+@st.composite
+def grid_and_mask(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    grid = draw(grids())
+    return grid, draw(masks(shape=grid.shape))
+
+
+# --- recolouring ---------------------------------------------------------------------------
+
+@covers("replace")
+@FAST
+@given(grids(), colors, colors)
+def test_replace(grid, source, target) -> None:
+    out = C.replace(grid, source, target)
+    assert out.shape == grid.shape and out.dtype == np.uint8
+    assert np.array_equal(out[grid != source], grid[grid != source])
+    assert (out[grid == source] == target).all()
+    assert value_has_type(out, C.replace.returns)
+
+
+@covers("swap_colors")
+@FAST
+@given(grids(), colors, colors)
+def test_swap_colors_is_an_involution(grid, a, b) -> None:
+    once = C.swap_colors(grid, a, b)
+    assert np.array_equal(C.swap_colors(once, a, b), grid)
+    assert np.array_equal(once == a, grid == b) and np.array_equal(once == b, grid == a)
+    assert np.array_equal(C.swap_colors(grid, a, b), C.swap_colors(grid, b, a))
+
+
+@covers("keep_color", "remove_color")
+@FAST
+@given(grids(), colors, colors)
+def test_keep_and_remove_color(grid, color, bg) -> None:
+    kept, removed = C.keep_color(grid, color, bg), C.remove_color(grid, color, bg)
+    assert np.isin(kept, [color, bg]).all()
+    assert (kept[grid == color] == color).all()
+    assert (removed[grid == color] == bg).all()
+    assert np.array_equal(removed[grid != color], grid[grid != color])
+    if color != bg:  # the two split the grid's cells between them
+        assert not (removed == color).any()
+        assert np.array_equal(np.where(grid == color, kept, removed), grid)
+
+
+@covers("recolor_all")
+@FAST
+@given(grids(), colors, colors)
+def test_recolor_all(grid, color, bg) -> None:
+    out = C.recolor_all(grid, color, bg)
+    assert (out[grid != bg] == color).all() and (out[grid == bg] == bg).all()
+
+
+@covers("invert_colors")
+@FAST
+@given(grids(max_colors=3), colors)
+def test_invert_colors(grid, bg) -> None:
+    others = set(np.unique(grid).tolist()) - {bg}
+    if len(others) != 1:
+        with pytest.raises(EvalError):
+            C.invert_colors(grid, bg)
+        return
+    (fg,) = others
+    out = C.invert_colors(grid, bg)
+    assert np.array_equal(out == fg, grid == bg) and np.array_equal(out == bg, grid == fg)
+    if (grid == bg).any():  # otherwise `out` is all background and has no colour to swap
+        assert np.array_equal(C.invert_colors(out, bg), grid)
+
+
+# --- colour statistics ---------------------------------------------------------------------
+
+@covers("most_common_color", "least_common_color", "bg_color")
+@FAST
+@given(grids())
+def test_most_and_least_common(grid) -> None:
+    counts = _counts(grid)
+    present = [c for c in range(10) if counts[c]]
+    most, least = C.most_common_color(grid), C.least_common_color(grid)
+    assert most == min(c for c in present if counts[c] == counts.max())
+    low = min(counts[c] for c in present)
+    assert least == min(c for c in present if counts[c] == low)
+    bg = C.bg_color(grid)
+    assert counts[bg] == counts.max()
+    for value in (most, least, bg):
+        assert type(value) is int and value_has_type(value, C.bg_color.returns)
+
+
+def test_bg_color_border_tiebreak() -> None:
+    clear = np.array([[2, 2, 2], [2, 1, 2], [1, 1, 1]], dtype=np.uint8)  # 2: 5 cells, 1: 4
+    assert C.bg_color(clear) == 2
+    even = np.array([[1, 1, 1, 1], [1, 0, 0, 1], [1, 0, 0, 1], [0, 0, 0, 0]], dtype=np.uint8)
+    assert _counts(even)[0] == _counts(even)[1] and C.bg_color(even) == 1  # border wins
+    assert C.most_common_color(even) == 0
+
+
+@covers("most_common_fg")
+@FAST
+@given(grids(), colors)
+def test_most_common_fg(grid, bg) -> None:
+    counts = _counts(grid)
+    counts[bg] = 0
+    if not counts.any():
+        with pytest.raises(EvalError):
+            C.most_common_fg(grid, bg)
+        return
+    fg = C.most_common_fg(grid, bg)
+    assert fg != bg and counts[fg] == counts.max() and fg == int(np.argmax(counts))
+
+
+@covers("color_count", "n_colors", "colors_of")
+@FAST
+@given(grids())
+def test_counts(grid) -> None:
+    present = C.colors_of(grid)
+    assert present == tuple(sorted(set(grid.ravel().tolist())))
+    assert value_has_type(present, C.colors_of.returns)
+    assert C.n_colors(grid) == len(present)
+    assert sum(C.color_count(grid, c) for c in range(10)) == grid.size
+    assert all(C.color_count(grid, c) > 0 for c in present)
+
+
+# --- masks -----------------------------------------------------------------------------------
+
+@covers("mask_of", "nonbg_mask")
+@FAST
+@given(grids(), colors)
+def test_masks_partition_the_grid(grid, bg) -> None:
+    per_color = [C.mask_of(grid, c) for c in range(10)]
+    assert (sum(m.astype(int) for m in per_color) == 1).all()
+    assert np.array_equal(C.nonbg_mask(grid, bg), ~per_color[bg])
+    assert all(m.dtype == bool and m.shape == grid.shape and not m.flags.writeable
+               for m in per_color)
+
+
+@covers("mask_and", "mask_or", "mask_xor", "mask_not")
+@FAST
+@given(st.data())
+def test_mask_algebra(data) -> None:
+    a = data.draw(masks())
+    b = data.draw(masks(shape=a.shape))
+    both, either, one = C.mask_and(a, b), C.mask_or(a, b), C.mask_xor(a, b)
+    assert np.array_equal(both, a & b) and np.array_equal(either, a | b)
+    assert np.array_equal(one, either & C.mask_not(both))
+    assert np.array_equal(C.mask_not(C.mask_not(a)), a)
+    assert np.array_equal(C.mask_not(both), C.mask_or(C.mask_not(a), C.mask_not(b)))
+    other = data.draw(masks())
+    if other.shape != a.shape:
+        for op in (C.mask_and, C.mask_or, C.mask_xor):
+            with pytest.raises(EvalError):
+                op(a, other)
+
+
+@covers("fill_mask")
+@FAST
+@given(grid_and_mask(), colors)
+def test_fill_mask(gm, color) -> None:
+    grid, mask = gm
+    out = C.fill_mask(grid, mask, color)
+    assert (out[mask] == color).all() and np.array_equal(out[~mask], grid[~mask])
+    assert np.array_equal(C.fill_mask(grid, C.mask_of(grid, color), color), grid)
+    with pytest.raises(EvalError):
+        C.fill_mask(grid, np.zeros((grid.shape[0] + 1, grid.shape[1]), bool), color)
+
+
+@covers("mask_to_grid")
+@FAST
+@given(masks(), colors, colors)
+def test_mask_to_grid(mask, color, bg) -> None:
+    out = C.mask_to_grid(mask, color, bg)
+    assert value_has_type(out, C.mask_to_grid.returns) and out.shape == mask.shape
+    if color != bg:
+        assert np.array_equal(C.mask_of(out, color), mask)
+    with pytest.raises(EvalError):
+        C.mask_to_grid(np.zeros((0, 3), bool), color, bg)
+
+
+# --- totality, types, immutability, examples -------------------------------------------------
+
+def _arg(data, param, grid: np.ndarray):
+    """A random valid argument for a parameter of the colour family."""
+    name = param.type.name
+    if param.domain:
+        return data.draw(st.sampled_from(param.domain))
+    if name == "Grid":
+        return grid
+    if name == "Color":
+        return data.draw(colors)
+    if name == "Mask":
+        return data.draw(st.one_of(masks(shape=grid.shape), masks()))
+    raise AssertionError(f"no strategy for {param.type}")
+
+
+@covers(*(p.name for p in FAMILY))
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(FAMILY), grids(max_side=12), st.data())
+def test_total_well_typed_and_pure(prim, grid, data) -> None:
+    args = [_arg(data, p, grid) for p in prim.params]
+    before = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        result = prim(*args)
+    except EvalError:
+        return
+    assert value_has_type(result, prim.returns), f"{prim.name} -> {result!r}"
+    if isinstance(result, np.ndarray):
+        assert not result.flags.writeable
+    for arg, old in zip(args, before):
+        if isinstance(arg, np.ndarray):
+            assert np.array_equal(arg, old)
+
+
+def _to_value(x):
+    if isinstance(x, list):
+        arr = np.array(x)
+        return arr if arr.dtype == bool else arr.astype(np.uint8)
+    return x
+
+
+def _from_value(x):
+    return x.tolist() if isinstance(x, np.ndarray) else x
+
+
+@pytest.mark.parametrize("prim", FAMILY, ids=lambda p: p.name)
+def test_examples_hold(prim) -> None:
+    env = {p.name: (lambda p: lambda *a: _from_value(p(*map(_to_value, a))))(p)
+           for p in default_registry() if p.family in ("color", "objects")}
+    assert eval(prim.example, env), prim.example
+
+
+# --- whole programs on ARC tasks ---------------------------------------------------------------
+
+def _solves(task_id: str, source: str) -> None:
+    from synth.datasets import load_dataset
+    task = load_dataset("arc1:train").entries[task_id]
+    pairs = task.train + task.test
+    outputs = run_program(parse_program(source), [ex.input for ex in pairs])
+    for out, ex in zip(outputs, pairs):
+        assert isinstance(out, np.ndarray) and np.array_equal(out, ex.output), task_id
+
+
+def test_program_solves_0d3d703e_colour_permutation() -> None:
+    _solves("0d3d703e", """solve(I: Grid) -> Grid:
+    a = swap_colors(I, green, yellow)
+    b = swap_colors(a, blue, grey)
+    c = swap_colors(b, red, magenta)
+    O = swap_colors(c, sky, maroon)
+""")
+
+
+def test_program_solves_f76d97a5_colour_exchange() -> None:
+    _solves("f76d97a5", """solve(I: Grid) -> Grid:
+    c = most_common_fg(I, bg=grey)
+    x = swap_colors(I, grey, c)
+    O = replace(x, grey, black)
+""")
