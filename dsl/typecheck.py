@@ -9,6 +9,7 @@ expected and found types.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -66,8 +67,9 @@ class _Checker:
 
     def expect(self, found: Type, expected: Type, what: str, pos: ast.Pos) -> None:
         if not unify(found, expected, self.subst):
-            raise DSLTypeError(f"{what}: expected {resolve(expected, self.subst)}, found "
-                               f"{resolve(found, self.subst)}", pos.line, pos.column)
+            raise DSLTypeError(f"{what}: expected {display(resolve(expected, self.subst))}, "
+                               f"found {display(resolve(found, self.subst))}", pos.line,
+                               pos.column)
 
     def check(self, expr: ast.Expr, expected: Type, env: Mapping[str, Type], what: str) -> None:
         """Check `expr` against `expected` (bidirectional for literals and lambdas)."""
@@ -144,6 +146,11 @@ class _Checker:
                                    f"{', '.join(map(str, param.domain))}", arg.pos.line,
                                    arg.pos.column)
         return resolve(ret, self.subst)
+
+
+def display(t: Type) -> str:
+    """A type as users wrote it: instance suffixes of type variables removed (`T_3` -> `T`)."""
+    return re.sub(r"\b([A-Z])(?:_\d+|L\d+)\b", r"\1", str(t))
 
 
 def _var_hint(name: str, env: Mapping[str, Type]) -> str:

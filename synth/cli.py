@@ -86,6 +86,9 @@ def _add_dsl_parser(sub: argparse._SubParsersAction) -> None:
     check = dsl_sub.add_parser("check", help="parse, type-check and optionally run a program")
     check.add_argument("file", metavar="FILE.dsl")
     check.add_argument("--task", metavar="TASK", help="task JSON or DATASET:ID to run it on")
+    fmt = dsl_sub.add_parser("fmt", help="print (or --write) a program in canonical form")
+    fmt.add_argument("files", nargs="+", metavar="FILE.dsl")
+    fmt.add_argument("--write", action="store_true", help="rewrite the files in place")
     verify = dsl_sub.add_parser("verify", help="check that library programs solve their tasks")
     verify.add_argument("folder", nargs="?", metavar="DIR",
                         help="default: the shipped library/arc1-train")
@@ -99,6 +102,8 @@ def _cmd_dsl(args: argparse.Namespace) -> int:
         return dsl_commands.cmd_list(args.json, args.family)
     if args.dsl_command == "check":
         return dsl_commands.cmd_check(args.file, args.task)
+    if args.dsl_command == "fmt":
+        return dsl_commands.cmd_fmt(args.files, args.write)
     return dsl_commands.cmd_verify(args.folder, args.verbose)
 
 

@@ -69,6 +69,26 @@ def cmd_check(path: str, task_ref: str | None) -> int:
     return 0 if solved else 1
 
 
+def cmd_fmt(paths: list[str], write: bool) -> int:
+    """Print each program in canonical form, or rewrite the files in place."""
+    from dsl.parser import parse_program
+    from dsl.printer import format_program
+
+    status = 0
+    for path in paths:
+        try:
+            text = format_program(parse_program(_read_program(path)))
+        except DSLError as err:
+            print(f"{path}: {err}")
+            status = 1
+            continue
+        if write:
+            Path(path).write_text(text, encoding="utf-8")
+        else:
+            print(text, end="")
+    return status
+
+
 def _report_line(report: ProgramReport) -> str:
     if report.error:
         return f"FAIL {report.task_id}: {report.error}"

@@ -154,8 +154,8 @@ def ray_until(grid: Grid, start: Point, direction: int, color: int, bg: int = 0)
 
 
 @primitive("(Grid, Object, Int, Color) -> Grid", domains={"direction": _RAY_DIRS},
-           example="object_rays(g, obj, 2) == [[3, 0], [3, 0], [3, 0]] "
-                   "where g = [[3, 0], [0, 0], [0, 0]] and obj is the 3 at (0, 0)")
+           example="object_rays([[3, 0], [0, 0], [0, 0]], to_object([[3]]), 2) "
+                   "== [[3, 0], [3, 0], [3, 0]]")
 def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
     """From each object cell, extend a ray of its colour over bg cells until a non-bg cell."""
     step = _direction(direction)
@@ -180,8 +180,8 @@ def _ring(grid: Grid, top: int, left: int, bottom: int, right: int, color: int) 
 
 
 @primitive("(Grid, Object, Color) -> Grid",
-           example="box(g, obj, 2) == [[2, 2, 2], [2, 1, 2], [2, 2, 2]] "
-                   "where g = [[0, 0, 0], [0, 1, 0], [0, 0, 0]] and obj is the 1 at (1, 1)")
+           example="box([[0, 0, 0], [0, 1, 0], [0, 0, 0]], to_object([[0, 0], [0, 1]]), 2) "
+                   "== [[2, 2, 2], [2, 1, 2], [2, 2, 2]]")
 def box(grid: Grid, obj: Object, color: int) -> Grid:
     """Paint the one-cell ring just outside the object's bounding box (clipped)."""
     return _ring(grid, obj.top - 1, obj.left - 1, obj.top + obj.height, obj.left + obj.width,
@@ -189,8 +189,8 @@ def box(grid: Grid, obj: Object, color: int) -> Grid:
 
 
 @primitive("(Grid, Object, Color) -> Grid",
-           example="box_inside(g, obj, 2) == [[2, 2], [2, 2]] "
-                   "where g = [[1, 0], [0, 1]] and obj is the 1s (bbox 2x2)")
+           example="box_inside([[1, 0], [0, 1]], to_object([[1, 0], [0, 1]]), 2) "
+                   "== [[2, 2], [2, 2]]")
 def box_inside(grid: Grid, obj: Object, color: int) -> Grid:
     """Paint the border cells of the object's bounding box (clipped)."""
     return _ring(grid, obj.top, obj.left, obj.top + obj.height - 1, obj.left + obj.width - 1,
@@ -198,8 +198,8 @@ def box_inside(grid: Grid, obj: Object, color: int) -> Grid:
 
 
 @primitive("(Grid, Object, Color, Int, Color) -> Grid", domains={"connect": _CONNECT},
-           example="outline(g, obj, 2) == [[0, 2, 0], [2, 1, 2], [0, 2, 0]] "
-                   "where g = [[0, 0, 0], [0, 1, 0], [0, 0, 0]] and obj is the 1 at (1, 1)")
+           example="outline([[0, 0, 0], [0, 1, 0], [0, 0, 0]], to_object([[0, 0], [0, 1]]), 2) "
+                   "== [[0, 2, 0], [2, 1, 2], [0, 2, 0]]")
 def outline(grid: Grid, obj: Object, color: int, connect: int = 4, bg: int = 0) -> Grid:
     """Paint the bg cells 4- or 8-adjacent to the object's cells."""
     steps = _neighbours(connect)
@@ -217,8 +217,8 @@ def outline(grid: Grid, obj: Object, color: int, connect: int = 4, bg: int = 0) 
 
 
 @primitive("(Grid, Object, Color, Color) -> Grid",
-           example="fill_bbox(g, obj, 2) == [[1, 2], [2, 1]] "
-                   "where g = [[1, 0], [0, 1]] and obj is the 1s (bbox 2x2)")
+           example="fill_bbox([[1, 0], [0, 1]], to_object([[1, 0], [0, 1]]), 2) "
+                   "== [[1, 2], [2, 1]]")
 def fill_bbox(grid: Grid, obj: Object, color: int, bg: int = 0) -> Grid:
     """Paint the bg cells inside the object's bounding box."""
     out = np.array(grid, dtype=np.uint8)
@@ -257,10 +257,10 @@ def fill_enclosed(grid: Grid, color: int, bg: int = 0) -> Grid:
 
 
 def _span(marks: np.ndarray) -> np.ndarray:
-    """Per row, the cells between the first and last marked cell inclusive."""
+    """Per row with two or more marked cells, the cells from the first to the last one."""
     after_first = np.cumsum(marks, axis=1) > 0
     before_last = np.cumsum(marks[:, ::-1], axis=1)[:, ::-1] > 0
-    return after_first & before_last
+    return after_first & before_last & (marks.sum(axis=1, keepdims=True) >= 2)
 
 
 @primitive("(Grid, Color, Color, Color) -> Grid",

@@ -135,7 +135,7 @@ def _symmetry_maps(grid: Grid, known: np.ndarray, threshold: int) -> list[_Map]:
             support = int((valid & known & known[r, c]).sum())
             if support >= threshold:
                 found.append((support, r, c, valid))
-    found.sort(key=lambda f: -f[0])
+    found.sort(key=lambda f: (-f[0], -int(f[3].sum())))   # best supported, then most central
     return found
 
 
@@ -169,7 +169,7 @@ def _agree(vals: np.ndarray, known: np.ndarray, maps: list[_Map]) -> bool:
 def complete_symmetry(grid: Grid, noise: int) -> Grid:
     """Fill `noise` cells from mirror/rotation symmetries (any axis or centre) the rest obeys."""
     known = grid != noise
-    threshold = max(1, int(known.sum()) // 2)
+    threshold = max(2, int(known.sum()) // 4)
     accepted: list[_Map] = []
     vals, filled = np.array(grid), known
     for cand in _symmetry_maps(grid, known, threshold)[:_MAX_SYMMETRIES]:
@@ -208,8 +208,7 @@ def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
 
 
 @primitive("(Grid, Object, Int, Color) -> Grid", domains={"direction": _DIRS4},
-           example="move_until_contact(g, obj, 1) == [[0, 0, 1, 2]] "
-                   "where g = [[1, 0, 0, 2]] and obj is the 1 at (0, 0)")
+           example="move_until_contact([[1, 0, 0, 2]], to_object([[1]]), 1) == [[0, 0, 1, 2]]")
 def move_until_contact(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
     """Erase the object and redraw it moved in a direction (0-3) until it would hit or leave."""
     dr, dc = _direction4(direction)

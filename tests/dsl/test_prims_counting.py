@@ -17,7 +17,7 @@ from dsl.errors import DSLTypeError, EvalError
 from dsl.interp import Interpreter, run_program
 from dsl.parser import parse_program
 from dsl.primitives import counting as C
-from dsl.primitives.logic import compose, identity, is_even
+from dsl.primitives.logic import compose, identity
 from dsl.registry import default_registry
 from dsl.typecheck import check_program
 from dsl.typeof import value_has_type

@@ -1,0 +1,380 @@
+"""Property tests for the drawing family (dsl/primitives/drawing.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsl.errors import EvalError
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.primitives import drawing as D
+from dsl.registry import default_registry
+from dsl.typeof import value_has_type
+from dsl.values import Object, make_object
+from tests.strategies import colors, covers, grids, objects_
+
+FAST = settings(max_examples=60, deadline=None)
+FAMILY = default_registry().family("drawing")
+
+points = st.tuples(st.integers(-4, 34), st.integers(-4, 34))
+huge_points = st.tuples(st.integers(-10**30, 10**30), st.integers(-10**30, 10**30))
+
+
+def _inside(grid: np.ndarray, r: int, c: int) -> bool:
+    return 0 <= r < grid.shape[0] and 0 <= c < grid.shape[1]
+
+
+def _only_changed(before: np.ndarray, after: np.ndarray, allowed: np.ndarray) -> bool:
+    """Shape kept and every changed cell is in `allowed`."""
+    return after.shape == before.shape and not ((after != before) & ~allowed).any()
+
+
+def _painted(grid: np.ndarray, cells: list[tuple[int, int]], color: int) -> np.ndarray:
+    out = np.array(grid)
+    for r, c in cells:
+        if _inside(grid, r, c):
+            out[r, c] = color
+    return out
+
+
+def _obj_cells(obj: Object) -> list[tuple[int, int, int]]:
+    return [(obj.top + r, obj.left + c, int(obj.colors[r, c])) for r, c in zip(*np.nonzero(obj.mask))]
+
+
+@st.composite
+def grid_objects(draw: st.DrawFn) -> tuple[np.ndarray, Object]:
+    """A grid and an object: a random one (anywhere) or a patch of the grid's own cells."""
+    grid = draw(grids(max_side=12))
+    if draw(st.booleans()):
+        return grid, draw(objects_())
+    h, w = grid.shape
+    r0, c0 = draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))
+    r1, c1 = draw(st.integers(r0 + 1, h)), draw(st.integers(c0 + 1, w))
+    mask = np.zeros(grid.shape, bool)
+    mask[r0:r1, c0:c1] = grid[r0:r1, c0:c1] != 0
+    mask[r0, c0] = True
+    return grid, make_object(grid, mask)
+
+
+# --- lines and rays ---------------------------------------------------------------------------
+
+@covers("line")
+@FAST
+@given(grids(max_side=12), points, points, colors)
+def test_line_paints_exactly_the_segment(grid, a, b, color) -> None:
+    dr, dc = b[0] - a[0], b[1] - a[1]
+    if dr and dc and abs(dr) != abs(dc):
+        with pytest.raises(EvalError):
+            D.line(grid, a, b, color)
+        return
+    n = max(abs(dr), abs(dc))
+    sr, sc = np.sign(dr), np.sign(dc)
+    expected = _painted(grid, [(a[0] + k * sr, a[1] + k * sc) for k in range(n + 1)], color)
+    out = D.line(grid, a, b, color)
+    assert np.array_equal(out, expected)
+    assert np.array_equal(D.line(grid, b, a, color), out)
+
+
+@covers("line", "ray", "ray_until")
+@FAST
+@given(grids(max_side=8), huge_points, st.integers(0, 7), colors)
+def test_far_away_points_are_clipped_not_fatal(grid, start, direction, color) -> None:
+    for out in (D.ray(grid, start, direction, color), D.ray_until(grid, start, direction, color),
+                D.line(grid, start, start, color)):
+        assert value_has_type(out, D.line.returns) and out.shape == grid.shape
+
+
+@covers("hline", "vline")
+@FAST
+@given(grids(max_side=12), st.integers(-2, 14), colors)
+def test_hline_vline(grid, index, color) -> None:
+    h, w = grid.shape
+    for prim, size, axis in ((D.hline, h, 0), (D.vline, w, 1)):
+        if not 0 <= index < size:
+            with pytest.raises(EvalError):
+                prim(grid, index, color)
+            continue
+        out = prim(grid, index, color)
+        assert (np.take(out, index, axis=axis) == color).all()
+        keep = np.ones(grid.shape, bool)
+        np.moveaxis(keep, axis, 0)[index] = False
+        assert _only_changed(grid, out, ~keep)
+
+
+def _ray_cells(grid, start, direction) -> list[tuple[int, int]]:
+    dr, dc = D.DIRECTIONS[direction]
+    cells, (r, c) = [], start
+    for _ in range(80):
+        r, c = r + dr, c + dc
+        if _inside(grid, r, c):
+            cells.append((r, c))
+    return cells
+
+
+@covers("ray")
+@FAST
+@given(grids(max_side=12), points, st.integers(0, 7), colors)
+def test_ray_paints_to_the_border(grid, start, direction, color) -> None:
+    out = D.ray(grid, start, direction, color)
+    assert np.array_equal(out, _painted(grid, _ray_cells(grid, start, direction), color))
+
+
+@covers("ray", "ray_until", "object_rays")
+@FAST
+@given(grids(max_side=6), points, st.sampled_from([-1, 8, 100]), colors)
+def test_bad_directions_raise(grid, start, direction, color) -> None:
+    with pytest.raises(EvalError):
+        D.ray(grid, start, direction, color)
+    with pytest.raises(EvalError):
+        D.ray_until(grid, start, direction, color)
+    with pytest.raises(EvalError):
+        D.object_rays(grid, make_object(grid, np.ones(grid.shape, bool)), direction)
+
+
+@covers("ray_until")
+@FAST
+@given(grids(max_side=12), points, st.integers(0, 7), colors, colors)
+def test_ray_until_stops_before_the_first_non_bg_cell(grid, start, direction, color, bg) -> None:
+    cells = []
+    for r, c in _ray_cells(grid, start, direction):
+        if grid[r, c] != bg:
+            break
+        cells.append((r, c))
+    out = D.ray_until(grid, start, direction, color, bg)
+    assert np.array_equal(out, _painted(grid, cells, color))
+    assert _only_changed(grid, out, grid == bg)
+
+
+@covers("object_rays")
+@FAST
+@given(grid_objects(), st.integers(0, 7), colors)
+def test_object_rays_match_a_cell_by_cell_walk(pair, direction, bg) -> None:
+    grid, obj = pair
+    cells = _obj_cells(obj)
+    own = {(r, c) for r, c, _ in cells}
+    expected = np.array(grid)
+    dr, dc = D.DIRECTIONS[direction]
+    for r, c, color in cells:
+        for _ in range(80):
+            r, c = r + dr, c + dc
+            if _inside(grid, r, c):
+                if grid[r, c] != bg or (r, c) in own:
+                    break
+                expected[r, c] = color
+    out = D.object_rays(grid, obj, direction, bg)
+    assert np.array_equal(out, expected)
+    assert _only_changed(grid, out, grid == bg)
+
+
+# --- boxes, outlines and fills ----------------------------------------------------------------
+
+def _ring(shape, top, left, bottom, right) -> np.ndarray:
+    rows, cols = np.indices(shape)
+    inside = (rows >= top) & (rows <= bottom) & (cols >= left) & (cols <= right)
+    strictly = (rows > top) & (rows < bottom) & (cols > left) & (cols < right)
+    return inside & ~strictly
+
+
+@covers("box", "box_inside")
+@FAST
+@given(grid_objects(), colors)
+def test_box_and_box_inside_paint_a_ring(pair, color) -> None:
+    grid, obj = pair
+    b, r = obj.top + obj.height - 1, obj.left + obj.width - 1
+    for prim, ring in ((D.box, _ring(grid.shape, obj.top - 1, obj.left - 1, b + 1, r + 1)),
+                       (D.box_inside, _ring(grid.shape, obj.top, obj.left, b, r))):
+        out = prim(grid, obj, color)
+        assert (out[ring] == color).all() and np.array_equal(out[~ring], grid[~ring])
+    outer = D.box(grid, obj, color)
+    for r0, c0, _ in _obj_cells(obj):     # the outer box never touches the object itself
+        if _inside(grid, r0, c0):
+            assert outer[r0, c0] == grid[r0, c0]
+
+
+@covers("outline")
+@FAST
+@given(grid_objects(), colors, st.sampled_from([4, 8]), colors)
+def test_outline_paints_the_bg_neighbours(pair, color, connect, bg) -> None:
+    grid, obj = pair
+    own = {(r, c) for r, c, _ in _obj_cells(obj)}
+    steps = D.DIRECTIONS[:connect]
+    near = np.zeros(grid.shape, bool)
+    for r, c in own:
+        for dr, dc in steps:
+            if _inside(grid, r + dr, c + dc) and (r + dr, c + dc) not in own:
+                near[r + dr, c + dc] = True
+    out = D.outline(grid, obj, color, connect, bg)
+    assert np.array_equal(out, np.where(near & (grid == bg), color, grid))
+    with pytest.raises(EvalError):
+        D.outline(grid, obj, color, 6, bg)
+
+
+@covers("fill_bbox")
+@FAST
+@given(grid_objects(), colors, colors)
+def test_fill_bbox_paints_bg_inside_the_bbox(pair, color, bg) -> None:
+    grid, obj = pair
+    rows, cols = np.indices(grid.shape)
+    box = ((rows >= obj.top) & (rows < obj.top + obj.height)
+           & (cols >= obj.left) & (cols < obj.left + obj.width))
+    out = D.fill_bbox(grid, obj, color, bg)
+    assert np.array_equal(out, np.where(box & (grid == bg), color, grid))
+
+
+def _reachable(passable: np.ndarray, seeds: np.ndarray, steps) -> np.ndarray:
+    """Reference reachability by repeated dilation."""
+    reach = seeds & passable
+    while True:
+        grown = reach.copy()
+        for dr, dc in steps:
+            shifted = np.zeros_like(reach)
+            h, w = reach.shape
+            src = reach[max(0, -dr):h - max(0, dr), max(0, -dc):w - max(0, dc)]
+            shifted[max(0, dr):h - max(0, -dr), max(0, dc):w - max(0, -dc)] = src
+            grown |= shifted & passable
+        if np.array_equal(grown, reach):
+            return reach
+        reach = grown
+
+
+@covers("flood_fill")
+@FAST
+@given(grids(max_side=12, max_colors=3), points, colors, st.sampled_from([4, 8]))
+def test_flood_fill_is_idempotent_and_fills_the_region(grid, start, color, connect) -> None:
+    if not _inside(grid, *start):
+        with pytest.raises(EvalError):
+            D.flood_fill(grid, start, color, connect)
+        return
+    seeds = np.zeros(grid.shape, bool)
+    seeds[start] = True
+    region = _reachable(grid == grid[start], seeds, D.DIRECTIONS[:connect])
+    out = D.flood_fill(grid, start, color, connect)
+    assert np.array_equal(out, np.where(region, color, grid))
+    assert np.array_equal(D.flood_fill(out, start, color, connect), out)
+
+
+@covers("fill_enclosed")
+@FAST
+@given(grids(max_side=14, max_colors=2), colors, colors)
+def test_fill_enclosed_never_touches_cells_reachable_from_the_border(grid, color, bg) -> None:
+    border = np.ones(grid.shape, bool)
+    border[1:-1, 1:-1] = False
+    outside = _reachable(grid == bg, border, D.DIRECTIONS[:4])
+    out = D.fill_enclosed(grid, color, bg)
+    assert np.array_equal(out[outside], grid[outside])
+    assert np.array_equal(out, np.where((grid == bg) & ~outside, color, grid))
+    if color != bg:
+        assert np.array_equal(D.fill_enclosed(out, color, bg), out)
+
+
+@covers("connect_pairs")
+@FAST
+@given(grids(max_side=12, max_colors=3), colors, colors, colors)
+def test_connect_pairs_fills_bg_between_same_line_pairs(grid, color, line_color, bg) -> None:
+    expected = np.array(grid)
+    for g, e in ((grid, expected), (grid.T, expected.T)):
+        for i in range(g.shape[0]):
+            hits = np.flatnonzero(g[i] == color)
+            if hits.size >= 2:
+                seg = slice(hits[0], hits[-1] + 1)
+                e[i, seg] = np.where(g[i, seg] == bg, line_color, e[i, seg])
+    out = D.connect_pairs(grid, color, line_color, bg)
+    assert np.array_equal(out, expected)
+    assert _only_changed(grid, out, grid == bg)
+
+
+@covers("draw_border")
+@FAST
+@given(grids(max_side=12), colors)
+def test_draw_border(grid, color) -> None:
+    out = D.draw_border(grid, color)
+    border = np.ones(grid.shape, bool)
+    border[1:-1, 1:-1] = False
+    assert (out[border] == color).all() and np.array_equal(out[~border], grid[~border])
+
+
+@covers("fill_rows_with", "fill_cols_with")
+@FAST
+@given(grids(max_side=12, max_colors=3), colors, colors)
+def test_fill_rows_and_cols_with(grid, color, bg) -> None:
+    for prim, g in ((D.fill_rows_with, grid), (D.fill_cols_with, grid.T)):
+        out = prim(grid, color, bg)
+        o = out if prim is D.fill_rows_with else out.T
+        for i in range(g.shape[0]):
+            want = np.where(g[i] == bg, color, g[i]) if (g[i] == color).any() else g[i]
+            assert np.array_equal(o[i], want)
+        assert _only_changed(grid, out, grid == bg)
+
+
+# --- totality, types, purity, examples --------------------------------------------------------
+
+def _arg(data, param, grid):
+    if param.domain:
+        return data.draw(st.sampled_from(param.domain))
+    name = param.type.name
+    if name == "Grid":
+        return grid
+    if name == "Color":
+        return data.draw(colors)
+    if name == "Int":
+        return data.draw(st.integers(-3, 33))
+    if name == "Point":
+        return data.draw(points)
+    if name == "Object":
+        return data.draw(objects_())
+    raise AssertionError(f"no strategy for {param.type}")
+
+
+@covers(*(p.name for p in FAMILY))
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(FAMILY), grids(max_side=12), st.data())
+def test_total_well_typed_pure_and_shape_preserving(prim, grid, data) -> None:
+    args = [_arg(data, p, grid) for p in prim.params]
+    before = grid.copy()
+    try:
+        out = prim(*args)
+    except EvalError:
+        return
+    assert value_has_type(out, prim.returns) and not out.flags.writeable
+    assert out.shape == grid.shape
+    assert np.array_equal(grid, before)
+
+
+def _to_value(x):
+    return np.array(x, dtype=np.uint8) if isinstance(x, list) else x
+
+
+@pytest.mark.parametrize("prim", FAMILY, ids=lambda p: p.name)
+def test_examples_hold(prim) -> None:
+    def wrap(p):
+        def call(*args):
+            out = p(*map(_to_value, args))
+            return out.tolist() if isinstance(out, np.ndarray) else out
+        return call
+    env = {p.name: wrap(p) for p in default_registry()}
+    assert eval(prim.example, env), prim.example
+
+
+# --- whole programs on ARC tasks ---------------------------------------------------------------
+
+def _solves(task_id: str, source: str) -> None:
+    from synth.datasets import load_dataset
+    task = load_dataset("arc1:train").entries[task_id]
+    pairs = task.train + task.test
+    outputs = run_program(parse_program(source), [ex.input for ex in pairs])
+    for out, ex in zip(outputs, pairs):
+        assert isinstance(out, np.ndarray) and np.array_equal(out, ex.output), task_id
+
+
+def test_program_solves_00d62c1b_fill_enclosed() -> None:
+    _solves("00d62c1b", "solve(I: Grid) -> Grid:\n    O = fill_enclosed(I, yellow)\n")
+
+
+def test_program_solves_253bf280_connect_pairs() -> None:
+    _solves("253bf280", "solve(I: Grid) -> Grid:\n    O = connect_pairs(I, sky, green)\n")
+
+
+def test_program_solves_6f8cd79b_draw_border() -> None:
+    _solves("6f8cd79b", "solve(I: Grid) -> Grid:\n    O = draw_border(I, sky)\n")
