@@ -55,18 +55,17 @@ def _fill_call(prim: Primitive, env: dict[str, Type], registry: Registry, rng: r
     subst: dict[str, Type] = {}
     args: list[ast.Expr] = []
     kwargs: list[tuple[str, ast.Expr]] = []
+    skipped = False
     for param in prim.params:
         ptype = resolve(rename_vars(param.type, suffix), subst)
-        if param.has_default and rng.random() < 0.6:
-            continue
-        arg = _pick_arg(ptype, param, env, registry, subst, rng)
+        arg = None
+        if not (param.has_default and rng.random() < 0.6):
+            arg = _pick_arg(ptype, param, env, registry, subst, rng)
         if arg is None:
-            if param.has_default:
-                continue
-            return None
-        if param.has_default and rng.random() < 0.7:
-            kwargs.append((param.name, arg))
-        elif kwargs:
+            if not param.has_default:
+                return None
+            skipped = True
+        elif skipped or kwargs or (param.has_default and rng.random() < 0.7):
             kwargs.append((param.name, arg))
         else:
             args.append(arg)

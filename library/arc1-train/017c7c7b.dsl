@@ -1,0 +1,11 @@
+solve(I: Grid) -> Grid:
+    x1 = period_v(I)
+    x2 = width(I)
+    x3 = crop(I, 0, 0, x1, x2)
+    x4 = height(I)
+    x5 = double(x4)
+    x6 = tile(x3, x5, 1)
+    x7 = half(x4)
+    x8 = add(x4, x7)
+    x9 = crop(x6, 0, 0, x8, x2)
+    O = replace(x9, blue, red)

@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = symmetrize_v(I)

@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = crop(I, 0, 6, 3, 3)

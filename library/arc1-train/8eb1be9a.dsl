@@ -1,0 +1,11 @@
+solve(I: Grid) -> Grid:
+    x1 = to_object(I)
+    x2 = top(x1)
+    x3 = obj_height(x1)
+    x4 = width(I)
+    x5 = crop(I, x2, 0, x3, x4)
+    x6 = height(I)
+    x7 = add(div(x6, x3), 2)
+    x8 = tile(x5, x7, 1)
+    x9 = mod(sub(0, x2), x3)
+    O = crop(x8, x9, 0, x6, x4)
