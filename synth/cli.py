@@ -127,8 +127,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
                           "stats": solution.stats}))
         return 0
     print(f"task {task.id}: {len(task.train)} train pairs, {len(task.test)} test inputs")
-    print(f"program  ({solution.proposer or 'no verified program'}):")
-    print("  " + (solution.program or "(none)").replace("\n", "\n  "))
+    if solution.program:
+        print(f"program found by {solution.proposer}:")
+        print("  " + solution.program.rstrip().replace("\n", "\n  "))
+    else:
+        print("no verified program: the attempts are fallbacks (closest partial matches, "
+              "else the input)")
+    print(_stats_line(solution.stats))
     for i, (a1, a2) in enumerate(solution.attempts):
         print(f"\ntest {i}: attempt_1 {a1.shape[0]}x{a1.shape[1]}")
         print(grid_text(a1))
@@ -142,6 +147,20 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     if args.out:
         print(f"\nwrote {args.out}")
     return 0
+
+
+def _stats_line(stats: dict) -> str:
+    """One line summarising search stats (time, verified, per-stage nodes)."""
+    parts = [f"{stats.get('seconds', 0):.2f} s", f"{stats.get('verified', 0)} verified"]
+    for name, stage in stats.get("stages", {}).items():
+        detail = f"{stage.get('seconds', 0):.2f} s"
+        if "nodes" in stage:
+            detail += f", {stage['nodes']} values, depth {stage['level_reached']}, " \
+                      f"{stage['values_per_s']}/s"
+        if "tried" in stage:
+            detail += f", {stage['tried']} programs tried"
+        parts.append(f"{name}: {detail}")
+    return "search: " + "; ".join(parts)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:

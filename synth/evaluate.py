@@ -24,7 +24,9 @@ Files in the output folder:
 - `config.json`: what the results depend on (dataset, data version, solver, time and memory
   limits, beam, seed), written once; a rerun with a different value is an `InputError`.
 - `records.jsonl`: one line per finished task `{"id", "record", "entry", "error"}` (the
-  results.json record, the submission entry, the error message or null), flushed and fsynced.
+  results.json record, the submission entry, the error message or null) plus, when the
+  solver answered, `"extras"`: the worker's peak RSS in MiB and the solver's search stats;
+  flushed and fsynced.
   A rerun skips the tasks recorded there; a truncated last line (SIGKILL mid-write) is dropped.
 - `submission.json`, `results.json`, `report.html`: written atomically at the end, in dataset
   order, so an interrupted and resumed run gives the same files as an uninterrupted one (bar
@@ -115,6 +117,7 @@ class Outcome:
     candidates: int = 0
     failure: str | None = None
     error: str | None = None
+    extras: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -288,12 +291,19 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory in MiB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def _solve_message(task: Task, solver: Solver, solve_config: SolveConfig,
                    memory_mb: int) -> tuple:
     try:
         solution = solver(task, solve_config)
         entry = submission_entry(solution.attempts)
-        return ("ok", entry, solution.program, solution.proposer, int(solution.candidates))
+        extras = {"peak_rss_mb": _peak_rss_mb(), "stats": solution.stats}
+        return ("ok", entry, solution.program, solution.proposer, int(solution.candidates),
+                extras)
     except MemoryError:
         return ("oom", f"MemoryError under the {memory_mb} MiB address-space limit")
     except Exception as exc:  # the solver's failure is recorded, the run goes on
@@ -345,8 +355,8 @@ def _outcome(message: tuple | None, exitcode: int | None, time_s: float,
         failure, error = _death(exitcode, memory_mb)
         return Outcome(None, time_s, failure=failure, error=error)
     if message[0] == "ok":
-        _, entry, program, proposer, candidates = message
-        return Outcome(entry, time_s, program, proposer, candidates)
+        _, entry, program, proposer, candidates, extras = message
+        return Outcome(entry, time_s, program, proposer, candidates, extras=extras)
     return Outcome(None, time_s, failure=message[0], error=message[1])
 
 
@@ -446,7 +456,10 @@ def task_record(task: Task, outcome: Outcome) -> dict[str, Any]:
               "status": _status(outcome.failure, score, outcome.program),
               "time_s": outcome.time_s, "program": outcome.program,
               "proposer": outcome.proposer, "candidates": outcome.candidates}
-    return {"id": task.id, "record": record, "entry": entry, "error": outcome.error}
+    line = {"id": task.id, "record": record, "entry": entry, "error": outcome.error}
+    if outcome.extras:
+        line["extras"] = dict(outcome.extras)
+    return line
 
 
 def invalid_task_record(task_id: str, err: InputError) -> dict[str, Any]:

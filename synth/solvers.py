@@ -1,39 +1,18 @@
 """Named solvers: the functions `synth solve` and `synth eval` can run on a task.
 
 A solver takes a Task and a SolveConfig and returns a Solution holding two attempts per test
-input. Until the program search exists the only solver is `baseline`: attempt 1 is the test
-input itself (identity), attempt 2 the most frequent train output. It exists to exercise the
-harness end to end and as the floor every real solver must beat.
+input. `search` (the default) is the program search of `synth.solve`; `baseline` answers the
+identity and the most frequent train output, the floor every real solver must beat.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from synth.scoring import grids_equal
+from synth.solution import SolveConfig, Solution
 from synth.task import Grid, Task
-
-
-@dataclass(frozen=True)
-class SolveConfig:
-    """Per-task solver settings (time limit in seconds, beam width, random seed)."""
-
-    time_limit: float = 30.0
-    beam: int = 100
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class Solution:
-    """Two attempts per test input, plus the program and proposer that produced attempt 1."""
-
-    attempts: tuple[tuple[Grid, Grid], ...]
-    program: str | None = None
-    proposer: str | None = None
-    candidates: int = 0
-    stats: dict = field(default_factory=dict)
 
 
 Solver = Callable[[Task, SolveConfig], Solution]
@@ -58,8 +37,21 @@ def solve_baseline(task: Task, config: SolveConfig) -> Solution:
                     candidates=2)
 
 
-SOLVERS: Mapping[str, Solver] = MappingProxyType({"baseline": solve_baseline})
-DEFAULT_SOLVER = "baseline"
+def solve_search_adapter(task: Task, config: SolveConfig) -> Solution:
+    """The program search (library + enumeration), see `synth.solve`."""
+    from synth.solve import solve_task
+
+    return solve_task(task, config)
+
+
+SOLVERS: Mapping[str, Solver] = MappingProxyType({
+    "search": solve_search_adapter,
+    "baseline": solve_baseline,
+})
+DEFAULT_SOLVER = "search"
+
+__all__ = ["DEFAULT_SOLVER", "SOLVERS", "SolveConfig", "Solution", "Solver", "get_solver",
+           "solve_baseline"]
 
 
 def get_solver(name: str) -> Solver:

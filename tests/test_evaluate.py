@@ -39,6 +39,7 @@ def make_folder(root: Path, tasks: dict[str, Any]) -> Path:
 def evaluate(dataset: Path | str, out: Path, **kwargs: Any) -> dict[str, Any]:
     """run_eval with test-friendly defaults (no progress bar, short limits)."""
     kwargs.setdefault("time_limit", 5.0)
+    kwargs.setdefault("solver", "baseline")
     return run_eval(EvalConfig(dataset=str(dataset), out_dir=out, progress=False, **kwargs))
 
 
@@ -173,7 +174,7 @@ def test_rerun_recomputes_nothing(tmp_path: Path) -> None:
     first = evaluate(folder, out, workers=2)
     log = (out / "records.jsonl").read_text()
     assert len(log.splitlines()) == 4
-    again = evaluate(folder, out, workers=2, solver=None)
+    again = evaluate(folder, out, workers=2)
     assert (out / "records.jsonl").read_text() == log
     assert again == first
 

@@ -56,20 +56,22 @@ def recolor_all(grid: Grid, color: int, bg: int = 0) -> Grid:
     return as_grid(np.where(grid != bg, color, grid))
 
 
-@primitive("(Grid) -> Color", example="most_common_color([[1, 2, 2]]) == 2")
+@primitive("(Grid) -> Color", kernel="most_common_color",
+           example="most_common_color([[1, 2, 2]]) == 2")
 def most_common_color(grid: Grid) -> int:
     """The colour with the most cells (ties: smaller colour)."""
     return int(np.argmax(_counts(grid)))
 
 
-@primitive("(Grid) -> Color", example="least_common_color([[1, 2, 2]]) == 1")
+@primitive("(Grid) -> Color", kernel="least_common_color",
+           example="least_common_color([[1, 2, 2]]) == 1")
 def least_common_color(grid: Grid) -> int:
     """The present colour with the fewest cells (ties: smaller colour)."""
     counts = _counts(grid)
     return int(np.argmin(np.where(counts > 0, counts, grid.size + 1)))
 
 
-@primitive("(Grid) -> Color", example="bg_color([[0, 1], [1, 0]]) == 0")
+@primitive("(Grid) -> Color", kernel="bg_color", example="bg_color([[0, 1], [1, 0]]) == 0")
 def bg_color(grid: Grid) -> int:
     """The background: most common colour; ties go to the colour with more border cells."""
     counts = _counts(grid)
@@ -79,7 +81,8 @@ def bg_color(grid: Grid) -> int:
     return int(np.argmax(border_counts))
 
 
-@primitive("(Grid, Color) -> Color", example="most_common_fg([[0, 0, 3, 2, 3]]) == 3")
+@primitive("(Grid, Color) -> Color", kernel="most_common_fg",
+           example="most_common_fg([[0, 0, 3, 2, 3]]) == 3")
 def most_common_fg(grid: Grid, bg: int = 0) -> int:
     """The most common colour other than `bg` (ties: smaller colour)."""
     counts = _counts(grid)
@@ -89,19 +92,19 @@ def most_common_fg(grid: Grid, bg: int = 0) -> int:
     return int(np.argmax(counts))
 
 
-@primitive("(Grid, Color) -> Int", example="color_count([[1, 2, 1]], 1) == 2")
+@primitive("(Grid, Color) -> Int", kernel="color_count", example="color_count([[1, 2, 1]], 1) == 2")
 def color_count(grid: Grid, color: int) -> int:
     """The number of cells of a colour."""
     return int(np.count_nonzero(grid == color))
 
 
-@primitive("(Grid) -> Int", example="n_colors([[0, 2, 2]]) == 2")
+@primitive("(Grid) -> Int", kernel="n_colors", example="n_colors([[0, 2, 2]]) == 2")
 def n_colors(grid: Grid) -> int:
     """The number of distinct colours present (background included)."""
     return int(np.count_nonzero(_counts(grid)))
 
 
-@primitive("(Grid) -> List[Color]", example="colors_of([[3, 0, 3]]) == (0, 3)")
+@primitive("(Grid) -> List[Color]", kernel="colors_of", example="colors_of([[3, 0, 3]]) == (0, 3)")
 def colors_of(grid: Grid) -> tuple[int, ...]:
     """The colours present, ascending."""
     return tuple(int(c) for c in np.flatnonzero(_counts(grid)))

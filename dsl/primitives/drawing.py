@@ -153,7 +153,8 @@ def ray_until(grid: Grid, start: Point, direction: int, color: int, bg: int = 0)
     return _paint(grid, rows[:stop], cols[:stop], color)
 
 
-@primitive("(Grid, Object, Int, Color) -> Grid", domains={"direction": _RAY_DIRS},
+@primitive("(Grid, Object, Int, Color) -> Grid", kernel="object_rays",
+           domains={"direction": _RAY_DIRS},
            example="object_rays([[3, 0], [0, 0], [0, 0]], to_object([[3]]), 2) "
                    "== [[3, 0], [3, 0], [3, 0]]")
 def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
@@ -197,7 +198,8 @@ def box_inside(grid: Grid, obj: Object, color: int) -> Grid:
                  color)
 
 
-@primitive("(Grid, Object, Color, Int, Color) -> Grid", domains={"connect": _CONNECT},
+@primitive("(Grid, Object, Color, Int, Color) -> Grid", kernel="outline",
+           domains={"connect": _CONNECT},
            example="outline([[0, 0, 0], [0, 1, 0], [0, 0, 0]], to_object([[0, 0], [0, 1]]), 2) "
                    "== [[0, 2, 0], [2, 1, 2], [0, 2, 0]]")
 def outline(grid: Grid, obj: Object, color: int, connect: int = 4, bg: int = 0) -> Grid:
@@ -263,7 +265,7 @@ def _span(marks: np.ndarray) -> np.ndarray:
     return after_first & before_last & (marks.sum(axis=1, keepdims=True) >= 2)
 
 
-@primitive("(Grid, Color, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color, Color) -> Grid", kernel="connect_pairs",
            example="connect_pairs([[2, 0, 0, 2]], 2, 5) == [[2, 5, 5, 2]]")
 def connect_pairs(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
     """Join cells of `color` sharing a row or column with lines painted over bg cells."""

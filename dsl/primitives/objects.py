@@ -112,21 +112,23 @@ def objects(grid: Grid, connect: int = 4, multicolor: bool = False, bg: int = 0
     return _components(grid, keys, grid != bg, connect)
 
 
-@primitive("(Grid, Color, Int) -> Objects", domains={"connect": (4, 8)},
+@primitive("(Grid, Color, Int) -> Objects", kernel="label_color_components",
+           domains={"connect": (4, 8)},
            example="len(objects_of_color([[1, 0, 1]], 1)) == 2")
 def objects_of_color(grid: Grid, color: int, connect: int = 4) -> tuple[Object, ...]:
     """Connected components of the cells of one colour."""
     return _components(grid, grid, grid == color, connect)
 
 
-@primitive("(Grid, Color) -> Objects", example="len(color_groups([[1, 0, 1, 2]])) == 2")
+@primitive("(Grid, Color) -> Objects", kernel="color_groups",
+           example="len(color_groups([[1, 0, 1, 2]])) == 2")
 def color_groups(grid: Grid, bg: int = 0) -> tuple[Object, ...]:
     """One object per non-`bg` colour, holding all of that colour's cells."""
     objs = [make_object(grid, grid == c) for c in np.unique(grid) if c != bg]
     return tuple(sorted(objs, key=lambda o: (o.top, o.left, _majority(o))))
 
 
-@primitive("(Grid, Int) -> Objects", domains={"connect": (4, 8)},
+@primitive("(Grid, Int) -> Objects", kernel="label_regions", domains={"connect": (4, 8)},
            example="len(regions([[1, 0, 1]])) == 3")
 def regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
     """All single-colour connected components, background included."""
@@ -135,7 +137,7 @@ def regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
 
 # --- properties ---------------------------------------------------------------------------
 
-@primitive("(Object) -> Int", example="size(to_object([[1, 0, 1]])) == 2")
+@primitive("(Object) -> Int", kernel="count_cells", example="size(to_object([[1, 0, 1]])) == 2")
 def size(obj: Object) -> int:
     """The number of cells of an object."""
     return obj.size
@@ -177,13 +179,15 @@ def right(obj: Object) -> int:
     return obj.left + obj.width - 1
 
 
-@primitive("(Object) -> Color", example="obj_color(to_object([[2, 3, 3]])) == 3")
+@primitive("(Object) -> Color", kernel="masked_majority",
+           example="obj_color(to_object([[2, 3, 3]])) == 3")
 def obj_color(obj: Object) -> int:
     """The most common colour of an object's cells (ties: smaller colour)."""
     return _majority(obj)
 
 
-@primitive("(Object) -> Int", example="obj_n_colors(to_object([[2, 3, 3]])) == 2")
+@primitive("(Object) -> Int", kernel="masked_n_colors",
+           example="obj_n_colors(to_object([[2, 3, 3]])) == 2")
 def obj_n_colors(obj: Object) -> int:
     """The number of distinct colours among an object's cells."""
     return int(len(np.unique(obj.colors[obj.mask])))
@@ -227,7 +231,7 @@ def touches_border(grid: Grid, obj: Object) -> bool:
                 or inside[:, -1].any())
 
 
-@primitive("(Grid, Object) -> Bool",
+@primitive("(Grid, Object) -> Bool", kernel="has_hole",
            example="has_hole([[0]], to_object([[1, 1, 1], [1, 0, 1], [1, 1, 1]])) == True")
 def has_hole(grid: Grid, obj: Object) -> bool:
     """True when the object encloses a cell: one its bbox's outside can't 4-reach (grid unused)."""
@@ -292,9 +296,50 @@ def point(r: int, c: int) -> Point:
     return (int(r), int(c))
 
 
+@primitive("(Grid, Color, Int) -> Object", domains={"min_side": (1, 2, 3)},
+           example="size(largest_rectangle([[1, 1, 0], [1, 1, 1]], 1)) == 4")
+def largest_rectangle(grid: Grid, color: int, min_side: int = 1) -> Object:
+    """The largest-area solid rectangle of one colour, sides >= min_side (ties: topmost, leftmost)."""
+    if min_side < 1:
+        raise EvalError("largest_rectangle: min_side must be at least 1")
+    same = grid == color
+    h, w = grid.shape
+    best: tuple[int, int, int, int, int] | None = None   # (area, top, left, height, width)
+    for r0 in range(h):
+        run = np.ones(w, bool)
+        for r1 in range(r0, h):
+            run &= same[r1]
+            rh = r1 - r0 + 1
+            if not run.any():
+                break
+            if rh < min_side:
+                continue
+            c = 0
+            while c < w:
+                if not run[c]:
+                    c += 1
+                    continue
+                c1 = c
+                while c1 < w and run[c1]:
+                    c1 += 1
+                rw = c1 - c
+                area = rh * rw
+                if rw >= min_side and (best is None or area > best[0]
+                                       or (area == best[0] and (r0, c) < best[1:3])):
+                    best = (area, r0, c, rh, rw)
+                c = c1
+    if best is None:
+        raise EvalError("largest_rectangle: no rectangle of that colour is big enough")
+    _, top, left, rh, rw = best
+    mask = np.zeros(grid.shape, bool)
+    mask[top:top + rh, left:left + rw] = True
+    return make_object(grid, mask)
+
+
 # --- drawing and transforming -------------------------------------------------------------
 
-@primitive("(Grid, Object) -> Grid", example="paint([[0, 0]], to_object([[0, 5]])) == [[0, 5]]")
+@primitive("(Grid, Object) -> Grid", kernel="paint",
+           example="paint([[0, 0]], to_object([[0, 5]])) == [[0, 5]]")
 def paint(grid: Grid, obj: Object) -> Grid:
     """Draw the object's cells onto the grid at its position (clipped to the grid)."""
     window = _clip(grid, obj)
@@ -306,7 +351,7 @@ def paint(grid: Grid, obj: Object) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Grid, Objects) -> Grid",
+@primitive("(Grid, Objects) -> Grid", kernel="paint_all",
            example="paint_all([[0, 0]], objects([[1, 2]])) == [[1, 2]]")
 def paint_all(grid: Grid, objs: tuple[Object, ...]) -> Grid:
     """Draw each object in turn onto the grid (later objects on top)."""
@@ -315,7 +360,7 @@ def paint_all(grid: Grid, objs: tuple[Object, ...]) -> Grid:
     return grid
 
 
-@primitive("(Grid, Object, Color) -> Grid",
+@primitive("(Grid, Object, Color) -> Grid", kernel="cover",
            example="cover([[1, 2]], to_object([[0, 2]])) == [[1, 0]]")
 def cover(grid: Grid, obj: Object, bg: int = 0) -> Grid:
     """Erase the object's cells from the grid to `bg` (clipped to the grid)."""

@@ -53,14 +53,14 @@ def _period(items: np.ndarray) -> int:
     return n
 
 
-@primitive("(Grid) -> Int", kernel="period",
+@primitive("(Grid) -> Int", kernel="period_h",
            example="period_h([[1, 2, 1, 2, 1]]) == 2")
 def period_h(grid: Grid) -> int:
     """The smallest horizontal period: column j equals column j - p for every j >= p."""
     return _period(grid.T)
 
 
-@primitive("(Grid) -> Int", kernel="period",
+@primitive("(Grid) -> Int", kernel="period_v",
            example="period_v([[1], [2], [1], [2]]) == 2")
 def period_v(grid: Grid) -> int:
     """The smallest vertical period: row i equals row i - p for every i >= p."""
@@ -73,7 +73,7 @@ def _tile_shapes(h: int, w: int) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(shapes, key=lambda s: (s[0] * s[1], s)))
 
 
-@primitive("(Grid, Color) -> Grid",
+@primitive("(Grid, Color) -> Grid", kernel="repair_tiling",
            example="repair_tiling([[1, 2, 1, 2], [3, 4, 0, 4]], 0) == [[1, 2, 1, 2], [3, 4, 3, 4]]")
 def repair_tiling(grid: Grid, noise: int) -> Grid:
     """Fill `noise` cells from the smallest 2-D period consistent with the other cells."""
@@ -164,7 +164,7 @@ def _agree(vals: np.ndarray, known: np.ndarray, maps: list[_Map]) -> bool:
     return True
 
 
-@primitive("(Grid, Color) -> Grid",
+@primitive("(Grid, Color) -> Grid", kernel="complete_symmetry",
            example="complete_symmetry([[1, 2, 0, 1]], 0) == [[1, 2, 2, 1]]")
 def complete_symmetry(grid: Grid, noise: int) -> Grid:
     """Fill `noise` cells from mirror/rotation symmetries (any axis or centre) the rest obeys."""
@@ -185,19 +185,19 @@ def complete_symmetry(grid: Grid, noise: int) -> Grid:
 
 
 
-@primitive("(Grid) -> Bool", example="is_symmetric_h([[1, 2, 1]]) == True")
+@primitive("(Grid) -> Bool", kernel="is_symmetric_h", example="is_symmetric_h([[1, 2, 1]]) == True")
 def is_symmetric_h(grid: Grid) -> bool:
     """True when the grid equals its left-right mirror."""
     return bool(np.array_equal(grid, grid[:, ::-1]))
 
 
-@primitive("(Grid) -> Bool", example="is_symmetric_v([[1], [2]]) == False")
+@primitive("(Grid) -> Bool", kernel="is_symmetric_v", example="is_symmetric_v([[1], [2]]) == False")
 def is_symmetric_v(grid: Grid) -> bool:
     """True when the grid equals its top-bottom mirror."""
     return bool(np.array_equal(grid, grid[::-1, :]))
 
 
-@primitive("(Grid, Int, Color) -> Grid", domains={"direction": _DIRS4},
+@primitive("(Grid, Int, Color) -> Grid", kernel="gravity", domains={"direction": _DIRS4},
            example="gravity([[1, 0], [0, 2], [0, 0]], 2) == [[0, 0], [0, 0], [1, 2]]")
 def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
     """Slide every non-bg cell in a direction (0-3) as far as it goes, keeping their order."""
@@ -207,7 +207,8 @@ def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
     return as_grid(np.rot90(np.take_along_axis(turned, order, axis=0), k=-direction))
 
 
-@primitive("(Grid, Object, Int, Color) -> Grid", domains={"direction": _DIRS4},
+@primitive("(Grid, Object, Int, Color) -> Grid", kernel="move_until_contact",
+           domains={"direction": _DIRS4},
            example="move_until_contact([[1, 0, 0, 2]], to_object([[1]]), 1) == [[0, 0, 1, 2]]")
 def move_until_contact(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
     """Erase the object and redraw it moved in a direction (0-3) until it would hit or leave."""
@@ -253,7 +254,7 @@ def _components(grid: Grid, bg: int) -> list[list[tuple[int, int]]]:
     return comps
 
 
-@primitive("(Grid, Int, Color) -> Grid", domains={"min_size": (2, 3, 4)},
+@primitive("(Grid, Int, Color) -> Grid", kernel="denoise", domains={"min_size": (2, 3, 4)},
            example="denoise([[1, 0, 2], [1, 0, 0]], 2) == [[1, 0, 0], [1, 0, 0]]")
 def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
     """Erase (to bg) 8-connected single-colour components smaller than min_size."""

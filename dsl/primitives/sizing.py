@@ -57,7 +57,8 @@ def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
     return as_grid(grid[top:top + h, left:left + w])
 
 
-@primitive("(Grid, Color) -> Grid", example="trim([[0, 0, 0], [0, 5, 0], [0, 0, 0]]) == [[5]]")
+@primitive("(Grid, Color) -> Grid", kernel="trim",
+           example="trim([[0, 0, 0], [0, 5, 0], [0, 0, 0]]) == [[5]]")
 def trim(grid: Grid, bg: int = 0) -> Grid:
     """Crop a grid to the bounding box of its cells that are not `bg`."""
     fg = grid != bg
@@ -128,6 +129,19 @@ def downscale(grid: Grid, k: int) -> Grid:
     return as_grid(grid[::k, ::k])
 
 
+@primitive("(Grid, Int) -> Grid", domains={"k": (2, 3, 4, 5)},
+           example="downscale_mode([[1, 2, 0, 0], [1, 1, 0, 3]], 2) == [[1, 0]]")
+def downscale_mode(grid: Grid, k: int) -> Grid:
+    """Scale a grid down by k, each k x k block becoming its most common colour (ties: smaller)."""
+    k = _positive(k, "factor", "downscale_mode")
+    h, w = grid.shape
+    if h % k or w % k:
+        raise EvalError(f"downscale_mode: {h}x{w} is not divisible by {k}")
+    blocks = grid.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, -1)
+    counts = (blocks[..., None] == np.arange(10, dtype=grid.dtype)).sum(axis=2)
+    return as_grid(counts.argmax(axis=2).astype(np.uint8))
+
+
 def _split(grid: Grid, n: int, axis: int, name: str) -> tuple[Grid, ...]:
     n = _positive(n, "number of parts", name)
     if grid.shape[axis] % n:
@@ -171,7 +185,7 @@ def _runs(keep: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
-@primitive("(Grid) -> List[Grid]",
+@primitive("(Grid) -> List[Grid]", kernel="split_by_lines",
            example="split_by_lines([[1, 5, 2], [1, 5, 2]]) == [[[1], [1]], [[2], [2]]]")
 def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
     """Cut a grid along its full rows/columns of the separator colour; parts in reading order.
@@ -230,6 +244,21 @@ def stack_v(grids: tuple[Grid, ...]) -> Grid:
     return _concat(grids, 0, "stack_v")
 
 
+@primitive("(List[Grid], Int) -> Grid", domains={"cols": (1, 2, 3, 4)},
+           example="stack_grid([[[1]], [[2]], [[3]], [[4]]], 2) == [[1, 2], [3, 4]]")
+def stack_grid(grids: tuple[Grid, ...], cols: int) -> Grid:
+    """Lay equally shaped grids out in reading order, `cols` to a row (count divisible by cols)."""
+    cols = _positive(cols, "cols", "stack_grid")
+    if not grids or len(grids) % cols:
+        raise EvalError(f"stack_grid: {len(grids)} grids do not fill rows of {cols}")
+    if any(g.shape != grids[0].shape for g in grids):
+        raise EvalError("stack_grid: grids differ in shape")
+    check_shape(int(grids[0].shape[0]) * (len(grids) // cols), int(grids[0].shape[1]) * cols,
+                "stack_grid")
+    rows = [np.concatenate(grids[i:i + cols], axis=1) for i in range(0, len(grids), cols)]
+    return as_grid(np.concatenate(rows, axis=0))
+
+
 def _half(grid: Grid, axis: int, first: bool, name: str) -> Grid:
     n = grid.shape[axis]
     if n < 2:
@@ -262,7 +291,7 @@ def bottom_half(grid: Grid) -> Grid:
     return _half(grid, 0, False, "bottom_half")
 
 
-@primitive("(Grid, Grid, Color) -> Grid",
+@primitive("(Grid, Grid, Color) -> Grid", kernel="kron_with",
            example="kron_with([[1, 0]], [[2, 3]]) == [[2, 3, 0, 0]]")
 def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
     """Replace each non-`bg` cell of `a` by a copy of `b` and each `bg` cell by a `bg` block."""
@@ -272,7 +301,7 @@ def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
     return as_grid(np.where(where, np.tile(b, (ha, wa)), np.uint8(bg)))
 
 
-@primitive("(Grid, Color) -> Grid",
+@primitive("(Grid, Color) -> Grid", kernel="kron",
            example="kron([[1, 0], [0, 1]]) == [[1, 0, 0, 0], [0, 1, 0, 0], "
                    "[0, 0, 1, 0], [0, 0, 0, 1]]")
 def kron(grid: Grid, bg: int = 0) -> Grid:
@@ -287,19 +316,22 @@ def _dedupe(grid: Grid, axis: int) -> Grid:
     return as_grid(grid[keep, :] if axis == 0 else grid[:, keep])
 
 
-@primitive("(Grid) -> Grid", example="dedupe_rows([[1], [1], [2], [1]]) == [[1], [2], [1]]")
+@primitive("(Grid) -> Grid", kernel="dedupe_rows",
+           example="dedupe_rows([[1], [1], [2], [1]]) == [[1], [2], [1]]")
 def dedupe_rows(grid: Grid) -> Grid:
     """Collapse each run of identical adjacent rows into one row."""
     return _dedupe(grid, 0)
 
 
-@primitive("(Grid) -> Grid", example="dedupe_cols([[1, 1, 2, 1]]) == [[1, 2, 1]]")
+@primitive("(Grid) -> Grid", kernel="dedupe_cols",
+           example="dedupe_cols([[1, 1, 2, 1]]) == [[1, 2, 1]]")
 def dedupe_cols(grid: Grid) -> Grid:
     """Collapse each run of identical adjacent columns into one column."""
     return _dedupe(grid, 1)
 
 
-@primitive("(Grid) -> Grid", example="compress([[0, 0, 0], [1, 0, 2], [0, 0, 0]]) == [[1, 2]]")
+@primitive("(Grid) -> Grid", kernel="compress",
+           example="compress([[0, 0, 0], [1, 0, 2], [0, 0, 0]]) == [[1, 2]]")
 def compress(grid: Grid) -> Grid:
     """Remove every row and column entirely of the grid's most common colour (ties: lowest).
 

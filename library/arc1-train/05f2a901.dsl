@@ -4,5 +4,5 @@ solve(I: Grid) -> Grid:
     x3 = first(x2)
     x4 = range(4)
     x5 = map(x4, lambda d: move_until_contact(I, x3, d))
-    x6 = exclude(x5, lambda g: touches_border(g, to_object(keep_color(g, red))))
+    x6 = filter(x5, lambda g: eq(count(objects(g, multicolor=true)), 1))
     O = first(x6)

@@ -401,3 +401,25 @@ def test_program_solves_a79310a0_move_and_recolour() -> None:
     m = recolor(move(o, 1, 0), red)
     O = paint(x, m)
 """)
+
+
+@covers("largest_rectangle")
+@FAST
+@given(grids(max_side=7, max_colors=3), st.integers(0, 2), st.sampled_from((1, 2, 3)))
+def test_largest_rectangle_is_solid_and_maximal(grid, color, min_side) -> None:
+    h, w = grid.shape
+    areas = [(r1 - r0) * (c1 - c0)
+             for r0 in range(h) for r1 in range(r0 + min_side, h + 1)
+             for c0 in range(w) for c1 in range(c0 + min_side, w + 1)
+             if (grid[r0:r1, c0:c1] == color).all()]
+    if not areas:
+        with pytest.raises(EvalError):
+            O.largest_rectangle(grid, color, min_side)
+        return
+    rect = O.largest_rectangle(grid, color, min_side)
+    assert value_has_type(rect, FAMILY["largest_rectangle"].signature.result)
+    assert bool(rect.mask.all()) and (rect.colors == color).all()
+    assert min(rect.mask.shape) >= min_side
+    assert O.size(rect) == max(areas)
+    window = grid[rect.top:rect.top + rect.mask.shape[0], rect.left:rect.left + rect.mask.shape[1]]
+    assert (window == color).all()

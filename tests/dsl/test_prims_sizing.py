@@ -378,3 +378,45 @@ def test_program_composition(grid: np.ndarray) -> None:
         return
     left, right = grid[:, :w // 2], grid[:, w // 2:]
     assert _eq(result, np.vstack((left, left, right)))
+
+
+@covers("downscale_mode")
+@FAST
+@given(grids(max_side=12), st.integers(1, 4))
+def test_downscale_mode(grid: np.ndarray, k: int) -> None:
+    H, W = grid.shape
+    if H * k > LIMIT or W * k > LIMIT:
+        return
+    up = s.upscale(grid, k)
+    assert _eq(s.downscale_mode(up, k), grid)            # uniform blocks keep their colour
+    if H % 2 or W % 2:
+        with pytest.raises(EvalError):
+            s.downscale_mode(grid, 2)
+    else:
+        small = s.downscale_mode(grid, 2)
+        assert small.shape == (H // 2, W // 2)
+        for r in range(H // 2):
+            for c in range(W // 2):
+                block = grid[2 * r:2 * r + 2, 2 * c:2 * c + 2].ravel().tolist()
+                best = max(block.count(v) for v in block)
+                assert small[r, c] == min(v for v in block if block.count(v) == best)
+    with pytest.raises(EvalError):
+        s.downscale_mode(grid, 0)
+
+
+@covers("stack_grid")
+@FAST
+@given(grids(max_side=6), st.integers(1, 4), st.integers(1, 4))
+def test_stack_grid(grid: np.ndarray, rows: int, cols: int) -> None:
+    parts = tuple(g.rot180(grid) if i % 2 else grid for i in range(rows * cols))
+    out = s.stack_grid(parts, cols)
+    H, W = grid.shape
+    assert out.shape == (H * rows, W * cols)
+    assert _eq(s.stack_v([s.stack_h(parts[i:i + cols]) for i in range(0, len(parts), cols)]), out)
+    if cols == 1:
+        assert _eq(out, s.stack_v(parts))
+    if rows * cols > 1:
+        with pytest.raises(EvalError):
+            s.stack_grid(parts[:-1], rows * cols)
+    with pytest.raises(EvalError):
+        s.stack_grid((), cols)

@@ -1,0 +1,356 @@
+"""Fast paths: kernel name -> an implementation with the reference primitive's exact signature
+and semantics, built on the compiled kernels in `native/`.
+
+A primitive names its fast path with `kernel="..."` in its `@primitive` declaration;
+`fast_path(prim)` returns the fast implementation (or None) and `implementation(prim)` the
+one an evaluator should call. Native kernels return raw arrays and scalars; this module
+checks preconditions (raising the reference's `EvalError`s), builds `Object`s and freezes
+results. Arguments a kernel cannot take (integers beyond 64 bits, objects moved absurdly far)
+fall back to the reference implementation, which stays the semantics oracle.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from dsl.errors import EvalError
+from dsl.primitives.sizing import check_shape
+from dsl.registry import Primitive, default_registry
+from dsl.values import Grid, Object, Point, as_grid, frozen
+from native import colors, components, fills, grids, painting, shapes, symmetry
+
+_FAR = 2**31            # objects and counts beyond this are handed to the reference
+_CONNECT = (4, 8)
+
+
+def _reference(name: str) -> Callable[..., Any]:
+    return default_registry()[name].fn
+
+
+def _far(obj: Object) -> bool:
+    return not (-_FAR < obj.top < _FAR and -_FAR < obj.left < _FAR)
+
+
+def _connect(connect: int) -> None:
+    if connect not in _CONNECT:
+        raise EvalError(f"connect must be 4 or 8, not {connect}")
+
+
+def _direction(direction: int, count: int) -> None:
+    if not 0 <= direction < count:
+        raise EvalError(f"direction {direction} is not in 0..{count - 1}")
+
+
+def _direction4(direction: int) -> None:
+    if direction not in (0, 1, 2, 3):
+        raise EvalError(f"direction {direction} is not in 0..3")
+
+
+def _objects(packed: tuple[np.ndarray, ...]) -> tuple[Object, ...]:
+    """Objects from a packed component buffer (views of two read-only flat arrays)."""
+    tops, lefts, heights, widths, offsets, masks, cells = packed
+    frozen(masks)
+    frozen(cells)
+    return tuple(Object(cells[o:o + h * w].reshape(h, w), masks[o:o + h * w].reshape(h, w), t, l)
+                 for t, l, h, w, o in zip(tops.tolist(), lefts.tolist(), heights.tolist(),
+                                          widths.tolist(), offsets.tolist()))
+
+
+# --- objects ---------------------------------------------------------------------------------
+
+def label_components(grid: Grid, connect: int = 4, multicolor: bool = False, bg: int = 0
+                     ) -> tuple[Object, ...]:
+    """objects: connected components of non-bg cells, labelled natively."""
+    _connect(connect)
+    return _objects(components.components(grid, connect, components.NOT_VALUE, bg,
+                                          not multicolor))
+
+
+def label_color_components(grid: Grid, color: int, connect: int = 4) -> tuple[Object, ...]:
+    """objects_of_color: connected components of the cells of one colour."""
+    _connect(connect)
+    return _objects(components.components(grid, connect, components.IS_VALUE, color, True))
+
+
+def label_regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
+    """regions: every single-colour connected component, background included."""
+    _connect(connect)
+    return _objects(components.components(grid, connect, components.ALL, 0, True))
+
+
+def color_groups(grid: Grid, bg: int = 0) -> tuple[Object, ...]:
+    """color_groups: one object per non-bg colour."""
+    return _objects(components.color_groups(grid, bg))
+
+
+def count_cells(obj: Object) -> int:
+    """size: the number of cells of an object."""
+    return int(np.count_nonzero(obj.mask))
+
+
+def masked_majority(obj: Object) -> int:
+    """obj_color: the most common colour of an object's cells."""
+    return colors.masked_majority(obj.colors, obj.mask)
+
+
+def masked_n_colors(obj: Object) -> int:
+    """obj_n_colors: the number of distinct colours among an object's cells."""
+    return colors.masked_n_present(obj.colors, obj.mask)
+
+
+def has_hole(grid: Grid, obj: Object) -> bool:
+    """has_hole: an off-mask cell of the bbox that cannot reach its outside."""
+    return components.has_hole(obj.mask)
+
+
+def _overlaps(grid: Grid, obj: Object) -> bool:
+    h, w = grid.shape
+    return (obj.top < h and obj.left < w and obj.top + obj.mask.shape[0] > 0
+            and obj.left + obj.mask.shape[1] > 0)
+
+
+def paint(grid: Grid, obj: Object) -> Grid:
+    """paint: draw the object's cells onto the grid (clipped)."""
+    if not _overlaps(grid, obj):
+        return grid
+    out = grid.copy()
+    painting.paint_into(out, obj.colors, obj.mask, obj.top, obj.left)
+    return frozen(out)
+
+
+def paint_all(grid: Grid, objs: tuple[Object, ...]) -> Grid:
+    """paint_all: draw each object in turn (later on top), copying the grid once."""
+    out = None
+    for obj in objs:
+        if _overlaps(grid, obj):
+            out = grid.copy() if out is None else out
+            painting.paint_into(out, obj.colors, obj.mask, obj.top, obj.left)
+    return grid if out is None else frozen(out)
+
+
+def cover(grid: Grid, obj: Object, bg: int = 0) -> Grid:
+    """cover: erase the object's cells to bg (clipped)."""
+    if not _overlaps(grid, obj):
+        return grid
+    out = grid.copy()
+    painting.cover_into(out, obj.mask, obj.top, obj.left, bg)
+    return frozen(out)
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+def flood_fill(grid: Grid, start: Point, color: int, connect: int = 4) -> Grid:
+    """flood_fill: recolour the same-colour region holding start."""
+    r, c = int(start[0]), int(start[1])
+    if not (0 <= r < grid.shape[0] and 0 <= c < grid.shape[1]):
+        raise EvalError(f"start {(r, c)} is outside the grid")
+    _connect(connect)
+    return frozen(fills.flood_fill(grid, r, c, color, connect))
+
+
+def fill_enclosed(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """fill_enclosed: paint bg cells cut off from the border."""
+    return frozen(fills.fill_enclosed(grid, color, bg))
+
+
+def outline(grid: Grid, obj: Object, color: int, connect: int = 4, bg: int = 0) -> Grid:
+    """outline: paint the bg cells adjacent to the object."""
+    _connect(connect)
+    if _far(obj):
+        return _reference("outline")(grid, obj, color, connect, bg)
+    return frozen(painting.outline(grid, obj.mask, obj.top, obj.left, color, connect, bg))
+
+
+def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
+    """object_rays: a ray of its colour from each object cell until a non-bg cell."""
+    _direction(direction, 8)
+    if _far(obj):
+        return _reference("object_rays")(grid, obj, direction, bg)
+    return frozen(painting.object_rays(grid, obj.colors, obj.mask, obj.top, obj.left,
+                                       direction, bg))
+
+
+def connect_pairs(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
+    """connect_pairs: join same-row/column cells of a colour over bg cells."""
+    return frozen(painting.connect_pairs(grid, color, line_color, bg))
+
+
+# --- colour statistics -----------------------------------------------------------------------
+
+def most_common_color(grid: Grid) -> int:
+    """most_common_color: from a native histogram."""
+    return colors.most_common(grid)
+
+
+def least_common_color(grid: Grid) -> int:
+    """least_common_color: from a native histogram."""
+    return colors.least_common(grid)
+
+
+def bg_color(grid: Grid) -> int:
+    """bg_color: most common colour, ties by border cells."""
+    return colors.background(grid)
+
+
+def most_common_fg(grid: Grid, bg: int = 0) -> int:
+    """most_common_fg: the most common colour other than bg."""
+    if not 0 <= bg <= 255:
+        return _reference("most_common_fg")(grid, bg)
+    best = colors.most_common_except(grid, bg)
+    if best < 0:
+        raise EvalError("most_common_fg: the grid has only the background colour")
+    return best
+
+
+def n_colors(grid: Grid) -> int:
+    """n_colors: the number of distinct colours."""
+    return colors.n_present(grid)
+
+
+def colors_of(grid: Grid) -> tuple[int, ...]:
+    """colors_of: the colours present, ascending."""
+    return tuple(colors.present(grid).tolist())
+
+
+def color_count(grid: Grid, color: int) -> int:
+    """color_count: the number of cells of a colour."""
+    return colors.count_color(grid, color)
+
+
+# --- sizing ----------------------------------------------------------------------------------
+
+def trim(grid: Grid, bg: int = 0) -> Grid:
+    """trim: crop to the bounding box of the non-bg cells."""
+    r0, c0, r1, c1 = shapes.bbox_not(grid, bg)
+    if r0 < 0:
+        raise EvalError("trim: every cell is background")
+    return as_grid(grid[r0:r1, c0:c1])
+
+
+def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
+    """split_by_lines: cut along the separator colour's complete rows and columns."""
+    color, row_runs, col_runs = grids.separator_runs(grid)
+    if color < 0:
+        raise EvalError("split_by_lines: no complete row or column of one colour")
+    if not len(row_runs) or not len(col_runs):
+        raise EvalError("split_by_lines: nothing between the separator lines")
+    return tuple(as_grid(grid[r0:r1, c0:c1]) for r0, r1 in row_runs.tolist()
+                 for c0, c1 in col_runs.tolist())
+
+
+def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
+    """kron_with: each non-bg cell of a becomes a copy of b."""
+    check_shape(a.shape[0] * b.shape[0], a.shape[1] * b.shape[1], "kron_with")
+    return frozen(grids.kron(a, b, bg))
+
+
+def kron(grid: Grid, bg: int = 0) -> Grid:
+    """kron: the fractal self-product."""
+    return kron_with(grid, grid, bg)
+
+
+def compress(grid: Grid) -> Grid:
+    """compress: drop rows and columns entirely of the most common colour."""
+    ok, out = grids.compress(grid)
+    if not ok:
+        raise EvalError("compress: every row or every column is the most common colour")
+    return frozen(out)
+
+
+def dedupe_rows(grid: Grid) -> Grid:
+    """dedupe_rows: collapse runs of identical adjacent rows."""
+    return frozen(grids.dedupe_rows(grid))
+
+
+def dedupe_cols(grid: Grid) -> Grid:
+    """dedupe_cols: collapse runs of identical adjacent columns."""
+    return frozen(grids.dedupe_cols(grid))
+
+
+# --- patterns --------------------------------------------------------------------------------
+
+def period_h(grid: Grid) -> int:
+    """period_h: the smallest horizontal period."""
+    return shapes.period_cols(grid)
+
+
+def period_v(grid: Grid) -> int:
+    """period_v: the smallest vertical period."""
+    return shapes.period_rows(grid)
+
+
+def repair_tiling(grid: Grid, noise: int) -> Grid:
+    """repair_tiling: fill noise cells from the smallest consistent 2-D period."""
+    found, out = shapes.repair_tiling(grid, noise)
+    if not found:
+        raise EvalError("no period smaller than the grid fits")
+    return frozen(out)
+
+
+def complete_symmetry(grid: Grid, noise: int) -> Grid:
+    """complete_symmetry: fill noise cells from the symmetries the other cells obey."""
+    status, out = symmetry.complete_symmetry(grid, noise)
+    if status == symmetry.NO_SYMMETRY:
+        raise EvalError("no symmetry fits the grid")
+    if status == symmetry.NOTHING_FILLED:
+        raise EvalError("no noise cell could be filled")
+    return frozen(out)
+
+
+def is_symmetric_h(grid: Grid) -> bool:
+    """is_symmetric_h: equal to its left-right mirror."""
+    return shapes.is_symmetric_h(grid)
+
+
+def is_symmetric_v(grid: Grid) -> bool:
+    """is_symmetric_v: equal to its top-bottom mirror."""
+    return shapes.is_symmetric_v(grid)
+
+
+def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
+    """gravity: slide the non-bg cells to one side, keeping their order."""
+    _direction4(direction)
+    return frozen(grids.gravity(grid, direction, bg))
+
+
+def move_until_contact(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
+    """move_until_contact: erase the object and redraw it slid until contact."""
+    _direction4(direction)
+    if _far(obj):
+        return _reference("move_until_contact")(grid, obj, direction, bg)
+    inside, out = painting.move_until_contact(grid, obj.colors, obj.mask, obj.top, obj.left,
+                                              direction, bg)
+    if not inside:
+        raise EvalError("object is not inside the grid")
+    return frozen(out)
+
+
+def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
+    """denoise: erase 8-connected single-colour components smaller than min_size."""
+    return frozen(components.denoise(grid, max(min(min_size, _FAR), -_FAR), bg))
+
+
+FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
+    fn.__name__: fn for fn in (
+        label_components, label_color_components, label_regions, color_groups, count_cells,
+        masked_majority, masked_n_colors, has_hole, paint, paint_all, cover,
+        flood_fill, fill_enclosed, outline, object_rays, connect_pairs,
+        most_common_color, least_common_color, bg_color, most_common_fg, n_colors, colors_of,
+        color_count, trim, split_by_lines, kron_with, kron, compress, dedupe_rows,
+        dedupe_cols, period_h, period_v, repair_tiling, complete_symmetry, is_symmetric_h,
+        is_symmetric_v, gravity, move_until_contact, denoise,
+    )
+})
+
+
+def fast_path(prim: Primitive) -> Callable[..., Any] | None:
+    """The fast implementation of a primitive, or None when it has no kernel."""
+    return FAST_PATHS.get(prim.kernel) if prim.kernel else None
+
+
+def implementation(prim: Primitive) -> Callable[..., Any]:
+    """What an evaluator should call for a primitive: its fast path, else its reference."""
+    return fast_path(prim) or prim.fn

@@ -1,0 +1,21 @@
+def lean_right(g: Grid, o: Object) -> Grid:
+    x1 = obj_grid(o)
+    x2 = height(x1)
+    x3 = width(x1)
+    x4 = sub(x2, 1)
+    x5 = sub(x3, 1)
+    x6 = crop(x1, 0, 0, x4, x3)
+    x7 = crop(x1, x4, 0, 1, x3)
+    x8 = shift(x6, 0, 1)
+    x9 = shift(x6, 0, sub(0, x5))
+    x10 = shift(x9, 0, x5)
+    x11 = overlay(x8, x10)
+    x12 = vconcat(x11, x7)
+    x13 = to_object(x12)
+    x14 = move(x13, top(o), left(o))
+    x15 = cover(g, o)
+    x16 = paint(x15, x14)
+
+solve(I: Grid) -> Grid:
+    x1 = objects(I, connect=8)
+    O = fold(x1, I, lean_right)

@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = repair_tiling(I, black)

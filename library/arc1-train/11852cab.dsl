@@ -1,0 +1,12 @@
+solve(I: Grid) -> Grid:
+    x1 = to_object(I)
+    x2 = subgrid(I, x1)
+    x3 = rot90(x2)
+    x4 = rot180(x2)
+    x5 = rot270(x2)
+    x6 = overlay(x2, x3)
+    x7 = overlay(x4, x5)
+    x8 = overlay(x6, x7)
+    x9 = to_object(x8)
+    x10 = move(x9, top(x1), left(x1))
+    O = paint(I, x10)

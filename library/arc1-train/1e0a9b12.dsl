@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = gravity(I, 2)

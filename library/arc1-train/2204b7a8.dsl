@@ -1,0 +1,22 @@
+def recolor_to_sides(g: Grid) -> Grid:
+    x1 = width(g)
+    x2 = sub(x1, 1)
+    x3 = cell(g, 0, 0)
+    x4 = cell(g, 0, x2)
+    x5 = left_half(g)
+    x6 = replace(x5, green, x3)
+    x7 = right_half(g)
+    x8 = replace(x7, green, x4)
+    x9 = hconcat(x6, x8)
+
+solve(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = sub(x1, 1)
+    x3 = cell(I, 0, 0)
+    x4 = cell(I, x2, 0)
+    x5 = eq(x3, x4)
+    x6 = recolor_to_sides(I)
+    x7 = transpose(I)
+    x8 = recolor_to_sides(x7)
+    x9 = transpose(x8)
+    O = branch(x5, x6, x9)

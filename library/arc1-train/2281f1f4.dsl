@@ -1,0 +1,10 @@
+solve(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = width(I)
+    x3 = crop(I, 0, 0, 1, x2)
+    x4 = tile(x3, x1, 1)
+    x5 = sub(x2, 1)
+    x6 = crop(I, 0, x5, x1, 1)
+    x7 = tile(x6, 1, x2)
+    x8 = cellwise_and(x4, x7, red)
+    O = overlay(x8, I)

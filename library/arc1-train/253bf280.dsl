@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = connect_pairs(I, sky, green)

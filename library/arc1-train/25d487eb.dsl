@@ -1,0 +1,12 @@
+solve(I: Grid) -> Grid:
+    x1 = to_object(I)
+    x2 = color_groups(I)
+    x3 = argmin(x2, size)
+    x4 = eq(top(x3), top(x1))
+    x5 = branch(x4, 2, 0)
+    x6 = eq(right(x3), right(x1))
+    x7 = branch(x6, 3, x5)
+    x8 = eq(left(x3), left(x1))
+    x9 = branch(x8, 1, x7)
+    x10 = ray(I, ulcorner(x3), x9, obj_color(x3))
+    O = paint(x10, x1)

@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = shift(I, 1, 0)

@@ -1,0 +1,10 @@
+solve(I: Grid) -> Grid:
+    x1 = width(I)
+    x2 = height(I)
+    x3 = crop(I, 0, 0, 1, x1)
+    x4 = shift(x3, 0, 1)
+    x5 = shift(x3, 0, -1)
+    x6 = overlay(x4, x5)
+    x7 = vconcat(x3, x6)
+    x8 = tile(x7, x2, 1)
+    O = crop(x8, 0, 0, x2, x1)

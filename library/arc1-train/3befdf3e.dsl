@@ -1,0 +1,23 @@
+def expand_square(g: Grid, o: Object) -> Grid:
+    x1 = top(o)
+    x2 = left(o)
+    x3 = cell(g, x1, x2)
+    x4 = subgrid(g, o)
+    x5 = colors_of(x4)
+    x6 = exclude(x5, lambda c: eq(c, x3))
+    x7 = first(x6)
+    x8 = swap_colors(x4, x3, x7)
+    x9 = to_object(x8)
+    x10 = move(x9, x1, x2)
+    x11 = sub(obj_width(o), 2)
+    x12 = sub(0, x11)
+    x13 = recolor(o, x3)
+    x14 = paint(g, move(x13, 0, x11))
+    x15 = paint(x14, move(x13, 0, x12))
+    x16 = paint(x15, move(x13, x11, 0))
+    x17 = paint(x16, move(x13, x12, 0))
+    x18 = paint(x17, x10)
+
+solve(I: Grid) -> Grid:
+    x1 = objects(I, multicolor=true)
+    O = fold(x1, I, expand_square)

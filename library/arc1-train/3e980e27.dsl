@@ -1,0 +1,20 @@
+def stamp_template(g: Grid, templates: Objects, dot: Object) -> Grid:
+    x1 = obj_color(dot)
+    x2 = filter(templates, lambda t: gt(color_count(obj_grid(t), x1), 0))
+    x3 = first(x2)
+    x4 = eq(x1, red)
+    x5 = obj_flip_h(x3)
+    x6 = branch(x4, x5, x3)
+    x7 = obj_grid(x6)
+    x8 = keep_color(x7, x1)
+    x9 = to_object(x8)
+    x10 = sub(top(dot), top(x9))
+    x11 = sub(left(dot), left(x9))
+    x12 = move_to(x6, point(x10, x11))
+    x13 = paint(g, x12)
+
+solve(I: Grid) -> Grid:
+    x1 = objects(I, connect=8, multicolor=true)
+    x2 = filter(x1, lambda o: gt(size(o), 1))
+    x3 = filter(x1, lambda o: eq(size(o), 1))
+    O = fold(x3, I, lambda g, d: stamp_template(g, x2, d))

@@ -1,0 +1,12 @@
+solve(I: Grid) -> Grid:
+    x1 = recolor_all(I, grey)
+    x2 = gravity(top_half(x1), 2)
+    x3 = gravity(bottom_half(x1), 0)
+    x4 = vconcat(x2, x3)
+    x5 = gravity(left_half(x1), 1)
+    x6 = gravity(right_half(x1), 3)
+    x7 = hconcat(x5, x6)
+    x8 = keep_color(I, grey)
+    x9 = to_object(x8)
+    x10 = eq(obj_width(x9), width(I))
+    O = branch(x10, x4, x7)

@@ -1,0 +1,5 @@
+solve(I: Grid) -> Grid:
+    x1 = objects(I, connect=8, multicolor=true)
+    x2 = argmax(x1, obj_n_colors)
+    x3 = obj_grid(x2)
+    O = replace(x3, sky, obj_color(x2))

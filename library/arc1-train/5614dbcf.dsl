@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = downscale_mode(I, 3)

@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = flip_v(I)

@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = mirror_h(I)

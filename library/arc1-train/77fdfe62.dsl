@@ -1,0 +1,10 @@
+solve(I: Grid) -> Grid:
+    x1 = sub(height(I), 1)
+    x2 = sub(width(I), 1)
+    x3 = hconcat(crop(I, 0, 0, 1, 1), crop(I, 0, x2, 1, 1))
+    x4 = hconcat(crop(I, x1, 0, 1, 1), crop(I, x1, x2, 1, 1))
+    x5 = vconcat(x3, x4)
+    x6 = remove_border(remove_border(I))
+    x7 = resize_to(x5, x6)
+    x8 = mask_not(mask_of(x6, sky))
+    O = fill_mask(x7, x8, black)

@@ -1,0 +1,12 @@
+solve(I: Grid) -> Grid:
+    x1 = to_object(I)
+    x2 = left(x1)
+    x3 = obj_color(x1)
+    x4 = sub(height(I), 1)
+    x5 = filter(range(width(I)), lambda j: ge(j, x2))
+    x6 = filter(x5, lambda j: is_even(sub(j, x2)))
+    x7 = filter(x5, lambda j: eq(mod(sub(j, x2), 4), 1))
+    x8 = filter(x5, lambda j: eq(mod(sub(j, x2), 4), 3))
+    x9 = fold(x6, I, lambda g, j: vline(g, j, x3))
+    x10 = fold(x7, x9, lambda g, j: line(g, point(0, j), point(0, j), grey))
+    O = fold(x8, x10, lambda g, j: line(g, point(x4, j), point(x4, j), grey))

@@ -1,0 +1,10 @@
+solve(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = width(I)
+    x3 = canvas(black, x1, x2)
+    x4 = transpose(vconcat(canvas(black, 1, x1), canvas(grey, 1, x1)))
+    x5 = crop(tile(x4, 1, x2), 0, 0, x1, x2)
+    x6 = objects(I)
+    x7 = fold(x6, I, lambda g, o: ray(g, ulcorner(o), 1, obj_color(o)))
+    x8 = fold(x6, x3, lambda g, o: overlay(g, cellwise_and(ray(x3, ulcorner(o), 1, grey), shift(x5, 0, left(o)), grey)))
+    O = overlay(x7, x8)

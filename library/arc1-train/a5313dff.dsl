@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = fill_enclosed(I, blue)

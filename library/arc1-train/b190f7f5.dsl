@@ -1,0 +1,10 @@
+solve(I: Grid) -> Grid:
+    x1 = gt(height(I), width(I))
+    x2 = branch(x1, transpose(I), I)
+    x3 = hsplit(x2, 2)
+    x4 = argmax(x3, lambda g: color_count(g, sky))
+    x5 = argmin(x3, lambda g: color_count(g, sky))
+    x6 = upscale_hw(x5, height(x4), width(x4))
+    x7 = tile(x4, height(x5), width(x5))
+    x8 = fill_mask(x6, mask_not(mask_of(x7, sky)), black)
+    O = branch(x1, transpose(x8), x8)

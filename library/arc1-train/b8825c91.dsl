@@ -1,0 +1,2 @@
+solve(I: Grid) -> Grid:
+    O = complete_symmetry(I, yellow)

@@ -1,0 +1,10 @@
+solve(I: Grid) -> Grid:
+    x1 = color_count(I, grey)
+    x2 = remove_color(I, grey)
+    x3 = most_common_fg(x2)
+    x4 = height(I)
+    x5 = width(I)
+    x6 = first(filter(range(x4), lambda r: eq(color_count(crop(x2, r, 0, 1, x5), x3), x5)))
+    x7 = first(filter(range(x5), lambda c: eq(color_count(crop(x2, 0, c, x4, 1), x3), x4)))
+    x8 = canvas(black, x4, x5)
+    O = hline(vline(x8, sub(x7, x1), x3), add(x6, x1), x3)

@@ -1,0 +1,71 @@
+"""Ranking: group verified candidates by their test outputs and order the groups.
+
+A group's score is, in order: how many distinct proposers support it, how many distinct
+programs, then the shortest description length (fewer is better), then the best prior. The
+top two groups give attempts 1 and 2; missing attempts are filled from partial matches and
+finally from the identity, and such fallbacks are marked as unverified.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dsl.values import value_key
+from synth.proposers.base import ProgramCandidate
+from synth.task import Grid, Task
+from synth.verify import valid_grid
+
+
+@dataclass(frozen=True)
+class Group:
+    """Candidates with identical test outputs."""
+
+    outputs: tuple[Grid, ...]
+    members: tuple[ProgramCandidate, ...]
+
+    @property
+    def best(self) -> ProgramCandidate:
+        """The shortest member (then the highest prior)."""
+        return min(self.members, key=lambda c: (c.cost, -c.prior))
+
+    def score(self) -> tuple[int, int, int, float]:
+        """Sort key, larger is better: proposers, programs, -length, prior."""
+        return (len({c.proposer for c in self.members}), len({c.program for c in self.members}),
+                -self.best.cost, max(c.prior for c in self.members))
+
+
+def group_candidates(candidates: Sequence[ProgramCandidate]) -> list[Group]:
+    """Groups of candidates by test outputs, best first."""
+    groups: dict[object, list[ProgramCandidate]] = {}
+    for cand in candidates:
+        groups.setdefault(value_key(tuple(cand.test_outputs)), []).append(cand)
+    result = [Group(tuple(members[0].test_outputs), tuple(members)) for members in groups.values()]
+    return sorted(result, key=Group.score, reverse=True)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Two attempts per test input, and the candidate behind attempt 1 (if verified)."""
+
+    attempts: tuple[tuple[Grid, Grid], ...]
+    winner: ProgramCandidate | None
+    n_groups: int
+
+
+def rank(task: Task, verified: Sequence[ProgramCandidate],
+         partial: Sequence[ProgramCandidate]) -> Ranked:
+    """Pick attempts 1 and 2 from verified groups, then partial matches, then the identity."""
+    groups = group_candidates(verified)
+    choices = [g.outputs for g in groups[:2]]
+    for cand in sorted(partial, key=lambda c: -c.prior):
+        if len(choices) >= 2:
+            break
+        outputs = tuple(cand.test_outputs)
+        if all(valid_grid(g) for g in outputs) and value_key(outputs) not in \
+                {value_key(c) for c in choices}:
+            choices.append(outputs)
+    identity = tuple(ex.input for ex in task.test)
+    while len(choices) < 2:
+        choices.append(identity)
+    attempts = tuple((a, b) for a, b in zip(choices[0], choices[1]))
+    return Ranked(attempts, groups[0].best if groups else None, len(groups))

@@ -1,0 +1,275 @@
+"""Bottom-up, cost-bucketed, type-directed enumeration over the registry.
+
+Every value is a `Node` holding its results on all train **and** test inputs, so programs
+with equal behaviour merge (observational equivalence, keyed by type and content). Level `c`
+holds the nodes whose expression has `c` calls; a call at level `c` combines argument nodes
+whose costs sum to `c - 1` (literals, function values and the input `I` cost 0). Grid nodes
+that reproduce every train output are reported as solutions as soon as they are built; the
+closest partial matches are kept for fallback attempts.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from dsl import ast
+from dsl.errors import EvalError
+from dsl.registry import Param, Primitive, Registry, default_registry
+from dsl.types import BOOL, COLOR, GRID, INT, TCon, Type, free_vars, rename_vars, resolve, unify
+from dsl.values import value_key
+from synth.search.options import Node, function_options, literal_options
+
+SCALARS = (COLOR, INT, BOOL)
+MAX_SIDE = 60
+MAX_ITEMS = 100
+DEFAULT_EXCLUDE = frozenset({
+    "identity", "apply", "compose", "iterate", "fold", "branch", "range", "pair",
+    "pair_first", "pair_second", "canvas", "crop", "cell", "point", "hline", "vline", "line",
+    "ray", "ray_until", "flood_fill", "move", "move_to", "take", "drop", "nth", "mul", "div",
+    "mod", "add", "sub", "min2", "max2", "half", "double", "color_to_int", "int_to_color",
+})
+
+
+NARROW_DOMAINS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("shift.dr", (-1, 0, 1)), ("shift.dc", (-1, 0, 1)),
+    ("roll.dr", (-1, 0, 1)), ("roll.dc", (-1, 0, 1)),
+)
+
+
+@dataclass(frozen=True)
+class EnumConfig:
+    """Limits of one enumeration: depth (calls), nodes, combinations per call, exclusions."""
+
+    max_cost: int = 4
+    max_nodes: int = 300_000
+    max_combos_per_split: int = 4_000
+    exclude: frozenset[str] = DEFAULT_EXCLUDE
+    narrow_domains: tuple[tuple[str, tuple[int, ...]], ...] = NARROW_DOMAINS
+
+
+@dataclass
+class EnumStats:
+    """What an enumeration did."""
+
+    nodes: int = 0
+    evaluations: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    level_reached: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready stats, with values/s and dedup rate."""
+        return {"nodes": self.nodes, "evaluations": self.evaluations,
+                "duplicates": self.duplicates, "errors": self.errors,
+                "level_reached": self.level_reached, "seconds": round(self.seconds, 3),
+                "values_per_s": round(self.evaluations / self.seconds) if self.seconds else 0,
+                "dedup_rate": round(self.duplicates / self.evaluations, 3)
+                if self.evaluations else 0.0}
+
+
+@dataclass
+class Bank:
+    """Nodes by type and cost, with the seen-set for observational equivalence."""
+
+    by_type: dict[Type, dict[int, list[Node]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    seen: set[tuple[Type, Any]] = field(default_factory=set)
+
+    def add(self, node: Node) -> bool:
+        """Add a node unless an equal one exists; True when added."""
+        key = (node.type, value_key(node.values))
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.by_type[node.type][node.cost].append(node)
+        return True
+
+    def at_cost(self, typ: Type, cost: int, subst: dict[str, Type]) -> Iterator[tuple[Node, dict]]:
+        """Nodes of exactly `cost` whose type unifies with `typ` (with the extended subst)."""
+        target = resolve(typ, subst)
+        if not free_vars(target):
+            for node in self.by_type.get(target, {}).get(cost, ()):
+                yield node, subst
+            return
+        for node_type, levels in list(self.by_type.items()):
+            nodes = levels.get(cost)
+            if not nodes or (isinstance(node_type, TCon) and node_type.name == "Fn"):
+                continue
+            trial = dict(subst)
+            if unify(node_type, target, trial):
+                for node in nodes:
+                    yield node, trial
+
+
+def _valid(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.ndim != 2 or (0 < value.shape[0] <= MAX_SIDE and 0 < value.shape[1] <= MAX_SIDE)
+    if isinstance(value, tuple):
+        return len(value) <= MAX_ITEMS
+    return True
+
+
+class Enumerator:
+    """Enumerates nodes level by level over a fixed set of inputs (train then test)."""
+
+    def __init__(self, inputs: Sequence[np.ndarray], palette: Sequence[int],
+                 registry: Registry | None = None, config: EnumConfig = EnumConfig()) -> None:
+        self.inputs = tuple(inputs)
+        self.n = len(self.inputs)
+        self.palette = tuple(sorted(palette))
+        self.registry = registry or default_registry()
+        self.config = config
+        self.bank = Bank()
+        self.stats = EnumStats()
+        self.prims = [p for p in self.registry if p.name not in config.exclude
+                      and p.returns != BOOL and not _has_unsupported_function(p)]
+        self._function_cache: dict[Type, list[Node]] = {}
+        self._literal_cache: dict[tuple[str, str], list[Node]] = {}
+        self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
+        self.prims.sort(key=self.branching)
+        self.bank.add(Node(GRID, self.inputs, 0, ast.Var("I")))
+
+    def _slot_params(self, prim: Primitive) -> list[Param]:
+        narrow = dict(self.config.narrow_domains)
+        slots = []
+        for p in prim.params:
+            if p.has_default and p.domain is None:
+                continue
+            domain = narrow.get(f"{prim.name}.{p.name}", p.domain)
+            slots.append(replace(p, domain=domain) if domain != p.domain else p)
+        return slots
+
+    def slot_params(self, prim: Primitive) -> list[Param]:
+        """Parameters the enumerator fills: required ones and those with a finite domain."""
+        return self._slots[prim.name]
+
+    def literals(self, prim: Primitive, param: Param) -> list[Node]:
+        """Literal options of a parameter (cached)."""
+        key = (prim.name, param.name)
+        if key not in self._literal_cache:
+            self._literal_cache[key] = literal_options(param, self.palette, self.n)
+        return self._literal_cache[key]
+
+    def branching(self, prim: Primitive) -> int:
+        """How many literal combinations one call of `prim` spans (cheap prims go first)."""
+        product = 1
+        for param in self.slot_params(prim):
+            product *= max(1, len(self.literals(prim, param)))
+        return product
+
+    def options(self, prim: Primitive, param: Param, ptype: Type, cost: int,
+                subst: dict[str, Type]) -> Iterator[tuple[Node, dict]]:
+        """Argument options of exactly `cost` for a parameter."""
+        target = resolve(ptype, subst)
+        if isinstance(target, TCon) and target.name == "Fn":
+            if cost == 0:
+                yield from self.function_args(target, subst)
+            return
+        if param.domain is not None or target in SCALARS:
+            if cost == 0:
+                for node in self.literals(prim, param):
+                    yield node, subst
+            if param.domain is not None:
+                return
+        yield from self.bank.at_cost(target, cost, subst)
+
+    def function_args(self, target: Type, subst: dict[str, Type]) -> Iterator[tuple[Node, dict]]:
+        key = target
+        if key not in self._function_cache:
+            self._function_cache[key] = function_options(target, self.registry, self.palette,
+                                                         self.n, self.config.exclude)
+        for index, node in enumerate(self._function_cache[key]):
+            trial = dict(subst)
+            if unify(rename_vars(node.type, f"_fn{index}"), target, trial):
+                yield node, trial
+
+    def combos(self, prim: Primitive, budget: int) -> Iterator[tuple[list[Node], dict]]:
+        """Argument tuples for `prim` whose costs sum to `budget`."""
+        params = self.slot_params(prim)
+        suffix = f"_{prim.name}"
+        types = [rename_vars(p.type, suffix) for p in params]
+
+        def rec(i: int, remaining: int, chosen: list[Node], subst: dict) -> Iterator:
+            if i == len(params):
+                if remaining == 0:
+                    yield list(chosen), subst
+                return
+            costs = [remaining] if i == len(params) - 1 else range(remaining + 1)
+            for cost in costs:
+                for node, extended in self.options(prim, params[i], types[i], cost, subst):
+                    chosen.append(node)
+                    yield from rec(i + 1, remaining - cost, chosen, extended)
+                    chosen.pop()
+
+        return rec(0, budget, [], {})
+
+    def call(self, prim: Primitive, args: list[Node], subst: dict) -> Node | None:
+        """Evaluate `prim` on every example; None on an EvalError or an oversized value."""
+        slots = self.slot_params(prim)
+        by_name = {p.name: a for p, a in zip(slots, args)}
+        columns = [by_name[p.name].values if p.name in by_name else (p.default,) * self.n
+                   for p in prim.params]
+        values = []
+        self.stats.evaluations += 1
+        fn = prim.fn
+        try:
+            for row in zip(*columns):
+                value = fn(*row)
+                if not _valid(value):
+                    return None
+                values.append(value)
+        except EvalError:
+            self.stats.errors += 1
+            return None
+        positional = tuple(by_name[p.name].expr for p in prim.params
+                           if p.name in by_name and not p.has_default)
+        keywords = tuple((p.name, by_name[p.name].expr) for p in prim.params
+                         if p.name in by_name and p.has_default)
+        expr = ast.Call(prim.name, positional, keywords)
+        typ = resolve(rename_vars(prim.returns, f"_{prim.name}"), subst)
+        if free_vars(typ):
+            return None
+        return Node(typ, tuple(values), 1 + sum(a.cost for a in args), expr)
+
+    def level(self, cost: int, deadline: float) -> Iterator[Node]:
+        """Build and yield the new nodes of one cost level until the deadline."""
+        for prim in self.prims:
+            combos = self.combos(prim, cost - prim.cost)
+            for count, (args, subst) in enumerate(combos):
+                if count >= self.config.max_combos_per_split * max(1, cost) \
+                        or self.stats.nodes >= self.config.max_nodes:
+                    break
+                if count % 64 == 0 and time.monotonic() >= deadline:
+                    return
+                node = self.call(prim, args, subst)
+                if node is None:
+                    continue
+                if self.bank.add(node):
+                    self.stats.nodes += 1
+                    yield node
+                else:
+                    self.stats.duplicates += 1
+
+    def run(self, deadline: float) -> Iterator[Node]:
+        """All levels 1..max_cost, yielding each new node."""
+        start = time.monotonic()
+        try:
+            for cost in range(1, self.config.max_cost + 1):
+                self.stats.level_reached = cost
+                yield from self.level(cost, deadline)
+                if time.monotonic() >= deadline or self.stats.nodes >= self.config.max_nodes:
+                    return
+        finally:
+            self.stats.seconds = time.monotonic() - start
+
+
+def _has_unsupported_function(prim: Primitive) -> bool:
+    types = [p.type for p in prim.params] + [prim.returns]
+    return any(isinstance(t, TCon) and t.name == "Fn" and len(t.args) != 2 for t in types) or (
+        isinstance(prim.returns, TCon) and prim.returns.name == "Fn")

@@ -1,0 +1,82 @@
+"""The search loop: run proposers under one wall-clock budget, verify, rank, answer.
+
+Proposers run cheapest first (library, then enumeration), each with a share of the remaining
+time, over one shared pool. The loop stops early once `config.enough` verified candidates
+exist, never drops a verified candidate, and always returns two attempts per test input
+(falling back to the best partial matches, then the identity, marked as unverified).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from synth.analysis import analyse
+from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
+from synth.proposers.enumerative import EnumerativeProposer
+from synth.proposers.library import LibraryProposer
+from synth.rank import rank
+from synth.solution import SolveConfig, Solution
+from synth.task import Task
+from synth.verify import verified
+
+SAFETY_MARGIN_S = 0.5
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A proposer and the share of the remaining budget it may use."""
+
+    proposer: Proposer
+    share: float
+
+
+def default_stages() -> list[Stage]:
+    """Library first (cheap, a tenth of the time), then enumeration (the rest)."""
+    return [Stage(LibraryProposer(), 0.1), Stage(EnumerativeProposer(), 1.0)]
+
+
+def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None = None
+               ) -> Solution:
+    """Solve one task within `config.time_limit` seconds."""
+    start = time.monotonic()
+    budget = Budget.from_seconds(max(0.1, config.time_limit - SAFETY_MARGIN_S))
+    analysis = analyse(task)
+    pool = Pool()
+    accepted: list[ProgramCandidate] = []
+    partial: list[ProgramCandidate] = []
+    stage_stats: dict[str, dict] = {}
+    for stage in stages if stages is not None else default_stages():
+        stage_start = time.monotonic()
+        found = 0
+        for cand in stage.proposer.propose(task, analysis, budget.share(stage.share), pool):
+            pool.add(cand)
+            if not isinstance(cand, ProgramCandidate):
+                continue
+            if verified(cand, task):
+                accepted.append(cand)
+                found += 1
+                if len(accepted) >= config.enough:
+                    break
+            else:
+                partial.append(cand)
+        stage_stats[stage.proposer.name] = _stage_stats(stage.proposer, found, stage_start)
+        if len(accepted) >= config.enough or budget.expired():
+            break
+    ranked = rank(task, accepted, partial)
+    winner = ranked.winner
+    stats = {"seconds": round(time.monotonic() - start, 3), "verified": len(accepted),
+             "groups": ranked.n_groups, "stages": stage_stats}
+    return Solution(ranked.attempts, program=winner.program if winner else None,
+                    proposer=winner.proposer if winner else None,
+                    candidates=len(pool.candidates), stats=stats)
+
+
+def _stage_stats(proposer: Proposer, found: int, started: float) -> dict:
+    stats = {"verified": found, "seconds": round(time.monotonic() - started, 3)}
+    enum_stats = getattr(proposer, "stats", None)
+    if enum_stats is not None and hasattr(enum_stats, "as_dict"):
+        stats.update(enum_stats.as_dict())
+    if hasattr(proposer, "tried"):
+        stats["tried"] = proposer.tried
+    return stats

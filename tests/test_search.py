@@ -1,0 +1,136 @@
+"""The search: enumeration, program flattening, library proposer, verify, rank, solve loop."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dsl import ast
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.types import GRID
+from synth.analysis import analyse, background_color, size_rules
+from synth.datasets import load_task_ref
+from synth.proposers.base import Budget, Pool, ProgramCandidate
+from synth.proposers.enumerative import EnumerativeProposer, cell_accuracy
+from synth.proposers.library import LibraryProposer, variants
+from synth.rank import group_candidates, rank
+from synth.search.enumerate import EnumConfig, Enumerator
+from synth.search.program import flatten, program_text
+from synth.solution import SolveConfig
+from synth.solve import solve_task
+from synth.task import Example, Task, make_grid
+from synth.verify import valid_grid, verified
+
+
+def grid(rows: list[list[int]]) -> np.ndarray:
+    return make_grid(rows)
+
+
+def make_task(pairs: list[tuple[list, list]], tests: list[tuple[list, list | None]]) -> Task:
+    return Task("t", tuple(Example(grid(i), grid(o)) for i, o in pairs),
+                tuple(Example(grid(i), grid(o) if o else None) for i, o in tests))
+
+
+FLIP_TASK = make_task([([[1, 2], [3, 4]], [[2, 1], [4, 3]]), ([[5, 0, 0]], [[0, 0, 5]])],
+                      [([[7, 8]], [[8, 7]])])
+
+
+def test_flatten_shares_subexpressions_and_round_trips() -> None:
+    inner = ast.Call("rot90", (ast.Var("I"),))
+    expr = ast.Call("hconcat", (inner, inner))
+    program = flatten(expr)
+    text = program_text(expr)
+    assert text == "solve(I: Grid) -> Grid:\n    x1 = rot90(I)\n    O = hconcat(x1, x1)\n"
+    assert parse_program(text) == program
+    assert flatten(ast.Var("I")).entry.body == (ast.Assign("O", ast.Var("I")),)
+
+
+def test_enumerator_dedups_and_reaches_depth() -> None:
+    inputs = [ex.input for ex in FLIP_TASK.train + FLIP_TASK.test]
+    enum = Enumerator(inputs, [0, 1, 2], config=EnumConfig(max_cost=2, max_nodes=5000))
+    nodes = list(enum.run(deadline=float("inf")))
+    assert enum.stats.level_reached == 2 and enum.stats.duplicates > 0
+    grids = [n for n in nodes if n.type == GRID]
+    keys = {tuple((v.shape, v.tobytes()) for v in n.values) for n in grids}
+    assert len(keys) == len(grids), "observationally equal grids must merge"
+    for node in grids[:50]:
+        text = program_text(node.expr)
+        rerun = run_program(parse_program(text), inputs)
+        assert all(np.array_equal(a, b) for a, b in zip(rerun, node.values)), text
+
+
+def test_enumerative_proposer_finds_flip() -> None:
+    proposer = EnumerativeProposer(EnumConfig(max_cost=2))
+    found = list(proposer.propose(FLIP_TASK, analyse(FLIP_TASK), Budget.from_seconds(10), Pool()))
+    assert found and verified(found[0], FLIP_TASK)
+    assert "flip_h(I)" in found[0].program
+
+
+def test_cell_accuracy() -> None:
+    values = (grid([[2, 1], [4, 4]]), grid([[0, 0, 5]]))
+    assert cell_accuracy(values, FLIP_TASK) == pytest.approx((0.75 + 1.0) / 2)
+    assert cell_accuracy((grid([[1]]), grid([[0, 0, 5]])), FLIP_TASK) == 0.0
+
+
+def test_library_leaves_out_the_task_itself(examples_dir) -> None:
+    task = load_task_ref(str(examples_dir / "3c9b0459.json"))
+    proposer = LibraryProposer()
+    found = list(proposer.propose(task, analyse(task), Budget.from_seconds(20), Pool()))
+    assert "3c9b0459" in proposer.left_out
+    assert all(verified(c, task) for c in found)
+
+
+def test_library_variants_substitute_colours_and_connectivity() -> None:
+    program = parse_program("solve(I: Grid) -> Grid:\n"
+                            "    x1 = objects(I, connect=4)\n    O = replace(I, red, blue)\n")
+    texts = [str(v) for v in variants(program, [0, 1, 2, 3])]
+    assert len(texts) == len(set(texts)) >= 6
+    assert any("value=8" in t for t in texts)
+
+
+def test_verify_rejects_invalid_test_outputs() -> None:
+    train = tuple(ex.output for ex in FLIP_TASK.train)
+    good = ProgramCandidate("p", "x", train, (grid([[8, 7]]),))
+    big = ProgramCandidate("p", "x", train, (make_grid(np.zeros((31, 2))),))
+    wrong = ProgramCandidate("p", "x", (train[1], train[0]), (grid([[8, 7]]),))
+    assert verified(good, FLIP_TASK)
+    assert not verified(big, FLIP_TASK) and not valid_grid(None)
+    assert not verified(wrong, FLIP_TASK)
+
+
+def test_rank_groups_by_test_output_and_fills_attempts() -> None:
+    train = tuple(ex.output for ex in FLIP_TASK.train)
+    a = ProgramCandidate("a", "enumerative", train, (grid([[8, 7]]),), cost=2)
+    b = ProgramCandidate("b", "library", train, (grid([[8, 7]]),), cost=3)
+    c = ProgramCandidate("c", "enumerative", train, (grid([[1, 1]]),), cost=1)
+    groups = group_candidates([a, b, c])
+    assert len(groups) == 2 and groups[0].best.program == "a"
+    ranked = rank(FLIP_TASK, [a, b, c], [])
+    assert np.array_equal(ranked.attempts[0][0], [[8, 7]])
+    assert np.array_equal(ranked.attempts[0][1], [[1, 1]])
+    lonely = rank(FLIP_TASK, [], [])
+    assert lonely.winner is None and np.array_equal(lonely.attempts[0][0], [[7, 8]])
+
+
+def test_solve_task_answers_and_reports_stats() -> None:
+    solution = solve_task(FLIP_TASK, SolveConfig(time_limit=10))
+    assert solution.program is not None and "flip_h" in solution.program
+    assert np.array_equal(solution.attempts[0][0], [[8, 7]])
+    assert solution.stats["verified"] >= 1 and "enumerative" in solution.stats["stages"]
+
+
+def test_solve_task_without_solution_still_gives_two_attempts() -> None:
+    noise = make_task([([[1, 2]], [[3]]), ([[4, 4]], [[9, 9, 9]])], [([[5, 6]], None)])
+    solution = solve_task(noise, SolveConfig(time_limit=1.5))
+    assert solution.program is None and len(solution.attempts) == 1
+    assert all(valid_grid(g) for g in solution.attempts[0])
+
+
+def test_analysis() -> None:
+    analysis = analyse(FLIP_TASK)
+    assert [r.kind for r in analysis.size_rules] == ["same"]
+    assert background_color(FLIP_TASK) == 0
+    scaled = make_task([([[1]], [[1, 1], [1, 1]]), ([[2, 2]], [[2, 2, 2, 2], [2, 2, 2, 2]])],
+                       [([[3]], None)])
+    rules = size_rules(scaled)
+    assert rules[-1].kind == "scaled" and rules[-1].predict((3, 3)) == (6, 6)
