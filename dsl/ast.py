@@ -1,8 +1,8 @@
 """The program AST: frozen dataclasses with source positions (ignored by equality).
 
 A Program is a tuple of Definitions; a Definition is a typed header plus straight-line
-single-assignment statements; expressions are variables, literals, calls (positional and
-keyword arguments) and lambdas.
+single-assignment statements; expressions are variables, literals, list literals, calls
+(positional and keyword arguments) and lambdas.
 """
 from __future__ import annotations
 
@@ -50,6 +50,14 @@ class Call:
 
 
 @dataclass(frozen=True)
+class ListLit:
+    """`[a, b, ...]`: a list of expressions of one type."""
+
+    items: tuple["Expr", ...]
+    pos: Pos = field(default=NOPOS, compare=False)
+
+
+@dataclass(frozen=True)
 class Lambda:
     """`lambda a, b: body`."""
 
@@ -58,7 +66,7 @@ class Lambda:
     pos: Pos = field(default=NOPOS, compare=False)
 
 
-Expr = Var | Literal | Call | Lambda
+Expr = Var | Literal | Call | Lambda | ListLit
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,9 @@ class Interpreter:
             return check_result(impl(counter, *args), expr.func, self.budget)
         if isinstance(expr, ast.Lambda):
             return self.closure(expr, env, counter)
+        if isinstance(expr, ast.ListLit):
+            return check_result(tuple(self.eval(item, env, counter) for item in expr.items),
+                                "list", self.budget)
         raise EvalError(f"cannot evaluate {expr!r}")
 
     def function_value(self, name: str, counter: _Counter) -> Callable[..., Any]:

@@ -49,14 +49,13 @@ def _direction4(direction: int) -> None:
         raise EvalError(f"direction {direction} is not in 0..3")
 
 
-def _objects(packed: tuple[np.ndarray, ...]) -> tuple[Object, ...]:
+def _objects(packed: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[Object, ...]:
     """Objects from a packed component buffer (views of two read-only flat arrays)."""
-    tops, lefts, heights, widths, offsets, masks, cells = packed
+    meta, masks, cells = packed
     frozen(masks)
     frozen(cells)
     return tuple(Object(cells[o:o + h * w].reshape(h, w), masks[o:o + h * w].reshape(h, w), t, l)
-                 for t, l, h, w, o in zip(tops.tolist(), lefts.tolist(), heights.tolist(),
-                                          widths.tolist(), offsets.tolist()))
+                 for t, l, h, w, o in meta.tolist())
 
 
 # --- objects ---------------------------------------------------------------------------------

@@ -140,6 +140,9 @@ class _ToAst(Transformer):
             return ast.Literal(COLOR_BY_NAME[str(token)], "color", _pos(token))
         return ast.Var(str(token), _pos(token))
 
+    def list_(self, meta, children):
+        return ast.ListLit(tuple(children), _pos(meta))
+
     def int(self, meta, children):
         return ast.Literal(int(children[0]), "int", _pos(children[0]))
 

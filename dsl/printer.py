@@ -21,6 +21,8 @@ def format_expr(expr: ast.Expr) -> str:
         args = [format_expr(a) for a in expr.args]
         args += [f"{name}={format_expr(value)}" for name, value in expr.kwargs]
         return f"{expr.func}({', '.join(args)})"
+    if isinstance(expr, ast.ListLit):
+        return f"[{', '.join(format_expr(item) for item in expr.items)}]"
     if isinstance(expr, ast.Lambda):
         return f"lambda {', '.join(expr.params)}: {format_expr(expr.body)}"
     raise TypeError(f"not an expression node: {expr!r}")

@@ -82,6 +82,9 @@ class _Checker:
         if isinstance(expr, ast.Lambda):
             self.check_lambda(expr, target, env, what)
             return
+        if isinstance(expr, ast.ListLit):
+            self.expect(self.infer_list(expr, env, what, target), expected, what, expr.pos)
+            return
         if isinstance(expr, ast.Var) and expr.name not in env and isinstance(target, TCon) \
                 and target.name == "Fn":
             self.expect(self.function_value(expr, len(target.args) - 1), target, what, expr.pos)
@@ -106,6 +109,16 @@ class _Checker:
         inner = {**env, **dict(zip(lam.params, param_types))}
         self.check(lam.body, ret, inner, f"{what} (lambda body)")
 
+    def infer_list(self, lst: ast.ListLit, env: Mapping[str, Type], what: str,
+                   target: Type | None = None) -> Type:
+        """`List[T]`, checking every item against one element type (from `target` if known)."""
+        elem: Type = TVar(f"E{next(self.fresh)}")
+        if isinstance(target, TCon) and target.name == "List":
+            elem = target.args[0]
+        for item in lst.items:
+            self.check(item, elem, env, f"{what} (list item)")
+        return TCon("List", (resolve(elem, self.subst),))
+
     def function_value(self, var: ast.Var, arity: int) -> Type:
         """The type of a primitive/definition named as a value, keeping `arity` parameters."""
         callee = self.callee(var.name, var.pos)
@@ -126,6 +139,8 @@ class _Checker:
                                expr.pos.column, _var_hint(expr.name, env))
         if isinstance(expr, ast.Call):
             return self.infer_call(expr, env)
+        if isinstance(expr, ast.ListLit):
+            return self.infer_list(expr, env, "list")
         if isinstance(expr, ast.Lambda):
             params = tuple(TVar(f"L{next(self.fresh)}") for _ in expr.params)
             inner = {**env, **dict(zip(expr.params, params))}

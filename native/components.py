@@ -7,8 +7,8 @@ reading order of each component's first cell, -1 where inactive.
 
 `boxes` and `histograms` give per-label bounding boxes, sizes and colour counts;
 `components(...)` labels and packs every component, sorted by (top, left, majority colour,
-first cell), into flat buffers: component k's bounding-box mask and colours (0 off the mask)
-are `masks[offsets[k]:offsets[k] + heights[k] * widths[k]]` in row-major order.
+first cell), into flat buffers: `meta[k]` = (top, left, height, width, offset) and component k's bounding-box mask and
+colours (0 off the mask) are `masks[offset:offset + height * width]` in row-major order.
 """
 from __future__ import annotations
 
@@ -24,14 +24,8 @@ _DC = np.array([1, 0, -1, 0, 1, -1, 1, -1], dtype=np.int64)
 
 
 @njit(cache=True)
-def _active(grid: np.ndarray, mode: int, value: int) -> np.ndarray:
-    h, w = grid.shape
-    out = np.empty((h, w), dtype=np.bool_)
-    for r in range(h):
-        for c in range(w):
-            v = grid[r, c]
-            out[r, c] = mode == ALL or (v != value if mode == NOT_VALUE else v == value)
-    return out
+def _active(v: int, mode: int, value: int) -> bool:
+    return mode == ALL or (v != value if mode == NOT_VALUE else v == value)
 
 
 @njit(cache=True)
@@ -39,14 +33,13 @@ def label(grid: np.ndarray, connect: int, mode: int, value: int, same_color: boo
           ) -> tuple[np.ndarray, int]:
     """(labels, n): component labels in reading order of first cells, -1 where inactive."""
     h, w = grid.shape
-    active = _active(grid, mode, value)
     labels = np.full((h, w), -1, dtype=np.int32)
-    stack = np.empty(h * w, dtype=np.int64)
+    stack = np.empty(h * w, dtype=np.int32)
     dr, dc = _DR[:connect], _DC[:connect]
     n = 0
     for r0 in range(h):
         for c0 in range(w):
-            if not active[r0, c0] or labels[r0, c0] >= 0:
+            if labels[r0, c0] >= 0 or not _active(grid[r0, c0], mode, value):
                 continue
             labels[r0, c0] = n
             stack[0] = r0 * w + c0
@@ -57,7 +50,8 @@ def label(grid: np.ndarray, connect: int, mode: int, value: int, same_color: boo
                 color = grid[r, c]
                 for k in range(connect):
                     y, x = r + dr[k], c + dc[k]
-                    if 0 <= y < h and 0 <= x < w and active[y, x] and labels[y, x] < 0 \
+                    if 0 <= y < h and 0 <= x < w and labels[y, x] < 0 \
+                            and _active(grid[y, x], mode, value) \
                             and (not same_color or grid[y, x] == color):
                         labels[y, x] = n
                         stack[top] = y * w + x
@@ -111,41 +105,35 @@ def _majority(counts: np.ndarray) -> int:
 
 @njit(cache=True)
 def _pack(grid: np.ndarray, labels: np.ndarray, box: np.ndarray, order: np.ndarray
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                     np.ndarray, np.ndarray]:
-    """Bounding-box masks and colours of the components in `order`, packed in flat buffers."""
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(meta, masks, colors): the components in `order` packed in flat buffers; meta rows are
+    (top, left, height, width, offset) of each component's bounding box."""
     m = order.shape[0]
-    tops = np.empty(m, dtype=np.int64)
-    lefts = np.empty(m, dtype=np.int64)
-    heights = np.empty(m, dtype=np.int64)
-    widths = np.empty(m, dtype=np.int64)
-    offsets = np.empty(m, dtype=np.int64)
+    meta = np.empty((m, 5), dtype=np.int64)
     total = 0
     for i in range(m):
         k = order[i]
-        tops[i], lefts[i] = box[k, 0], box[k, 1]
-        heights[i] = box[k, 2] - box[k, 0] + 1
-        widths[i] = box[k, 3] - box[k, 1] + 1
-        offsets[i] = total
-        total += heights[i] * widths[i]
+        meta[i, 0], meta[i, 1] = box[k, 0], box[k, 1]
+        meta[i, 2], meta[i, 3] = box[k, 2] - box[k, 0] + 1, box[k, 3] - box[k, 1] + 1
+        meta[i, 4] = total
+        total += meta[i, 2] * meta[i, 3]
     masks = np.zeros(total, dtype=np.bool_)
     colors = np.zeros(total, dtype=np.uint8)
     for i in range(m):
         k = order[i]
-        pos = offsets[i]
-        for r in range(tops[i], tops[i] + heights[i]):
-            for c in range(lefts[i], lefts[i] + widths[i]):
+        pos = meta[i, 4]
+        for r in range(meta[i, 0], meta[i, 0] + meta[i, 2]):
+            for c in range(meta[i, 1], meta[i, 1] + meta[i, 3]):
                 if labels[r, c] == k:
                     masks[pos] = True
                     colors[pos] = grid[r, c]
                 pos += 1
-    return tops, lefts, heights, widths, offsets, masks, colors
+    return meta, masks, colors
 
 
 @njit(cache=True)
 def components(grid: np.ndarray, connect: int, mode: int, value: int, same_color: bool
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                          np.ndarray, np.ndarray]:
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Label, sort by (top, left, majority colour, first cell) and pack every component."""
     labels, n = label(grid, connect, mode, value, same_color)
     box = boxes(labels, n)
@@ -158,9 +146,7 @@ def components(grid: np.ndarray, connect: int, mode: int, value: int, same_color
 
 
 @njit(cache=True)
-def color_groups(grid: np.ndarray, bg: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                            np.ndarray, np.ndarray]:
+def color_groups(grid: np.ndarray, bg: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One packed component per colour present other than `bg`, sorted by (top, left, colour)."""
     h, w = grid.shape
     labels = np.empty((h, w), dtype=np.int32)

@@ -62,7 +62,8 @@ def candidates(grid: np.ndarray, known: np.ndarray, threshold: int) -> np.ndarra
     """Rows (linear part, tr, tc) of the conflict-free symmetries with enough support, best
     supported first (then most cells mapped; ties in enumeration order)."""
     h, w = grid.shape
-    rows = []
+    found = np.empty((LINEAR.shape[0] * 4 * h * w, 5), dtype=np.int64)
+    n = 0
     for k in range(LINEAR.shape[0]):
         m = LINEAR[k]
         involution = (m[0] * m[0] + m[1] * m[2] == 1 and m[0] * m[1] + m[1] * m[3] == 0
@@ -82,17 +83,16 @@ def candidates(grid: np.ndarray, known: np.ndarray, threshold: int) -> np.ndarra
                     continue
                 pairs, support, mapped = _scan(grid, known, m, tr, tc)
                 if pairs >= threshold and support >= threshold:
-                    rows.append((support, mapped, k, tr, tc, len(rows)))
-    if len(rows) == 0:
-        return np.empty((0, 3), dtype=np.int64)
-    found = np.empty((len(rows), 6), dtype=np.int64)
-    for i in range(len(rows)):
-        found[i, 0], found[i, 1], found[i, 2], found[i, 3], found[i, 4], found[i, 5] = rows[i]
+                    found[n, 0], found[n, 1], found[n, 2] = support, mapped, k
+                    found[n, 3], found[n, 4] = tr, tc
+                    n += 1
     cells = h * w + 1
-    keys = (-found[:, 0] * cells - found[:, 1]) * (len(rows) + 1) + found[:, 5]
+    keys = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        keys[i] = (-found[i, 0] * cells - found[i, 1]) * (n + 1) + i
     order = np.argsort(keys)
-    out = np.empty((len(rows), 3), dtype=np.int64)
-    for i in range(len(rows)):
+    out = np.empty((n, 3), dtype=np.int64)
+    for i in range(n):
         out[i, 0], out[i, 1], out[i, 2] = found[order[i], 2], found[order[i], 3], found[order[i], 4]
     return out
 

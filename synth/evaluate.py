@@ -609,6 +609,9 @@ def run_eval(config: EvalConfig) -> dict[str, Any]:
             if task_id not in run.records and isinstance(entry, InputError):
                 run.add(invalid_task_record(task_id, entry))
         pending = [dataset.entries[i] for i in ids if i not in run.records]
+        warm_up = getattr(solver, "warm_up", None)
+        if pending and callable(warm_up):
+            warm_up()
         run_tasks(pending, solver, config, run.on_done, run.on_tick)
     finally:
         run.close()

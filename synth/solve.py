@@ -4,6 +4,7 @@ Proposers run cheapest first (library, then enumeration), each with a share of t
 time, over one shared pool. The loop stops early once `config.enough` verified candidates
 exist, never drops a verified candidate, and always returns two attempts per test input
 (falling back to the best partial matches, then the identity, marked as unverified).
+Proposers with a `warm_up()` (e.g. parsing the library) get it before the clock starts.
 """
 from __future__ import annotations
 
@@ -40,13 +41,19 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
                ) -> Solution:
     """Solve one task within `config.time_limit` seconds."""
     start = time.monotonic()
-    budget = Budget.from_seconds(max(0.1, config.time_limit - SAFETY_MARGIN_S))
+    stages = list(stages) if stages is not None else default_stages()
+    for stage in stages:
+        warm_up = getattr(stage.proposer, "warm_up", None)
+        if callable(warm_up):
+            warm_up()
+    budget = Budget.from_seconds(max(0.1, config.time_limit - SAFETY_MARGIN_S
+                                     - (time.monotonic() - start)))
     analysis = analyse(task)
     pool = Pool()
     accepted: list[ProgramCandidate] = []
     partial: list[ProgramCandidate] = []
     stage_stats: dict[str, dict] = {}
-    for stage in stages if stages is not None else default_stages():
+    for stage in stages:
         stage_start = time.monotonic()
         found = 0
         for cand in stage.proposer.propose(task, analysis, budget.share(stage.share), pool):

@@ -37,15 +37,26 @@ def solve_baseline(task: Task, config: SolveConfig) -> Solution:
                     candidates=2)
 
 
-def solve_search_adapter(task: Task, config: SolveConfig) -> Solution:
-    """The program search (library + enumeration), see `synth.solve`."""
-    from synth.solve import solve_task
+class SearchSolver:
+    """The program search (library + enumeration), see `synth.solve`.
 
-    return solve_task(task, config)
+    `warm_up()` loads what every task needs (the parsed program library) so that a batch
+    runner can do it once in the parent before forking workers."""
+
+    def __call__(self, task: Task, config: SolveConfig) -> Solution:
+        from synth.solve import solve_task
+
+        return solve_task(task, config)
+
+    def warm_up(self) -> None:
+        """Parse the program library once."""
+        from synth.proposers.library import load_library
+
+        load_library()
 
 
 SOLVERS: Mapping[str, Solver] = MappingProxyType({
-    "search": solve_search_adapter,
+    "search": SearchSolver(),
     "baseline": solve_baseline,
 })
 DEFAULT_SOLVER = "search"

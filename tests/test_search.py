@@ -134,3 +134,15 @@ def test_analysis() -> None:
                        [([[3]], None)])
     rules = size_rules(scaled)
     assert rules[-1].kind == "scaled" and rules[-1].predict((3, 3)) == (6, 6)
+
+
+def test_colour_map_finishing_step() -> None:
+    recolour = make_task([([[1, 2], [2, 3]], [[4, 5], [5, 6]]), ([[3, 1]], [[6, 4]])],
+                         [([[2, 1, 3]], [[5, 4, 6]])])
+    found = list(EnumerativeProposer(EnumConfig(max_cost=1)).propose(
+        recolour, analyse(recolour), Budget.from_seconds(10), Pool()))
+    assert found and verified(found[0], recolour)
+    assert "map_colors(I, [blue, red, green], [yellow, grey, magenta])" in found[0].program
+    assert np.array_equal(found[0].test_outputs[0], [[5, 4, 6]])
+    rerun = run_program(parse_program(found[0].program), [recolour.test[0].input])[0]
+    assert np.array_equal(rerun, [[5, 4, 6]])

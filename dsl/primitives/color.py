@@ -179,3 +179,19 @@ def invert_colors(grid: Grid, bg: int = 0) -> Grid:
         raise EvalError(f"invert_colors: needs exactly one non-background colour, "
                         f"found {len(others)}")
     return swap_colors.fn(grid, bg, int(others[0]))
+
+
+@primitive("(Grid, List[Color], List[Color]) -> Grid",
+           example="map_colors([[1, 2, 3]], [1, 2], [2, 1]) == [[2, 1, 3]]")
+def map_colors(grid: Grid, sources: tuple[int, ...], targets: tuple[int, ...]) -> Grid:
+    """Recolour simultaneously: each cell of colour sources[i] becomes targets[i]."""
+    if len(sources) != len(targets):
+        raise EvalError(f"map_colors: {len(sources)} sources but {len(targets)} targets")
+    if len(set(sources)) != len(sources):
+        raise EvalError("map_colors: a source colour is listed twice")
+    table = np.arange(10, dtype=np.uint8)
+    for source, target in zip(sources, targets):
+        if not (0 <= source <= 9 and 0 <= target <= 9):
+            raise EvalError("map_colors: colours must be 0..9")
+        table[source] = target
+    return as_grid(table[grid])

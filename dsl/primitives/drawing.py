@@ -110,12 +110,13 @@ def line(grid: Grid, a: Point, b: Point, color: int) -> Grid:
     dr, dc = int(b[0]) - int(a[0]), int(b[1]) - int(a[1])
     if dr and dc and abs(dr) != abs(dc):
         raise EvalError("line needs a horizontal, vertical or diagonal segment")
-    rows, cols = _walk(grid.shape, a, (int(np.sign(dr)), int(np.sign(dc))), 0,
+    rows, cols = _walk(grid.shape, a, ((dr > 0) - (dr < 0), (dc > 0) - (dc < 0)), 0,
                        max(abs(dr), abs(dc)))
     return _paint(grid, rows, cols, color)
 
 
-@primitive("(Grid, Int, Color) -> Grid", example="hline([[0, 0], [0, 0]], 1, 3) == [[0, 0], [3, 3]]")
+@primitive("(Grid, Int, Color) -> Grid",
+           example="hline([[0, 0], [0, 0]], 1, 3) == [[0, 0], [3, 3]]")
 def hline(grid: Grid, row: int, color: int) -> Grid:
     """Paint a whole row."""
     if not 0 <= row < grid.shape[0]:
@@ -125,7 +126,8 @@ def hline(grid: Grid, row: int, color: int) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Grid, Int, Color) -> Grid", example="vline([[0, 0], [0, 0]], 1, 3) == [[0, 3], [0, 3]]")
+@primitive("(Grid, Int, Color) -> Grid",
+           example="vline([[0, 0], [0, 0]], 1, 3) == [[0, 3], [0, 3]]")
 def vline(grid: Grid, col: int, color: int) -> Grid:
     """Paint a whole column."""
     if not 0 <= col < grid.shape[1]:

@@ -73,19 +73,28 @@ def _tile_shapes(h: int, w: int) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(shapes, key=lambda s: (s[0] * s[1], s)))
 
 
+def _class_counts(cells: tuple[np.ndarray, np.ndarray, np.ndarray], pr: int, pc: int
+                  ) -> np.ndarray | None:
+    """Colour counts of the known cells per (row mod pr, col mod pc) class; None on a clash."""
+    rows, cols, values = cells
+    cls = (rows % pr) * pc + cols % pc
+    counts = np.bincount(cls * 10 + values, minlength=pr * pc * 10).reshape(pr * pc, 10)
+    return None if ((counts > 0).sum(axis=1) > 1).any() else counts
+
+
 @primitive("(Grid, Color) -> Grid", kernel="repair_tiling",
            example="repair_tiling([[1, 2, 1, 2], [3, 4, 0, 4]], 0) == [[1, 2, 1, 2], [3, 4, 3, 4]]")
 def repair_tiling(grid: Grid, noise: int) -> Grid:
     """Fill `noise` cells from the smallest 2-D period consistent with the other cells."""
     h, w = grid.shape
     known = grid != noise
-    rows, cols = np.nonzero(known)
-    values = grid[known].astype(np.intp)
+    cells = (*np.nonzero(known), grid[known].astype(np.intp))
+    # (pr, pc) fits only if (pr, w) and (h, pc) do (their classes are subsets of its classes)
+    row_ok = {pr for pr in range(1, h + 1) if _class_counts(cells, pr, w) is not None}
+    col_ok = {pc for pc in range(1, w + 1) if _class_counts(cells, h, pc) is not None}
     every_r, every_c = np.indices((h, w))
     for pr, pc in _tile_shapes(h, w):
-        cls = (rows % pr) * pc + cols % pc
-        counts = np.bincount(cls * 10 + values, minlength=pr * pc * 10).reshape(pr * pc, 10)
-        if ((counts > 0).sum(axis=1) > 1).any():
+        if pr not in row_ok or pc not in col_ok or (counts := _class_counts(cells, pr, pc)) is None:
             continue
         all_cls = (every_r % pr) * pc + every_c % pc
         has = counts.sum(axis=1) > 0
@@ -94,21 +103,33 @@ def repair_tiling(grid: Grid, noise: int) -> Grid:
     raise EvalError("no period smaller than the grid fits")
 
 
-def _correlations(onehot: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray, Point]:
+def _correlations(onehot: np.ndarray, spectrum: np.ndarray, m: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, Point]:
     """For x -> m x + t at every t (FFT correlation): known pairs, same-colour pairs, offset.
 
-    `onehot[0]` marks the known cells, `onehot[1:]` the cells of each colour; the counts are
-    indexed by t + offset, wrapping negative indices.
+    `onehot[0]` marks the known cells, `onehot[1:]` the cells of each colour, `spectrum` is
+    their rfft2 at `_fft_size`; the counts are indexed by t + offset, wrapping negative indices.
     """
     _, h, w = onehot.shape
     u, v = np.tensordot(m, np.indices((h, w)), axes=1)
     ou, ov = int(u.min()), int(v.min())
     moved = np.zeros((onehot.shape[0], int(u.max()) - ou + 1, int(v.max()) - ov + 1))
     moved[:, u - ou, v - ov] = onehot
-    size = (moved.shape[1] + h - 1, moved.shape[2] + w - 1)
-    spec = np.conj(np.fft.rfft2(moved, size)) * np.fft.rfft2(onehot, size)
-    corr = np.rint(np.fft.irfft2(spec, size)).astype(np.int64)
+    size = _fft_size(h, w)
+    corr = np.fft.irfft2(np.conj(np.fft.rfft2(moved, size)) * spectrum, size)
+    corr = np.rint(corr).astype(np.int64)
     return corr[0], corr[1:].sum(axis=0), (ou, ov)
+
+
+_FAST_SIZES = (1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 25, 27, 30, 32, 36, 40, 45,
+               48, 50, 54, 60, 64)
+
+
+def _fft_size(h: int, w: int) -> tuple[int, int]:
+    """A fast FFT size >= 2 max(h, w) - 1 on both axes (no wrap-around between shifts)."""
+    need = 2 * max(h, w) - 1
+    n = next((k for k in _FAST_SIZES if k >= need), need)
+    return n, n
 
 
 _Map = tuple[int, np.ndarray, np.ndarray, np.ndarray]   # support, image rows, cols, valid
@@ -119,10 +140,12 @@ def _symmetry_maps(grid: Grid, known: np.ndarray, threshold: int) -> list[_Map]:
     h, w = grid.shape
     idx = np.indices((h, w))
     onehot = np.stack([known] + [known & (grid == c) for c in np.unique(grid[known])])
+    onehot = onehot.astype(float)
+    spectrum = np.fft.rfft2(onehot, _fft_size(h, w))
     found: list[_Map] = []
     for m in _SYMMETRIES:
         involution = np.array_equal(m @ m, np.eye(2, dtype=int))
-        pairs, same, (ou, ov) = _correlations(onehot.astype(float), m)
+        pairs, same, (ou, ov) = _correlations(onehot, spectrum, m)
         for a, b in zip(*np.nonzero((pairs == same) & (pairs >= threshold))):
             t = np.array([(a if a < h else a - pairs.shape[0]) - ou,
                           (b if b < w else b - pairs.shape[1]) - ov])
@@ -169,6 +192,8 @@ def _agree(vals: np.ndarray, known: np.ndarray, maps: list[_Map]) -> bool:
 def complete_symmetry(grid: Grid, noise: int) -> Grid:
     """Fill `noise` cells from mirror/rotation symmetries (any axis or centre) the rest obeys."""
     known = grid != noise
+    if known.all():
+        raise EvalError("no noise cell to fill")
     threshold = max(2, int(known.sum()) // 4)
     accepted: list[_Map] = []
     vals, filled = np.array(grid), known

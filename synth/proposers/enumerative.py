@@ -1,6 +1,7 @@
 """The enumerative proposer: bottom-up enumeration, verified grids as program candidates.
 
-Every Grid node that reproduces all train outputs is yielded at once; once one is found the
+Every Grid node that reproduces all train outputs is yielded at once, and so is every Grid
+node that does so after one consistent colour map (`map_colors(x, [..], [..])`); once one is found the
 enumeration finishes that cost level (shortest programs first) and stops. Otherwise, when
 time runs out, the
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
@@ -9,12 +10,15 @@ with their accuracy as prior, so the loop can fall back on them.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from dsl import ast
 from dsl.types import GRID
+from dsl.values import as_grid
 from synth.analysis import TaskAnalysis
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
@@ -33,6 +37,37 @@ def cell_accuracy(values: tuple, task: Task) -> float:
             return 0.0
         scores.append(float(np.mean(value == ex.output)))
     return sum(scores) / len(scores)
+
+
+def color_mapping(values: tuple, task: Task) -> dict[int, int] | None:
+    """A colour map sending every train value's cells onto the train outputs, if one exists.
+
+    Returns only non-identity maps (the pairs that change), or None when shapes differ or two
+    outputs disagree on what one colour becomes."""
+    mapping: dict[int, int] = {}
+    for value, ex in zip(values, task.train):
+        if value.shape != ex.output.shape:
+            return None
+        pairs = np.unique(value.astype(np.int16) * 16 + ex.output, return_counts=False)
+        for code in pairs.tolist():
+            source, target = divmod(code, 16)
+            if mapping.setdefault(source, target) != target:
+                return None
+    changes = {s: t for s, t in mapping.items() if s != t}
+    return changes or None
+
+
+def mapped_node(node: Node, changes: dict[int, int]) -> Node:
+    """`map_colors(node, [sources], [targets])` as a new node (cost + 1)."""
+    sources = tuple(sorted(changes))
+    targets = tuple(changes[s] for s in sources)
+    table = np.arange(10, dtype=np.uint8)
+    table[list(sources)] = targets
+    values = tuple(as_grid(table[v]) for v in node.values)
+    expr = ast.Call("map_colors", (node.expr,
+                                   ast.ListLit(tuple(ast.Literal(c, "color") for c in sources)),
+                                   ast.ListLit(tuple(ast.Literal(c, "color") for c in targets))))
+    return Node(node.type, values, node.cost + 1, expr)
 
 
 def node_candidate(node: Node, task: Task, proposer: str, prior: float) -> ProgramCandidate:
@@ -58,8 +93,13 @@ class EnumerativeProposer:
         targets = [(ex.output.shape, ex.output.tobytes()) for ex in task.train]
         n = len(task.train)
         partial: list[tuple[float, int, Node]] = []
+        mapped: list[Node] = []
         solved_at: int | None = None
-        for node in enumerator.run(budget.deadline):
+        root = enumerator.bank.by_type[GRID][0][0]
+        for node in itertools.chain((root,), enumerator.run(budget.deadline)):
+            if mapped and node.cost > mapped[0].cost - 1:
+                yield from (node_candidate(m, task, self.name, prior=0.9) for m in mapped)
+                mapped.clear()
             if solved_at is not None and node.cost > solved_at:
                 return
             if node.type != GRID:
@@ -68,6 +108,11 @@ class EnumerativeProposer:
                 solved_at = node.cost if solved_at is None else solved_at
                 yield node_candidate(node, task, self.name, prior=1.0)
                 continue
+            changes = color_mapping(node.values[:n], task)
+            if changes is not None:
+                solved_at = node.cost if solved_at is None else solved_at
+                mapped.append(mapped_node(node, changes))
+                continue
             score = cell_accuracy(node.values[:n], task)
             if score > 0:
                 item = (score, -enumerator.stats.nodes, node)
@@ -75,5 +120,6 @@ class EnumerativeProposer:
                     heapq.heappush(partial, item)
                 else:
                     heapq.heappushpop(partial, item)
+        yield from (node_candidate(m, task, self.name, prior=0.9) for m in mapped)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)

@@ -103,6 +103,10 @@ class LibraryProposer:
     tried: int = 0
     left_out: list[str] = field(default_factory=list)
 
+    def warm_up(self) -> None:
+        """Parse the library (cached per process)."""
+        load_library(self.root)
+
     def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]

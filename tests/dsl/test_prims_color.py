@@ -209,6 +209,8 @@ def _arg(data, param, grid: np.ndarray):
         return data.draw(colors)
     if name == "Mask":
         return data.draw(st.one_of(masks(shape=grid.shape), masks()))
+    if str(param.type) == "List[Color]":
+        return tuple(data.draw(st.lists(colors, max_size=6)))
     raise AssertionError(f"no strategy for {param.type}")
 
 
@@ -274,3 +276,24 @@ def test_program_solves_f76d97a5_colour_exchange() -> None:
     x = swap_colors(I, grey, c)
     O = replace(x, grey, black)
 """)
+
+
+@covers("map_colors")
+@settings(max_examples=60, deadline=None)
+@given(grid=grids(), perm=st.permutations(list(range(10))))
+def test_map_colors_permutation_and_inverse(grid: np.ndarray, perm: list[int]) -> None:
+    identity = tuple(range(10))
+    assert np.array_equal(C.map_colors(grid, identity, identity), grid)
+    mapped = C.map_colors(grid, identity, tuple(perm))
+    assert mapped.shape == grid.shape and not mapped.flags.writeable
+    inverse = tuple(perm.index(c) for c in range(10))
+    assert np.array_equal(C.map_colors(mapped, identity, inverse), grid)
+    for c in range(10):
+        assert np.array_equal(mapped == perm[c], grid == c)
+
+
+def test_map_colors_rejects_bad_lists() -> None:
+    grid = np.zeros((2, 2), np.uint8)
+    for sources, targets in (((1, 2), (3,)), ((1, 1), (2, 3)), ((1,), (12,))):
+        with pytest.raises(EvalError):
+            C.map_colors(grid, sources, targets)

@@ -417,7 +417,7 @@ def test_largest_rectangle_is_solid_and_maximal(grid, color, min_side) -> None:
             O.largest_rectangle(grid, color, min_side)
         return
     rect = O.largest_rectangle(grid, color, min_side)
-    assert value_has_type(rect, FAMILY["largest_rectangle"].signature.result)
+    assert value_has_type(rect, O.largest_rectangle.returns)
     assert bool(rect.mask.all()) and (rect.colors == color).all()
     assert min(rect.mask.shape) >= min_side
     assert O.size(rect) == max(areas)
