@@ -205,6 +205,15 @@ def _lambda_step(block: Block, captures: tuple[tuple[int, int], ...], out: int) 
     return step
 
 
+def _list_step(slots: tuple[int, ...], out: int, check: Check) -> Step:
+    """A step building a list literal's tuple (not a call: no tick)."""
+    assert check is not None
+
+    def step(frame: Frame, counter: Counter) -> None:
+        frame[out] = check(tuple([frame[s] for s in slots]), "list")
+    return step
+
+
 def _raise_step(message: str) -> Step:
     """A step that fails (a missing argument the interpreter would report at run time)."""
     def step(frame: Frame, counter: Counter) -> None:
@@ -320,6 +329,11 @@ class _Lowering:
             return self.lambda_(expr, scope, steps)
         if isinstance(expr, ast.Call):
             return self.call(expr, scope, steps)
+        if isinstance(expr, ast.ListLit):
+            slots = tuple(self.expr(item, scope, steps) for item in expr.items)
+            out = scope.slot()
+            steps.append(_list_step(slots, out, _checker(TCon("List"), self.budget)))
+            return out
         raise DSLTypeError(f"cannot compile {expr!r}")
 
     def call(self, call: ast.Call, scope: _Scope, steps: list[Step]) -> int:

@@ -20,7 +20,7 @@ from dsl.errors import EvalError
 from dsl.primitives.sizing import check_shape
 from dsl.registry import Primitive, default_registry
 from dsl.values import Grid, Object, Point, as_grid, frozen
-from native import colors, components, fills, grids, painting, shapes, symmetry
+from native import cells, components, fills, grids, painting, symmetry, tiling
 
 _FAR = 2**31            # objects and counts beyond this are handed to the reference
 _CONNECT = (4, 8)
@@ -51,11 +51,11 @@ def _direction4(direction: int) -> None:
 
 def _objects(packed: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[Object, ...]:
     """Objects from a packed component buffer (views of two read-only flat arrays)."""
-    meta, masks, cells = packed
+    meta, masks, colors = packed
     frozen(masks)
-    frozen(cells)
-    return tuple(Object(cells[o:o + h * w].reshape(h, w), masks[o:o + h * w].reshape(h, w), t, l)
-                 for t, l, h, w, o in meta.tolist())
+    frozen(colors)
+    return tuple(Object(colors[o:o + h * w].reshape(h, w), masks[o:o + h * w].reshape(h, w), t,
+                        l) for t, l, h, w, o in meta.tolist())
 
 
 # --- objects ---------------------------------------------------------------------------------
@@ -85,58 +85,9 @@ def color_groups(grid: Grid, bg: int = 0) -> tuple[Object, ...]:
     return _objects(components.color_groups(grid, bg))
 
 
-def count_cells(obj: Object) -> int:
-    """size: the number of cells of an object."""
-    return int(np.count_nonzero(obj.mask))
-
-
-def masked_majority(obj: Object) -> int:
-    """obj_color: the most common colour of an object's cells."""
-    return colors.masked_majority(obj.colors, obj.mask)
-
-
-def masked_n_colors(obj: Object) -> int:
-    """obj_n_colors: the number of distinct colours among an object's cells."""
-    return colors.masked_n_present(obj.colors, obj.mask)
-
-
 def has_hole(grid: Grid, obj: Object) -> bool:
     """has_hole: an off-mask cell of the bbox that cannot reach its outside."""
     return components.has_hole(obj.mask)
-
-
-def _overlaps(grid: Grid, obj: Object) -> bool:
-    h, w = grid.shape
-    return (obj.top < h and obj.left < w and obj.top + obj.mask.shape[0] > 0
-            and obj.left + obj.mask.shape[1] > 0)
-
-
-def paint(grid: Grid, obj: Object) -> Grid:
-    """paint: draw the object's cells onto the grid (clipped)."""
-    if not _overlaps(grid, obj):
-        return grid
-    out = grid.copy()
-    painting.paint_into(out, obj.colors, obj.mask, obj.top, obj.left)
-    return frozen(out)
-
-
-def paint_all(grid: Grid, objs: tuple[Object, ...]) -> Grid:
-    """paint_all: draw each object in turn (later on top), copying the grid once."""
-    out = None
-    for obj in objs:
-        if _overlaps(grid, obj):
-            out = grid.copy() if out is None else out
-            painting.paint_into(out, obj.colors, obj.mask, obj.top, obj.left)
-    return grid if out is None else frozen(out)
-
-
-def cover(grid: Grid, obj: Object, bg: int = 0) -> Grid:
-    """cover: erase the object's cells to bg (clipped)."""
-    if not _overlaps(grid, obj):
-        return grid
-    out = grid.copy()
-    painting.cover_into(out, obj.mask, obj.top, obj.left, bg)
-    return frozen(out)
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -179,54 +130,22 @@ def connect_pairs(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
 
 # --- colour statistics -----------------------------------------------------------------------
 
-def most_common_color(grid: Grid) -> int:
-    """most_common_color: from a native histogram."""
-    return colors.most_common(grid)
-
-
-def least_common_color(grid: Grid) -> int:
-    """least_common_color: from a native histogram."""
-    return colors.least_common(grid)
-
-
-def bg_color(grid: Grid) -> int:
-    """bg_color: most common colour, ties by border cells."""
-    return colors.background(grid)
-
-
 def most_common_fg(grid: Grid, bg: int = 0) -> int:
     """most_common_fg: the most common colour other than bg."""
-    if not 0 <= bg <= 255:
-        return _reference("most_common_fg")(grid, bg)
-    best = colors.most_common_except(grid, bg)
+    best = cells.most_common_except(grid, bg)
     if best < 0:
         raise EvalError("most_common_fg: the grid has only the background colour")
     return best
-
-
-def n_colors(grid: Grid) -> int:
-    """n_colors: the number of distinct colours."""
-    return colors.n_present(grid)
-
-
-def colors_of(grid: Grid) -> tuple[int, ...]:
-    """colors_of: the colours present, ascending."""
-    return tuple(colors.present(grid).tolist())
-
-
-def color_count(grid: Grid, color: int) -> int:
-    """color_count: the number of cells of a colour."""
-    return colors.count_color(grid, color)
 
 
 # --- sizing ----------------------------------------------------------------------------------
 
 def trim(grid: Grid, bg: int = 0) -> Grid:
     """trim: crop to the bounding box of the non-bg cells."""
-    r0, c0, r1, c1 = shapes.bbox_not(grid, bg)
-    if r0 < 0:
+    out = cells.crop_not(grid, bg)
+    if out is None:
         raise EvalError("trim: every cell is background")
-    return as_grid(grid[r0:r1, c0:c1])
+    return out
 
 
 def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
@@ -243,7 +162,7 @@ def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
 def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
     """kron_with: each non-bg cell of a becomes a copy of b."""
     check_shape(a.shape[0] * b.shape[0], a.shape[1] * b.shape[1], "kron_with")
-    return frozen(grids.kron(a, b, bg))
+    return cells.kron(a, b, bg)
 
 
 def kron(grid: Grid, bg: int = 0) -> Grid:
@@ -253,37 +172,17 @@ def kron(grid: Grid, bg: int = 0) -> Grid:
 
 def compress(grid: Grid) -> Grid:
     """compress: drop rows and columns entirely of the most common colour."""
-    ok, out = grids.compress(grid)
-    if not ok:
+    out = cells.compress(grid)
+    if out is None:
         raise EvalError("compress: every row or every column is the most common colour")
-    return frozen(out)
-
-
-def dedupe_rows(grid: Grid) -> Grid:
-    """dedupe_rows: collapse runs of identical adjacent rows."""
-    return frozen(grids.dedupe_rows(grid))
-
-
-def dedupe_cols(grid: Grid) -> Grid:
-    """dedupe_cols: collapse runs of identical adjacent columns."""
-    return frozen(grids.dedupe_cols(grid))
+    return out
 
 
 # --- patterns --------------------------------------------------------------------------------
 
-def period_h(grid: Grid) -> int:
-    """period_h: the smallest horizontal period."""
-    return shapes.period_cols(grid)
-
-
-def period_v(grid: Grid) -> int:
-    """period_v: the smallest vertical period."""
-    return shapes.period_rows(grid)
-
-
 def repair_tiling(grid: Grid, noise: int) -> Grid:
     """repair_tiling: fill noise cells from the smallest consistent 2-D period."""
-    found, out = shapes.repair_tiling(grid, noise)
+    found, out = tiling.repair_tiling(grid, noise)
     if not found:
         raise EvalError("no period smaller than the grid fits")
     return frozen(out)
@@ -292,21 +191,13 @@ def repair_tiling(grid: Grid, noise: int) -> Grid:
 def complete_symmetry(grid: Grid, noise: int) -> Grid:
     """complete_symmetry: fill noise cells from the symmetries the other cells obey."""
     status, out = symmetry.complete_symmetry(grid, noise)
+    if status == symmetry.NO_NOISE:
+        raise EvalError("no noise cell to fill")
     if status == symmetry.NO_SYMMETRY:
         raise EvalError("no symmetry fits the grid")
     if status == symmetry.NOTHING_FILLED:
         raise EvalError("no noise cell could be filled")
     return frozen(out)
-
-
-def is_symmetric_h(grid: Grid) -> bool:
-    """is_symmetric_h: equal to its left-right mirror."""
-    return shapes.is_symmetric_h(grid)
-
-
-def is_symmetric_v(grid: Grid) -> bool:
-    """is_symmetric_v: equal to its top-bottom mirror."""
-    return shapes.is_symmetric_v(grid)
 
 
 def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
@@ -333,15 +224,50 @@ def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
 
 
 FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
-    fn.__name__: fn for fn in (
-        label_components, label_color_components, label_regions, color_groups, count_cells,
-        masked_majority, masked_n_colors, has_hole, paint, paint_all, cover,
-        flood_fill, fill_enclosed, outline, object_rays, connect_pairs,
-        most_common_color, least_common_color, bg_color, most_common_fg, n_colors, colors_of,
-        color_count, trim, split_by_lines, kron_with, kron, compress, dedupe_rows,
-        dedupe_cols, period_h, period_v, repair_tiling, complete_symmetry, is_symmetric_h,
-        is_symmetric_v, gravity, move_until_contact, denoise,
-    )
+    # objects
+    "label_components": label_components,
+    "label_color_components": label_color_components,
+    "label_regions": label_regions,
+    "color_groups": color_groups,
+    "count_cells": cells.object_size,
+    "masked_majority": cells.object_majority,
+    "masked_n_colors": cells.object_n_colors,
+    "has_hole": has_hole,
+    "paint": cells.paint_object,
+    "paint_all": cells.paint_objects,
+    "cover": cells.cover_object,
+    # drawing
+    "flood_fill": flood_fill,
+    "fill_enclosed": fill_enclosed,
+    "outline": outline,
+    "object_rays": object_rays,
+    "connect_pairs": connect_pairs,
+    # colour statistics
+    "most_common_color": cells.most_common,
+    "least_common_color": cells.least_common,
+    "bg_color": cells.background,
+    "most_common_fg": most_common_fg,
+    "n_colors": cells.n_present,
+    "colors_of": cells.present,
+    "color_count": cells.count_color,
+    # sizing
+    "trim": trim,
+    "split_by_lines": split_by_lines,
+    "kron_with": kron_with,
+    "kron": kron,
+    "compress": compress,
+    "dedupe_rows": cells.dedupe_rows,
+    "dedupe_cols": cells.dedupe_cols,
+    # patterns
+    "period_h": cells.period_cols,
+    "period_v": cells.period_rows,
+    "repair_tiling": repair_tiling,
+    "complete_symmetry": complete_symmetry,
+    "is_symmetric_h": cells.is_symmetric_h,
+    "is_symmetric_v": cells.is_symmetric_v,
+    "gravity": gravity,
+    "move_until_contact": move_until_contact,
+    "denoise": denoise,
 })
 
 

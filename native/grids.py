@@ -1,24 +1,8 @@
-"""Whole-grid rearrangements: Kronecker products, gravity, compression, deduplication and
-separator lines."""
+"""Whole-grid rearrangements: gravity, and the separator lines that split a grid."""
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
-
-
-@njit(cache=True)
-def kron(a: np.ndarray, b: np.ndarray, bg: int) -> np.ndarray:
-    """Each cell of `a` != bg becomes a copy of `b`, each bg cell a bg block."""
-    ha, wa = a.shape
-    hb, wb = b.shape
-    out = np.empty((ha * hb, wa * wb), dtype=np.uint8)
-    for i in range(ha):
-        for j in range(wa):
-            keep = a[i, j] != bg
-            for y in range(hb):
-                for x in range(wb):
-                    out[i * hb + y, j * wb + x] = b[y, x] if keep else bg
-    return out
 
 
 @njit(cache=True)
@@ -70,68 +54,6 @@ def full_lines(grid: np.ndarray, color: int) -> tuple[np.ndarray, np.ndarray]:
                 rows[r] = False
                 cols[c] = False
     return rows, cols
-
-
-@njit(cache=True)
-def _select(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    out = np.empty((rows.sum(), cols.sum()), dtype=np.uint8)
-    i = 0
-    for r in range(grid.shape[0]):
-        if not rows[r]:
-            continue
-        j = 0
-        for c in range(grid.shape[1]):
-            if cols[c]:
-                out[i, j] = grid[r, c]
-                j += 1
-        i += 1
-    return out
-
-
-@njit(cache=True)
-def compress(grid: np.ndarray) -> tuple[bool, np.ndarray]:
-    """(ok, grid) without the rows and columns entirely of the most common colour (ties: the
-    smaller colour); ok is False when no row or no column would remain."""
-    counts = np.zeros(256, dtype=np.int64)
-    h, w = grid.shape
-    for r in range(h):
-        for c in range(w):
-            counts[grid[r, c]] += 1
-    rows, cols = full_lines(grid, np.argmax(counts))
-    rows, cols = ~rows, ~cols
-    if not rows.any() or not cols.any():
-        return False, grid.copy()
-    return True, _select(grid, rows, cols)
-
-
-@njit(cache=True)
-def dedupe_rows(grid: np.ndarray) -> np.ndarray:
-    """The grid with each run of identical adjacent rows collapsed to one."""
-    h, w = grid.shape
-    keep = np.ones(h, dtype=np.bool_)
-    for r in range(1, h):
-        same = True
-        for c in range(w):
-            if grid[r, c] != grid[r - 1, c]:
-                same = False
-                break
-        keep[r] = not same
-    return _select(grid, keep, np.ones(w, dtype=np.bool_))
-
-
-@njit(cache=True)
-def dedupe_cols(grid: np.ndarray) -> np.ndarray:
-    """The grid with each run of identical adjacent columns collapsed to one."""
-    h, w = grid.shape
-    keep = np.ones(w, dtype=np.bool_)
-    for c in range(1, w):
-        same = True
-        for r in range(h):
-            if grid[r, c] != grid[r, c - 1]:
-                same = False
-                break
-        keep[c] = not same
-    return _select(grid, np.ones(h, dtype=np.bool_), keep)
 
 
 @njit(cache=True)

@@ -1,9 +1,8 @@
-"""Painting objects onto grids: stamping, erasing, outlines, rays, sliding, and line joins.
+"""Drawing around objects: outlines, rays, sliding until contact, and line joins.
 
 An object is passed as its bounding-box `colors` (uint8) and `mask` (bool) arrays plus the
 `top`/`left` offset of the box in grid coordinates; cells falling outside the grid are
-clipped. `paint_into`/`cover_into` write into a writable grid in place; the other kernels
-return a new grid.
+clipped. Every kernel returns a new grid.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ _FAR = 1 << 40
 
 
 @njit(cache=True)
-def paint_into(out: np.ndarray, colors: np.ndarray, mask: np.ndarray, top: int, left: int
+def _paint_into(out: np.ndarray, colors: np.ndarray, mask: np.ndarray, top: int, left: int
                ) -> None:
     """Write the object's cells into `out` (clipped)."""
     h, w = out.shape
@@ -30,7 +29,7 @@ def paint_into(out: np.ndarray, colors: np.ndarray, mask: np.ndarray, top: int, 
 
 
 @njit(cache=True)
-def cover_into(out: np.ndarray, mask: np.ndarray, top: int, left: int, bg: int) -> None:
+def _cover_into(out: np.ndarray, mask: np.ndarray, top: int, left: int, bg: int) -> None:
     """Set the object's cells of `out` to bg (clipped)."""
     h, w = out.shape
     for i in range(mask.shape[0]):
@@ -124,7 +123,7 @@ def move_until_contact(grid: np.ndarray, colors: np.ndarray, mask: np.ndarray, t
         for j in range(mask.shape[1]):
             if mask[i, j] and not (0 <= top + i < h and 0 <= left + j < w):
                 return False, out
-    cover_into(out, mask, top, left, bg)
+    _cover_into(out, mask, top, left, bg)
     k = 0
     while True:
         free = True
@@ -141,7 +140,7 @@ def move_until_contact(grid: np.ndarray, colors: np.ndarray, mask: np.ndarray, t
         if not free:
             break
         k += 1
-    paint_into(out, colors, mask, top + k * dr, left + k * dc)
+    _paint_into(out, colors, mask, top + k * dr, left + k * dc)
     return True, out
 
 

@@ -20,6 +20,7 @@ MAX_SYMMETRIES = 16
 OK = 0
 NO_SYMMETRY = 1
 NOTHING_FILLED = 2
+NO_NOISE = 3
 
 
 @njit(cache=True)
@@ -146,8 +147,8 @@ def _agree(vals: np.ndarray, kn: np.ndarray, maps: np.ndarray) -> bool:
 
 @njit(cache=True)
 def complete_symmetry(grid: np.ndarray, noise: int) -> tuple[int, np.ndarray]:
-    """(status, grid): noise cells filled from the accepted symmetries; status OK,
-    NO_SYMMETRY (none accepted) or NOTHING_FILLED (the grid is unchanged)."""
+    """(status, grid): noise cells filled from the accepted symmetries; status OK, NO_NOISE
+    (no cell is noise), NO_SYMMETRY (none accepted) or NOTHING_FILLED (grid unchanged)."""
     h, w = grid.shape
     known = np.empty((h, w), dtype=np.bool_)
     n_known = 0
@@ -155,6 +156,8 @@ def complete_symmetry(grid: np.ndarray, noise: int) -> tuple[int, np.ndarray]:
         for c in range(w):
             known[r, c] = grid[r, c] != noise
             n_known += known[r, c]
+    if n_known == h * w:
+        return NO_NOISE, grid.copy()
     found = candidates(grid, known, max(2, n_known // 4))
     accepted = np.empty((0, 3), dtype=np.int64)
     vals = grid.copy()

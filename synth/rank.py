@@ -1,7 +1,9 @@
 """Ranking: group verified candidates by their test outputs and order the groups.
 
-A group's score is, in order: how many distinct proposers support it, how many distinct
-programs, then the shortest description length (fewer is better), then the best prior. The
+A group's score is, in order: how many distinct proposers support it, the shortest
+description length (fewer is better), how many distinct programs, then the best prior.
+Description length comes before the program count because many programs that differ only by
+trivial recolourings are not independent support. The
 top two groups give attempts 1 and 2; missing attempts are filled from partial matches and
 finally from the identity, and such fallbacks are marked as unverified.
 """
@@ -29,9 +31,9 @@ class Group:
         return min(self.members, key=lambda c: (c.cost, -c.prior))
 
     def score(self) -> tuple[int, int, int, float]:
-        """Sort key, larger is better: proposers, programs, -length, prior."""
-        return (len({c.proposer for c in self.members}), len({c.program for c in self.members}),
-                -self.best.cost, max(c.prior for c in self.members))
+        """Sort key, larger is better: proposers, -length, programs, prior."""
+        return (len({c.proposer for c in self.members}), -self.best.cost,
+                len({c.program for c in self.members}), max(c.prior for c in self.members))
 
 
 def group_candidates(candidates: Sequence[ProgramCandidate]) -> list[Group]:

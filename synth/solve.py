@@ -1,6 +1,6 @@
 """The search loop: run proposers under one wall-clock budget, verify, rank, answer.
 
-Proposers run cheapest first (library, then enumeration), each with a share of the remaining
+Proposers run cheapest first (library, enumeration, beam), each with a share of the remaining
 time, over one shared pool. The loop stops early once `config.enough` verified candidates
 exist, never drops a verified candidate, and always returns two attempts per test input
 (falling back to the best partial matches, then the identity, marked as unverified).
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from synth.analysis import analyse
 from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
+from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
 from synth.rank import rank
@@ -32,16 +33,18 @@ class Stage:
     share: float
 
 
-def default_stages() -> list[Stage]:
-    """Library first (cheap, a tenth of the time), then enumeration (the rest)."""
-    return [Stage(LibraryProposer(), 0.1), Stage(EnumerativeProposer(), 1.0)]
+def default_stages(config: SolveConfig) -> list[Stage]:
+    """Library (a tenth of the time), enumeration (two thirds of the rest), then beam search
+    of width `config.beam` with whatever remains."""
+    return [Stage(LibraryProposer(), 0.1), Stage(EnumerativeProposer(), 0.67),
+            Stage(BeamProposer(width=config.beam), 1.0)]
 
 
 def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None = None
                ) -> Solution:
     """Solve one task within `config.time_limit` seconds."""
     start = time.monotonic()
-    stages = list(stages) if stages is not None else default_stages()
+    stages = list(stages) if stages is not None else default_stages(config)
     for stage in stages:
         warm_up = getattr(stage.proposer, "warm_up", None)
         if callable(warm_up):
@@ -84,6 +87,8 @@ def _stage_stats(proposer: Proposer, found: int, started: float) -> dict:
     enum_stats = getattr(proposer, "stats", None)
     if enum_stats is not None and hasattr(enum_stats, "as_dict"):
         stats.update(enum_stats.as_dict())
+    elif isinstance(enum_stats, dict):
+        stats.update(enum_stats)
     if hasattr(proposer, "tried"):
         stats["tried"] = proposer.tried
     return stats

@@ -146,3 +146,21 @@ def test_colour_map_finishing_step() -> None:
     assert np.array_equal(found[0].test_outputs[0], [[5, 4, 6]])
     rerun = run_program(parse_program(found[0].program), [recolour.test[0].input])[0]
     assert np.array_equal(rerun, [[5, 4, 6]])
+
+
+def test_beam_finds_chain_and_scorer_orders_closeness() -> None:
+    from synth.proposers.beam import BeamProposer, closeness
+
+    chain = make_task([([[1, 2, 3]], [[3, 3, 2, 2, 1, 1], [3, 3, 2, 2, 1, 1]]),
+                       ([[4, 0]], [[0, 0, 4, 4], [0, 0, 4, 4]])], [([[5, 6]], None)])
+    outputs = [ex.output for ex in chain.train]
+    assert closeness(outputs, chain) == pytest.approx(1.0)
+    half = [grid([[3, 3, 2, 2, 1, 1], [0, 0, 0, 0, 0, 0]]), outputs[1]]
+    assert closeness(half, chain) < 1.0
+    assert closeness([grid([[1]]), grid([[1]])], chain) < closeness(half, chain)
+    proposer = BeamProposer(width=10, max_steps=3)
+    found = list(proposer.propose(chain, analyse(chain), Budget.from_seconds(20), Pool()))
+    assert found and all(verified(c, chain) for c in found)
+    ranked = rank(chain, found, [])
+    assert ranked.winner is not None and "map_colors" not in ranked.winner.program
+    assert np.array_equal(ranked.attempts[0][0], [[6, 6, 5, 5], [6, 6, 5, 5]])

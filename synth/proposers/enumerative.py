@@ -1,8 +1,9 @@
 """The enumerative proposer: bottom-up enumeration, verified grids as program candidates.
 
 Every Grid node that reproduces all train outputs is yielded at once, and so is every Grid
-node that does so after one consistent colour map (`map_colors(x, [..], [..])`); once one is found the
-enumeration finishes that cost level (shortest programs first) and stops. Otherwise, when
+node that does so after one consistent colour map (`map_colors(x, [..], [..])`). Once an
+exact program is found the enumeration finishes that cost level (shortest programs first) and
+stops; after a colour-mapped one it also explores the next level. Otherwise, when
 time runs out, the
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
 with their accuracy as prior, so the loop can fall back on them.
@@ -27,6 +28,7 @@ from synth.search.program import expr_size, program_text
 from synth.task import Task
 
 N_PARTIAL = 4
+MAX_MAPPED_PER_LEVEL = 3
 
 
 def cell_accuracy(values: tuple, task: Task) -> float:
@@ -85,6 +87,11 @@ class EnumerativeProposer:
     name: str = "enumerative"
     stats: EnumStats = field(default_factory=EnumStats)
 
+    def mapped_candidates(self, mapped: list[Node], task: Task) -> Iterator[Candidate]:
+        """The shortest few colour-mapped programs of one level."""
+        for node in sorted(mapped, key=lambda m: expr_size(m.expr))[:MAX_MAPPED_PER_LEVEL]:
+            yield node_candidate(node, task, self.name, prior=0.9)
+
     def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
@@ -98,7 +105,7 @@ class EnumerativeProposer:
         root = enumerator.bank.by_type[GRID][0][0]
         for node in itertools.chain((root,), enumerator.run(budget.deadline)):
             if mapped and node.cost > mapped[0].cost - 1:
-                yield from (node_candidate(m, task, self.name, prior=0.9) for m in mapped)
+                yield from self.mapped_candidates(mapped, task)
                 mapped.clear()
             if solved_at is not None and node.cost > solved_at:
                 return
@@ -110,7 +117,7 @@ class EnumerativeProposer:
                 continue
             changes = color_mapping(node.values[:n], task)
             if changes is not None:
-                solved_at = node.cost if solved_at is None else solved_at
+                solved_at = node.cost + 1 if solved_at is None else solved_at
                 mapped.append(mapped_node(node, changes))
                 continue
             score = cell_accuracy(node.values[:n], task)
@@ -120,6 +127,6 @@ class EnumerativeProposer:
                     heapq.heappush(partial, item)
                 else:
                     heapq.heappushpop(partial, item)
-        yield from (node_candidate(m, task, self.name, prior=0.9) for m in mapped)
+        yield from self.mapped_candidates(mapped, task)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)

@@ -45,4 +45,6 @@ def expr_size(expr: ast.Expr) -> int:
         return 1 + sum(expr_size(a) for a in expr.args) + sum(expr_size(v) for _, v in expr.kwargs)
     if isinstance(expr, ast.Lambda):
         return 1 + expr_size(expr.body)
+    if isinstance(expr, ast.ListLit):
+        return 1 + sum(expr_size(item) for item in expr.items)
     return 1
