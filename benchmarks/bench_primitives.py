@@ -37,7 +37,8 @@ import numpy as np  # noqa: E402
 from dsl.errors import EvalError  # noqa: E402
 from dsl.primitives.objects import objects  # noqa: E402
 from dsl.registry import Param, Primitive, default_registry  # noqa: E402
-from dsl.types import COLOR, GRID, INT, OBJECT, OBJECTS, POINT, TCon  # noqa: E402
+from dsl.types import COLOR, GRID, INT, OBJECT, OBJECTS, POINT, TCon, TVar  # noqa: E402
+from dsl.values import frozen  # noqa: E402
 from synth.datasets import load_dataset  # noqa: E402
 
 DATASET = "arc1:train"
@@ -50,12 +51,20 @@ def corpus(spec: str = DATASET) -> list[np.ndarray]:
 
 
 def _argument(param: Param, grid: np.ndarray, grids: Sequence[np.ndarray],
-              objs: tuple, rng: random.Random) -> Any:
-    """One realistic argument for a parameter, given the grid it is about."""
+              objs: tuple, rng: random.Random, previous: Sequence[Any]) -> Any:
+    """One realistic argument for a parameter, given the grid it is about and the arguments
+    drawn before it (a second point is usually on a line with the first)."""
     if param.domain:
         return rng.choice(param.domain)
     if param.type == GRID:
         return grid if rng.random() < 0.7 else rng.choice(grids)
+    if isinstance(param.type, TVar):  # eq/neq and friends: grids, equal or not
+        return rng.choice([grid, frozen(grid.copy()), rng.choice(grids)])
+    if param.type == POINT and previous and isinstance(previous[-1], tuple) \
+            and rng.random() < 0.75:
+        (r, c), k = previous[-1], rng.randint(0, max(grid.shape))
+        dr, dc = rng.choice([(0, 1), (1, 0), (1, 1), (1, -1), (0, -1), (-1, 0)])
+        return (r + k * dr, c + k * dc)
     if param.type == COLOR:
         present = np.flatnonzero(np.bincount(grid.ravel(), minlength=10))
         return int(rng.choice(present)) if rng.random() < 0.8 else rng.randrange(10)
@@ -79,7 +88,10 @@ def arguments(prim: Primitive, grids: Sequence[np.ndarray], seed: int = 0) -> li
     for grid in grids:
         objs = objects.fn(grid, 8, True, int(np.argmax(np.bincount(grid.ravel()))))
         if objs:
-            out.append(tuple(_argument(p, grid, grids, objs, rng) for p in prim.params))
+            args: list[Any] = []
+            for param in prim.params:
+                args.append(_argument(param, grid, grids, objs, rng, args))
+            out.append(tuple(args))
     return out
 
 
@@ -115,6 +127,19 @@ def cold_compile_s() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def machine() -> str:
+    """CPU model, core count, OS and Python version of this machine."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (f"{model}, {os.cpu_count()} cpus, {platform.system()} {platform.release()}, "
+            f"python {platform.python_version()}, numpy {np.__version__}")
+
+
 def measure(repeats: int, limit: int | None, cold: bool) -> dict[str, Any]:
     """The benchmark figures as a JSON-ready dict."""
     from dsl.kernels import fast_path
@@ -134,8 +159,7 @@ def measure(repeats: int, limit: int | None, cold: bool) -> dict[str, Any]:
     result: dict[str, Any] = {
         "dataset": DATASET, "grids": len(grids), "repeats": repeats, "primitives": rows,
         "median_speedup": statistics.median(r["speedup"] for r in rows.values()),
-        "machine": f"{platform.node()} {platform.machine()} {platform.processor() or ''} "
-                   f"{os.cpu_count()} cpus, python {platform.python_version()}".strip(),
+        "machine": machine(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "numba_warmup_s": warmup,
     }

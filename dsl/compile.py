@@ -394,6 +394,14 @@ class _Lowering:
 
 # --- plans -----------------------------------------------------------------------------------
 
+def _read_only(value: Any) -> Any:
+    """A writable input array as a read-only view (kernels are compiled for read-only grids)."""
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        value = value.view()
+        value.setflags(write=False)
+    return value
+
+
 @dataclass(frozen=True)
 class Plan:
     """A compiled program: run its entry definition on many inputs at once."""
@@ -419,7 +427,7 @@ class Plan:
         live = []
         for i, args in enumerate(inputs):
             counter = Counter()
-            live.append((entry.frame(counter, args), counter, i))
+            live.append((entry.frame(counter, [_read_only(a) for a in args]), counter, i))
         for step in entry.steps:
             failed = False
             for frame, counter, i in live:

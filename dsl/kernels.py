@@ -19,7 +19,7 @@ import numpy as np
 from dsl.errors import EvalError
 from dsl.primitives.sizing import check_shape
 from dsl.registry import Primitive, default_registry
-from dsl.values import Grid, Object, Point, as_grid, frozen
+from dsl.values import Grid, Object, Point, frozen, value_key
 from native import cells, components, fills, grids, painting, symmetry, tiling
 
 _FAR = 2**31            # objects and counts beyond this are handed to the reference
@@ -50,12 +50,9 @@ def _direction4(direction: int) -> None:
 
 
 def _objects(packed: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[Object, ...]:
-    """Objects from a packed component buffer (views of two read-only flat arrays)."""
+    """Objects from a packed component buffer (read-only views of two flat arrays)."""
     meta, masks, colors = packed
-    frozen(masks)
-    frozen(colors)
-    return tuple(Object(colors[o:o + h * w].reshape(h, w), masks[o:o + h * w].reshape(h, w), t,
-                        l) for t, l, h, w, o in meta.tolist())
+    return cells.unpack_objects(meta, masks, colors, Object)
 
 
 # --- objects ---------------------------------------------------------------------------------
@@ -82,7 +79,12 @@ def label_regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
 
 def color_groups(grid: Grid, bg: int = 0) -> tuple[Object, ...]:
     """color_groups: one object per non-bg colour."""
-    return _objects(components.color_groups(grid, bg))
+    return cells.color_groups(grid, bg, Object)
+
+
+def recolor(obj: Object, color: int) -> Object:
+    """recolor: the object with every cell recoloured."""
+    return Object(cells.mask_fill(obj.mask, color), obj.mask, obj.top, obj.left)
 
 
 def has_hole(grid: Grid, obj: Object) -> bool:
@@ -91,6 +93,32 @@ def has_hole(grid: Grid, obj: Object) -> bool:
 
 
 # --- drawing ---------------------------------------------------------------------------------
+
+def line(grid: Grid, a: Point, b: Point, color: int) -> Grid:
+    """line: draw a horizontal, vertical or diagonal segment from a to b (clipped)."""
+    r, c = int(a[0]), int(a[1])
+    dr, dc = int(b[0]) - r, int(b[1]) - c
+    if dr and dc and abs(dr) != abs(dc):
+        raise EvalError("line needs a horizontal, vertical or diagonal segment")
+    if max(abs(r), abs(c), abs(dr), abs(dc)) >= _FAR:
+        return _reference("line")(grid, a, b, color)
+    return cells.draw_line(grid, r, c, (dr > 0) - (dr < 0), (dc > 0) - (dc < 0),
+                           max(abs(dr), abs(dc)), color)
+
+
+def hline(grid: Grid, row: int, color: int) -> Grid:
+    """hline: paint a whole row."""
+    if not 0 <= row < grid.shape[0]:
+        raise EvalError(f"row {row} out of range")
+    return cells.paint_line(grid, row, True, color)
+
+
+def vline(grid: Grid, col: int, color: int) -> Grid:
+    """vline: paint a whole column."""
+    if not 0 <= col < grid.shape[1]:
+        raise EvalError(f"column {col} out of range")
+    return cells.paint_line(grid, col, False, color)
+
 
 def flood_fill(grid: Grid, start: Point, color: int, connect: int = 4) -> Grid:
     """flood_fill: recolour the same-colour region holding start."""
@@ -140,6 +168,23 @@ def most_common_fg(grid: Grid, bg: int = 0) -> int:
 
 # --- sizing ----------------------------------------------------------------------------------
 
+def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
+    """crop: the h x w window at (top, left), inside the grid."""
+    rows, cols = grid.shape
+    if h < 1 or w < 1:
+        raise EvalError(f"crop: size {h}x{w} is empty")
+    if top < 0 or left < 0 or top + h > rows or left + w > cols:
+        raise EvalError(f"crop: window {h}x{w} at ({top}, {left}) is outside the "
+                        f"{rows}x{cols} grid")
+    return cells.crop(grid, top, left, h, w)
+
+
+def canvas(color: int, h: int, w: int) -> Grid:
+    """canvas: a new h x w grid of one colour."""
+    check_shape(h, w, "canvas")
+    return cells.full(h, w, color)
+
+
 def trim(grid: Grid, bg: int = 0) -> Grid:
     """trim: crop to the bounding box of the non-bg cells."""
     out = cells.crop_not(grid, bg)
@@ -150,13 +195,12 @@ def trim(grid: Grid, bg: int = 0) -> Grid:
 
 def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
     """split_by_lines: cut along the separator colour's complete rows and columns."""
-    color, row_runs, col_runs = grids.separator_runs(grid)
-    if color < 0:
+    parts = cells.split_lines(grid)
+    if parts is None:
         raise EvalError("split_by_lines: no complete row or column of one colour")
-    if not len(row_runs) or not len(col_runs):
+    if not parts:
         raise EvalError("split_by_lines: nothing between the separator lines")
-    return tuple(as_grid(grid[r0:r1, c0:c1]) for r0, r1 in row_runs.tolist()
-                 for c0, c1 in col_runs.tolist())
+    return parts
 
 
 def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
@@ -200,6 +244,28 @@ def complete_symmetry(grid: Grid, noise: int) -> Grid:
     return frozen(out)
 
 
+def overlay(a: Grid, b: Grid, bg: int = 0) -> Grid:
+    """overlay: b's non-bg cells drawn over a (same shapes)."""
+    out = cells.overlay(a, b, bg)
+    if out is None:
+        raise EvalError(f"grid shapes differ: {a.shape} vs {b.shape}")
+    return out
+
+
+def eq(a: Any, b: Any) -> bool:
+    """eq: content equality; arrays compared natively, plain ints directly."""
+    if type(a) is np.ndarray and type(b) is np.ndarray:
+        return cells.same_array(a, b)
+    if type(a) is int and type(b) is int:
+        return a == b
+    return bool(value_key(a) == value_key(b))
+
+
+def neq(a: Any, b: Any) -> bool:
+    """neq: content inequality; arrays compared natively."""
+    return not eq(a, b)
+
+
 def gravity(grid: Grid, direction: int, bg: int = 0) -> Grid:
     """gravity: slide the non-bg cells to one side, keeping their order."""
     _direction4(direction)
@@ -233,10 +299,14 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "masked_majority": cells.object_majority,
     "masked_n_colors": cells.object_n_colors,
     "has_hole": has_hole,
+    "recolor": recolor,
     "paint": cells.paint_object,
     "paint_all": cells.paint_objects,
     "cover": cells.cover_object,
     # drawing
+    "line": line,
+    "hline": hline,
+    "vline": vline,
     "flood_fill": flood_fill,
     "fill_enclosed": fill_enclosed,
     "outline": outline,
@@ -250,7 +320,10 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "n_colors": cells.n_present,
     "colors_of": cells.present,
     "color_count": cells.count_color,
-    # sizing
+    # sizing and geometry
+    "crop": crop,
+    "canvas": canvas,
+    "shift": cells.shift,
     "trim": trim,
     "split_by_lines": split_by_lines,
     "kron_with": kron_with,
@@ -265,9 +338,13 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "complete_symmetry": complete_symmetry,
     "is_symmetric_h": cells.is_symmetric_h,
     "is_symmetric_v": cells.is_symmetric_v,
+    "overlay": overlay,
     "gravity": gravity,
     "move_until_contact": move_until_contact,
     "denoise": denoise,
+    # logic
+    "eq": eq,
+    "neq": neq,
 })
 
 

@@ -3,8 +3,10 @@
 Calls bind positional then keyword arguments to the callee's parameters (primitives from the
 registry, or definitions of the same program); generic signatures are instantiated freshly per
 call and unified. Integer literals 0..9 are accepted where a Color is expected, and literals
-are checked against a parameter's finite domain. Errors name the line, the primitive, and the
-expected and found types.
+are checked against a parameter's finite domain. Color is a subtype of Int: where a value's type
+does not unify with the expected one, it is retried with Color widened to Int in its covariant
+positions (`_widen`), so `eq(3, c)` and `argmax(xs, obj_color)` check. Errors name the line, the
+primitive, and the expected and found types.
 """
 from __future__ import annotations
 
@@ -66,10 +68,17 @@ class _Checker:
                 rename_vars(callee.returns, suffix))
 
     def expect(self, found: Type, expected: Type, what: str, pos: ast.Pos) -> None:
-        if not unify(found, expected, self.subst):
-            raise DSLTypeError(f"{what}: expected {display(resolve(expected, self.subst))}, "
-                               f"found {display(resolve(found, self.subst))}", pos.line,
-                               pos.column)
+        saved = dict(self.subst)
+        if unify(found, expected, self.subst):
+            return
+        error = DSLTypeError(f"{what}: expected {display(resolve(expected, self.subst))}, "
+                             f"found {display(resolve(found, self.subst))}", pos.line,
+                             pos.column)
+        self.subst.clear()  # undo the failed attempt's bindings, then retry Color as Int
+        self.subst.update(saved)
+        widened = _widen(resolve(found, self.subst))
+        if widened == resolve(found, self.subst) or not unify(widened, expected, self.subst):
+            raise error
 
     def check(self, expr: ast.Expr, expected: Type, env: Mapping[str, Type], what: str) -> None:
         """Check `expr` against `expected` (bidirectional for literals and lambdas)."""
@@ -166,6 +175,18 @@ class _Checker:
 def display(t: Type) -> str:
     """A type as users wrote it: instance suffixes of type variables removed (`T_3` -> `T`)."""
     return re.sub(r"\b([A-Z])(?:_\d+|L\d+)\b", r"\1", str(t))
+
+
+def _widen(t: Type) -> Type:
+    """`t` with Color replaced by Int in covariant positions: everywhere in a value type
+    (lists and pairs are immutable) and in the result, never the parameters, of a function."""
+    if t == COLOR:
+        return INT
+    if not isinstance(t, TCon) or not t.args:
+        return t
+    if t.name == "Fn":
+        return TCon("Fn", (*t.args[:-1], _widen(t.args[-1])))
+    return TCon(t.name, tuple(_widen(a) for a in t.args))
 
 
 def _var_hint(name: str, env: Mapping[str, Type]) -> str:

@@ -5,10 +5,10 @@ cell; NOT_VALUE: cells != value; IS_VALUE: cells == value) 4- or 8-connected; wi
 `same_color` two neighbours join only when their colours are equal. Labels are 0..n-1 in
 reading order of each component's first cell, -1 where inactive.
 
-`boxes` and `histograms` give per-label bounding boxes, sizes and colour counts;
 `components(...)` labels and packs every component, sorted by (top, left, majority colour,
-first cell), into flat buffers: `meta[k]` = (top, left, height, width, offset) and component k's bounding-box mask and
-colours (0 off the mask) are `masks[offset:offset + height * width]` in row-major order.
+first cell), into flat buffers: `meta[k]` = (top, left, height, width, offset) and component
+k's bounding-box mask and colours (0 off the mask) are `masks[offset:offset + height * width]`
+in row-major order.
 """
 from __future__ import annotations
 
@@ -30,77 +30,47 @@ def _active(v: int, mode: int, value: int) -> bool:
 
 @njit(cache=True)
 def label(grid: np.ndarray, connect: int, mode: int, value: int, same_color: bool
-          ) -> tuple[np.ndarray, int]:
-    """(labels, n): component labels in reading order of first cells, -1 where inactive."""
+          ) -> tuple[np.ndarray, np.ndarray, int]:
+    """(labels, stats, n): component labels in reading order of first cells (-1 where
+    inactive) and per component (top, left, bottom, right, size, first cell, majority colour)."""
     h, w = grid.shape
     labels = np.full((h, w), -1, dtype=np.int32)
-    stack = np.empty(h * w, dtype=np.int32)
-    dr, dc = _DR[:connect], _DC[:connect]
+    stats = np.empty((h * w, 7), dtype=np.int64)
+    hist = np.zeros(int(grid.max()) + 1, dtype=np.int64)
+    stack_r = np.empty(h * w, dtype=np.int32)
+    stack_c = np.empty(h * w, dtype=np.int32)
     n = 0
     for r0 in range(h):
         for c0 in range(w):
             if labels[r0, c0] >= 0 or not _active(grid[r0, c0], mode, value):
                 continue
             labels[r0, c0] = n
-            stack[0] = r0 * w + c0
-            top = 1
+            stack_r[0], stack_c[0] = r0, c0
+            top, size, bottom, left, right = 1, 0, r0, c0, c0
+            hist[:] = 0
             while top > 0:
                 top -= 1
-                r, c = divmod(stack[top], w)
+                r, c = stack_r[top], stack_c[top]
                 color = grid[r, c]
+                size += 1
+                hist[color] += 1
+                bottom, left, right = max(bottom, r), min(left, c), max(right, c)
                 for k in range(connect):
-                    y, x = r + dr[k], c + dc[k]
+                    y, x = r + _DR[k], c + _DC[k]
                     if 0 <= y < h and 0 <= x < w and labels[y, x] < 0 \
                             and _active(grid[y, x], mode, value) \
                             and (not same_color or grid[y, x] == color):
                         labels[y, x] = n
-                        stack[top] = y * w + x
+                        stack_r[top], stack_c[top] = y, x
                         top += 1
+            majority = 0
+            for color in range(hist.shape[0]):
+                if hist[color] > hist[majority]:
+                    majority = color
+            stats[n, 0], stats[n, 1], stats[n, 2], stats[n, 3] = r0, left, bottom, right
+            stats[n, 4], stats[n, 5], stats[n, 6] = size, r0 * w + c0, majority
             n += 1
-    return labels, n
-
-
-@njit(cache=True)
-def boxes(labels: np.ndarray, n: int) -> np.ndarray:
-    """Per label k < n: (top, left, bottom, right, size, first cell in reading order)."""
-    h, w = labels.shape
-    out = np.empty((n, 6), dtype=np.int64)
-    for k in range(n):
-        out[k, 0], out[k, 1], out[k, 2], out[k, 3], out[k, 4], out[k, 5] = h, w, -1, -1, 0, -1
-    for r in range(h):
-        for c in range(w):
-            k = labels[r, c]
-            if k < 0:
-                continue
-            if out[k, 5] < 0:
-                out[k, 5] = r * w + c
-            out[k, 0] = min(out[k, 0], r)
-            out[k, 1] = min(out[k, 1], c)
-            out[k, 2] = max(out[k, 2], r)
-            out[k, 3] = max(out[k, 3], c)
-            out[k, 4] += 1
-    return out
-
-
-@njit(cache=True)
-def histograms(grid: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
-    """hist[k, colour]: cells of each colour in component k (colours 0..grid.max())."""
-    h, w = grid.shape
-    hist = np.zeros((n, int(grid.max()) + 1), dtype=np.int64)
-    for r in range(h):
-        for c in range(w):
-            if labels[r, c] >= 0:
-                hist[labels[r, c], grid[r, c]] += 1
-    return hist
-
-
-@njit(cache=True)
-def _majority(counts: np.ndarray) -> int:
-    best = 0
-    for color in range(counts.shape[0]):
-        if counts[color] > counts[best]:
-            best = color
-    return best
+    return labels, stats[:n], n
 
 
 @njit(cache=True)
@@ -135,53 +105,23 @@ def _pack(grid: np.ndarray, labels: np.ndarray, box: np.ndarray, order: np.ndarr
 def components(grid: np.ndarray, connect: int, mode: int, value: int, same_color: bool
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Label, sort by (top, left, majority colour, first cell) and pack every component."""
-    labels, n = label(grid, connect, mode, value, same_color)
-    box = boxes(labels, n)
-    hist = histograms(grid, labels, n)
+    labels, stats, n = label(grid, connect, mode, value, same_color)
     h, w = grid.shape
     keys = np.empty(n, dtype=np.int64)
     for k in range(n):
-        keys[k] = ((box[k, 0] * w + box[k, 1]) * 256 + _majority(hist[k])) * (h * w) + box[k, 5]
-    return _pack(grid, labels, box, np.argsort(keys))
-
-
-@njit(cache=True)
-def color_groups(grid: np.ndarray, bg: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One packed component per colour present other than `bg`, sorted by (top, left, colour)."""
-    h, w = grid.shape
-    labels = np.empty((h, w), dtype=np.int32)
-    for r in range(h):
-        for c in range(w):
-            labels[r, c] = -1 if grid[r, c] == bg else grid[r, c]
-    box = boxes(labels, 256)
-    present = 0
-    for color in range(256):
-        present += box[color, 4] > 0
-    keys = np.empty(present, dtype=np.int64)
-    colors = np.empty(present, dtype=np.int64)
-    i = 0
-    for color in range(256):
-        if box[color, 4] > 0:
-            keys[i] = (box[color, 0] * w + box[color, 1]) * 256 + color
-            colors[i] = color
-            i += 1
-    return _pack(grid, labels, box, colors[np.argsort(keys)])
+        keys[k] = ((stats[k, 0] * w + stats[k, 1]) * 256 + stats[k, 6]) * (h * w) + stats[k, 5]
+    return _pack(grid, labels, stats, np.argsort(keys))
 
 
 @njit(cache=True)
 def denoise(grid: np.ndarray, min_size: int, bg: int) -> np.ndarray:
     """A copy of the grid with 8-connected single-colour non-bg components < min_size erased."""
-    labels, n = label(grid, 8, NOT_VALUE, bg, True)
-    sizes = np.zeros(n, dtype=np.int64)
+    labels, stats, _ = label(grid, 8, NOT_VALUE, bg, True)
     h, w = grid.shape
-    for r in range(h):
-        for c in range(w):
-            if labels[r, c] >= 0:
-                sizes[labels[r, c]] += 1
     out = grid.copy()
     for r in range(h):
         for c in range(w):
-            if labels[r, c] >= 0 and sizes[labels[r, c]] < min_size:
+            if labels[r, c] >= 0 and stats[labels[r, c], 4] < min_size:
                 out[r, c] = bg
     return out
 

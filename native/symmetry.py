@@ -37,17 +37,28 @@ def _overlap(lo: int, hi: int, n: int) -> int:
 
 
 @njit(cache=True)
+def _preimage(a: int, t: int, n_img: int, n_src: int) -> tuple[int, int]:
+    """The x in 0..n_src-1 with 0 <= a*x + t < n_img (a is 1 or -1), as an inclusive range."""
+    lo, hi = (-t, n_img - 1 - t) if a > 0 else (t - n_img + 1, t)
+    return max(lo, 0), min(hi, n_src - 1)
+
+
+@njit(cache=True)
 def _scan(grid: np.ndarray, known: np.ndarray, m: np.ndarray, tr: int, tc: int
           ) -> tuple[int, int, int]:
     """(pairs, support, mapped) of x -> m x + t, or pairs = -1 on a conflict."""
     h, w = grid.shape
+    if m[1] == 0:   # rows map to rows, columns to columns
+        r0, r1 = _preimage(m[0], tr, h, h)
+        c0, c1 = _preimage(m[3], tc, w, w)
+    else:           # rows map to columns and columns to rows
+        r0, r1 = _preimage(m[2], tc, w, h)
+        c0, c1 = _preimage(m[1], tr, h, w)
     pairs, support, mapped = 0, 0, 0
-    for r in range(h):
-        for c in range(w):
+    for r in range(r0, r1 + 1):
+        for c in range(c0, c1 + 1):
             ir = m[0] * r + m[1] * c + tr
             ic = m[2] * r + m[3] * c + tc
-            if not (0 <= ir < h and 0 <= ic < w):
-                continue
             fixed = ir == r and ic == c
             mapped += not fixed
             if known[r, c] and known[ir, ic]:

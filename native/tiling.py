@@ -29,12 +29,19 @@ def repair_tiling(grid: np.ndarray, noise: int) -> tuple[bool, np.ndarray]:
     the whole grid, whose every class of known cells has one colour."""
     h, w = grid.shape
     tile = np.empty(h * w, dtype=np.int64)
+    # (pr, pc) can fit only if (pr, w) and (h, pc) do: their classes are unions of its classes
+    row_ok = np.zeros(h + 1, dtype=np.bool_)
+    col_ok = np.zeros(w + 1, dtype=np.bool_)
+    for pr in range(1, h + 1):
+        row_ok[pr] = _tile_fits(grid, noise, pr, w, tile)
+    for pc in range(1, w + 1):
+        col_ok[pc] = _tile_fits(grid, noise, h, pc, tile)
     for area in range(1, h * w):
         for pr in range(1, h + 1):
             if area % pr or area // pr > w:
                 continue
             pc = area // pr
-            if _tile_fits(grid, noise, pr, pc, tile):
+            if row_ok[pr] and col_ok[pc] and _tile_fits(grid, noise, pr, pc, tile):
                 out = grid.copy()
                 for r in range(h):
                     for c in range(w):

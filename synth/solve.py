@@ -5,6 +5,8 @@ time, over one shared pool. The loop stops early once `config.enough` verified c
 exist, never drops a verified candidate, and always returns two attempts per test input
 (falling back to the best partial matches, then the identity, marked as unverified).
 Proposers with a `warm_up()` (e.g. parsing the library) get it before the clock starts.
+Once a verified candidate exists, later stages get a quarter of their usual share: they can
+still add votes or a second attempt, but a solved task does not use the whole budget.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from synth.task import Task
 from synth.verify import verified
 
 SAFETY_MARGIN_S = 0.5
+SHARE_WHEN_SOLVED = 0.25
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
     for stage in stages:
         stage_start = time.monotonic()
         found = 0
-        for cand in stage.proposer.propose(task, analysis, budget.share(stage.share), pool):
+        share = stage.share * (SHARE_WHEN_SOLVED if accepted else 1.0)
+        for cand in stage.proposer.propose(task, analysis, budget.share(share), pool):
             pool.add(cand)
             if not isinstance(cand, ProgramCandidate):
                 continue

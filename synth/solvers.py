@@ -49,9 +49,15 @@ class SearchSolver:
         return solve_task(task, config)
 
     def warm_up(self) -> None:
-        """Parse the program library once."""
+        """Import the search and the registry and parse the program library, once.
+
+        Called in a batch runner's parent before forking, so every worker starts with the
+        same code and data already loaded."""
+        import synth.solve  # noqa: F401 - loaded here so forked workers inherit it
+        from dsl.registry import default_registry
         from synth.proposers.library import load_library
 
+        default_registry()
         load_library()
 
 

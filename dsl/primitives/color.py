@@ -195,3 +195,22 @@ def map_colors(grid: Grid, sources: tuple[int, ...], targets: tuple[int, ...]) -
             raise EvalError("map_colors: colours must be 0..9")
         table[source] = target
     return as_grid(table[grid])
+
+
+@primitive("(Mask) -> Int", example="mask_count([[True, False, True]]) == 2")
+def mask_count(m: Mask) -> int:
+    """The number of cells in a mask."""
+    return int(np.count_nonzero(m))
+
+
+@primitive("(Mask) -> Bool", example="mask_any([[False, True]]) == True")
+def mask_any(m: Mask) -> bool:
+    """True when the mask has at least one cell."""
+    return bool(m.any())
+
+
+@primitive("(Grid, Grid) -> Mask", example="cells_equal([[1, 2]], [[1, 3]]) == [[True, False]]")
+def cells_equal(a: Grid, b: Grid) -> Mask:
+    """The cells where two grids (of the same shape) have the same colour."""
+    _same_shape(a, b, "cells_equal")
+    return frozen(a == b)

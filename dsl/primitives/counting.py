@@ -311,3 +311,31 @@ def range_(n: int) -> tuple:
     if not 0 <= n <= MAX_RANGE:
         raise EvalError(f"range: {n} is outside 0..{MAX_RANGE}")
     return tuple(range(n))
+
+
+@primitive("(Int) -> Int", example="neg(3) == -3")
+def neg(a: int) -> int:
+    """The negation `-a`."""
+    return _int(-int(a), "neg")
+
+
+@primitive("(Int) -> Int", example="sign(-4) == -1")
+def sign(a: int) -> int:
+    """-1, 0 or 1: the sign of an integer."""
+    return (int(a) > 0) - (int(a) < 0)
+
+
+@primitive("(Int) -> Int", example="abs(-4) == 4")
+def abs_(a: int) -> int:
+    """The absolute value of an integer."""
+    return _int(abs(int(a)), "abs")
+
+
+@primitive("(List[T], T) -> Int", example="index_of([4, 5, 6], 5) == 1")
+def index_of(items: tuple, x: Any) -> int:
+    """The 0-based index of the first item equal (by content) to x."""
+    key = value_key(x)
+    for i, item in enumerate(items):
+        if value_key(item) == key:
+            return i
+    raise EvalError("index_of: the item is not in the list")

@@ -103,7 +103,7 @@ def _border_cells(shape: tuple[int, int]) -> list[tuple[int, int]]:
             + [(r, 0) for r in range(h)] + [(r, w - 1) for r in range(h)])
 
 
-@primitive("(Grid, Point, Point, Color) -> Grid",
+@primitive("(Grid, Point, Point, Color) -> Grid", kernel="line",
            example="line([[0, 0, 0], [0, 0, 0]], (0, 0), (1, 1), 5) == [[5, 0, 0], [0, 5, 0]]")
 def line(grid: Grid, a: Point, b: Point, color: int) -> Grid:
     """Draw the horizontal, vertical or 45-degree segment from a to b inclusive (clipped)."""
@@ -115,7 +115,7 @@ def line(grid: Grid, a: Point, b: Point, color: int) -> Grid:
     return _paint(grid, rows, cols, color)
 
 
-@primitive("(Grid, Int, Color) -> Grid",
+@primitive("(Grid, Int, Color) -> Grid", kernel="hline",
            example="hline([[0, 0], [0, 0]], 1, 3) == [[0, 0], [3, 3]]")
 def hline(grid: Grid, row: int, color: int) -> Grid:
     """Paint a whole row."""
@@ -126,7 +126,7 @@ def hline(grid: Grid, row: int, color: int) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Grid, Int, Color) -> Grid",
+@primitive("(Grid, Int, Color) -> Grid", kernel="vline",
            example="vline([[0, 0], [0, 0]], 1, 3) == [[0, 3], [0, 3]]")
 def vline(grid: Grid, col: int, color: int) -> Grid:
     """Paint a whole column."""
@@ -301,3 +301,14 @@ def fill_cols_with(grid: Grid, color: int, bg: int = 0) -> Grid:
     """Paint the bg cells of every column that contains `color`."""
     cols = (grid == color).any(axis=0, keepdims=True)
     return as_grid(np.where(cols & (grid == bg), color, grid))
+
+
+@primitive("(Grid, Point, Color) -> Grid", example="paint_cell([[0, 0]], (0, 1), 4) == [[0, 4]]")
+def paint_cell(grid: Grid, p: Point, color: int) -> Grid:
+    """Paint the single cell at p (EvalError when p is outside the grid)."""
+    r, c = int(p[0]), int(p[1])
+    if not (0 <= r < grid.shape[0] and 0 <= c < grid.shape[1]):
+        raise EvalError(f"paint_cell: {(r, c)} is outside the grid")
+    out = np.array(grid, dtype=np.uint8)
+    out[r, c] = color
+    return as_grid(out)

@@ -53,7 +53,8 @@ def antitranspose(grid: Grid) -> Grid:
     return as_grid(grid[::-1, ::-1].T)
 
 
-@primitive("(Grid, Int, Int, Color) -> Grid", domains={"dr": SHIFTS, "dc": SHIFTS},
+@primitive("(Grid, Int, Int, Color) -> Grid", kernel="shift",
+           domains={"dr": SHIFTS, "dc": SHIFTS},
            example="shift([[1, 2], [3, 4]], 0, 1) == [[0, 1], [0, 3]]")
 def shift(grid: Grid, dr: int, dc: int, fill: int = 0) -> Grid:
     """Move the content dr rows down and dc columns right; vacated cells become `fill`."""

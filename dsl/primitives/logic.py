@@ -47,13 +47,13 @@ def or_(a: bool, b: bool) -> bool:
 # --- comparisons ---------------------------------------------------------------------------
 
 
-@primitive("(T, T) -> Bool", example="eq(rot180(rot180(I)), I) == true")
+@primitive("(T, T) -> Bool", kernel="eq", example="eq(rot180(rot180(I)), I) == true")
 def eq(a: Any, b: Any) -> bool:
     """Content equality of two values of the same type (grids, objects, lists, ...)."""
     return bool(value_key(a) == value_key(b))
 
 
-@primitive("(T, T) -> Bool", example="neq(1, 2) == true")
+@primitive("(T, T) -> Bool", kernel="neq", example="neq(1, 2) == true")
 def neq(a: Any, b: Any) -> bool:
     """Content inequality of two values of the same type."""
     return bool(value_key(a) != value_key(b))

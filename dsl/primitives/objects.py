@@ -13,6 +13,7 @@ import numpy as np
 from dsl.errors import EvalError
 from dsl.registry import primitive
 from dsl.values import Grid, Mask, Object, Point, as_grid, frozen, make_object
+from dsl.primitives.drawing import DIRECTIONS
 
 _OFFSETS = {4: ((0, 1), (1, 0)), 8: ((0, 1), (1, 0), (1, 1), (1, -1))}
 
@@ -373,7 +374,8 @@ def cover(grid: Grid, obj: Object, bg: int = 0) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Object, Color) -> Object", example="obj_color(recolor(to_object([[1]]), 4)) == 4")
+@primitive("(Object, Color) -> Object", kernel="recolor",
+           example="obj_color(recolor(to_object([[1]]), 4)) == 4")
 def recolor(obj: Object, color: int) -> Object:
     """The object with every cell recoloured to `color`."""
     colors = np.where(obj.mask, color, 0).astype(np.uint8)
@@ -407,3 +409,64 @@ def obj_flip_v(obj: Object) -> Object:
     """The object mirrored top-bottom within its bounding box."""
     return Object(frozen(obj.colors[::-1].copy()), frozen(obj.mask[::-1].copy()),
                   obj.top, obj.left)
+
+
+# --- points, cells, directions, rectangles and grid patches --------------------------------
+
+@primitive("(Point) -> Int", example="point_row((2, 3)) == 2")
+def point_row(p: Point) -> int:
+    """The row of a point."""
+    return int(p[0])
+
+
+@primitive("(Point) -> Int", example="point_col((2, 3)) == 3")
+def point_col(p: Point) -> int:
+    """The column of a point."""
+    return int(p[1])
+
+
+_CELL_MASK = frozen(np.ones((1, 1), bool))
+
+
+@primitive("(Object) -> Objects", example="len(obj_cells(to_object([[1, 0], [2, 3]]))) == 3")
+def obj_cells(obj: Object) -> tuple[Object, ...]:
+    """One single-cell object per cell of the object, in reading order."""
+    rows, cols = np.nonzero(obj.mask)
+    return tuple(Object(frozen(obj.colors[r:r + 1, c:c + 1].copy()), _CELL_MASK,
+                        obj.top + int(r), obj.left + int(c)) for r, c in zip(rows, cols))
+
+
+@primitive("(Object, Object) -> Int",
+           example="direction_to(to_object([[1, 0], [0, 0]]), to_object([[0, 0], [0, 1]])) == 5")
+def direction_to(a: Object, b: Object) -> int:
+    """Direction 0-7 (0 up, 1 right, ..., 7 up-left) from a's bbox centre to b's (not equal)."""
+    dr = (2 * b.top + b.height) - (2 * a.top + a.height)    # doubled centres: exact integers
+    dc = (2 * b.left + b.width) - (2 * a.left + a.width)
+    if dr == 0 and dc == 0:
+        raise EvalError("direction_to: the two objects have the same centre")
+    return DIRECTIONS.index(((dr > 0) - (dr < 0), (dc > 0) - (dc < 0)))
+
+
+@primitive("(Color, Int, Int, Point) -> Object",
+           example="obj_grid(rect_object(3, 2, 1, (0, 0))) == [[3], [3]]")
+def rect_object(color: int, h: int, w: int, p: Point) -> Object:
+    """A filled h x w rectangle of one colour with its upper-left corner at p (1 <= h, w <= 30)."""
+    if not (1 <= h <= 30 and 1 <= w <= 30):
+        raise EvalError(f"rect_object: size {h}x{w} is outside 1..30")
+    return Object(frozen(np.full((int(h), int(w)), color, np.uint8)),
+                  frozen(np.ones((int(h), int(w)), bool)), int(p[0]), int(p[1]))
+
+
+@primitive("(Grid, Grid, Point) -> Grid",
+           example="paint_grid_at([[0, 0, 0]], [[5, 6]], (0, 2)) == [[0, 0, 5]]")
+def paint_grid_at(grid: Grid, sub: Grid, p: Point) -> Grid:
+    """Copy every cell of `sub` onto the grid with its top-left cell at p (clipped)."""
+    (h, w), (sh, sw) = grid.shape, sub.shape
+    top, left = int(p[0]), int(p[1])
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + sh, h), min(left + sw, w)
+    if r0 >= r1 or c0 >= c1:
+        return grid
+    out = grid.copy()
+    out[r0:r1, c0:c1] = sub[r0 - top:r1 - top, c0 - left:c1 - left]
+    return as_grid(out)

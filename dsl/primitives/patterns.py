@@ -291,7 +291,7 @@ def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Grid, Grid, Color) -> Grid",
+@primitive("(Grid, Grid, Color) -> Grid", kernel="overlay",
            example="overlay([[1, 1]], [[0, 2]]) == [[1, 2]]")
 def overlay(a: Grid, b: Grid, bg: int = 0) -> Grid:
     """Draw b's non-bg cells over a (same shapes)."""

@@ -44,7 +44,7 @@ def width(grid: Grid) -> int:
     return int(grid.shape[1])
 
 
-@primitive("(Grid, Int, Int, Int, Int) -> Grid",
+@primitive("(Grid, Int, Int, Int, Int) -> Grid", kernel="crop",
            example="crop([[1, 2, 3], [4, 5, 6]], 0, 1, 2, 2) == [[2, 3], [5, 6]]")
 def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
     """The h x w window whose top-left cell is (top, left); it must lie inside the grid."""
@@ -87,7 +87,8 @@ def pad(grid: Grid, n: int, color: int) -> Grid:
     return as_grid(np.pad(grid, n, mode="constant", constant_values=color))
 
 
-@primitive("(Color, Int, Int) -> Grid", example="canvas(3, 2, 3) == [[3, 3, 3], [3, 3, 3]]")
+@primitive("(Color, Int, Int) -> Grid", kernel="canvas",
+           example="canvas(3, 2, 3) == [[3, 3, 3], [3, 3, 3]]")
 def canvas(color: int, h: int, w: int) -> Grid:
     """A new h x w grid filled with one colour."""
     check_shape(h, w, "canvas")
@@ -377,3 +378,13 @@ def cell(grid: Grid, r: int, c: int) -> int:
 def shape_eq(a: Grid, b: Grid) -> bool:
     """True when two grids have the same height and width."""
     return a.shape == b.shape
+
+
+@primitive("(Grid, Int, Int) -> Grid",
+           example="tile_to([[1, 2]], 2, 3) == [[1, 2, 1], [1, 2, 1]]")
+def tile_to(grid: Grid, h: int, w: int) -> Grid:
+    """Repeat a grid in both directions and crop to h x w (1 <= h, w <= 60)."""
+    check_shape(h, w, "tile_to")
+    rows = np.arange(int(h)) % grid.shape[0]
+    cols = np.arange(int(w)) % grid.shape[1]
+    return as_grid(grid[np.ix_(rows, cols)])

@@ -1,6 +1,3 @@
-def sign(x: Int) -> Int:
-    s = max2(-1, min2(1, x))
-
 solve(I: Grid) -> Grid:
     x1 = first(objects_of_color(I, green))
     x2 = first(objects_of_color(I, yellow))

@@ -1,6 +1,3 @@
-def sign(x: Int) -> Int:
-    s = max2(-1, min2(1, x))
-
 def hits(g: Grid, shape: Object, marker: Object, dr: Int, dc: Int) -> Bool:
     moved = move(shape, dr, dc)
     b = eq(cell(paint(g, moved), top(marker), left(marker)), obj_color(shape))

@@ -132,3 +132,57 @@ def test_fuzz_mutated_programs_raise_only_positioned_dsl_errors(seed: int) -> No
                     max_size=80))
 def test_fuzz_random_text_raises_only_positioned_dsl_errors(text: str) -> None:
     _parse_and_check(text)
+
+
+# --- Color is a subtype of Int (widened in covariant positions when unification fails) -----
+
+def _run_one(text: str, grid: list[list[int]]):
+    import numpy as np
+
+    from dsl.interp import run_program
+    program = parse_program(text)
+    check_program(program)
+    [out] = run_program(program, [np.array(grid, dtype=np.uint8)])
+    return out
+
+
+def test_color_function_accepted_where_int_function_expected() -> None:
+    grid = [[1, 0, 5], [0, 0, 0], [3, 0, 3]]
+    for key in ("lambda o: obj_color(o)", "obj_color"):
+        text = f"solve(I: Grid) -> Object:\n    x1 = objects(I)\n    O = argmax(x1, {key})\n"
+        assert _run_one(text, grid).colors.max() == 5
+        text = f"solve(I: Grid) -> Objects:\n    x1 = objects(I)\n    O = sort_by(x1, {key})\n"
+        assert [o.colors.max() for o in _run_one(text, grid)] == [1, 3, 3, 5]
+
+
+@pytest.mark.parametrize("call", ["eq(3, c)", "eq(c, 3)", "gt(c, 2)", "eq(add(c, 0), c)"])
+def test_color_value_accepted_where_int_expected(call: str) -> None:
+    text = f"solve(I: Grid) -> Bool:\n    c = most_common_color(I)\n    O = {call}\n"
+    types = check_program(parse_program(text))["solve"].types
+    assert str(types["c"]) == "Color" and str(types["O"]) == "Bool"
+    assert _run_one(text, [[3, 3, 1]]) is True
+    assert _run_one(text, [[1, 1, 3]]) is (call == "eq(add(c, 0), c)")
+
+
+def test_color_widening_keeps_inferred_types() -> None:
+    text = ("solve(I: Grid) -> Int:\n    x1 = colors_of(I)\n    x2 = [3, red]\n"
+            "    x3 = [red, 3]\n    x4 = count(x1)\n    O = bg_color(I)\n")
+    types = check_program(parse_program(text))["solve"].types
+    assert {k: str(v) for k, v in types.items() if k != "I"} == {
+        "x1": "List[Color]", "x2": "List[Int]", "x3": "List[Color]", "x4": "Int", "O": "Color"}
+    assert _run_one(text, [[0, 4, 4]]) == 4
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("x = rot90(3)", "rot90() argument 'grid': expected Grid, found Int"),
+    ("x = rot90(red)", "rot90() argument 'grid': expected Grid, found Color"),
+    ("x = replace(I, 1, count(objects(I)))", "replace() argument 'target': expected Color, "
+                                             "found Int"),  # Int is not a Color
+    ("x = map(range(3), lambda c: replace(I, c, 1))", "expected Color, found Int"),
+    ("x = filter(objects(I), obj_color)", "expected (Object) -> Bool, found (Object) -> Color"),
+    ("x = map_colors(I, range(3), colors_of(I))", "expected List[Color], found List[Int]"),
+])
+def test_color_widening_is_one_way_and_covariant(body: str, fragment: str) -> None:
+    with pytest.raises(DSLTypeError) as info:
+        check_program(parse_program(f"solve(I: Grid) -> Grid:\n    {body}\n"))
+    assert info.value.line == 2 and fragment in str(info.value)

@@ -297,3 +297,33 @@ def test_map_colors_rejects_bad_lists() -> None:
     for sources, targets in (((1, 2), (3,)), ((1, 1), (2, 3)), ((1,), (12,))):
         with pytest.raises(EvalError):
             C.map_colors(grid, sources, targets)
+
+
+@covers("mask_count", "mask_any")
+@FAST
+@given(grid_and_mask(), colors)
+def test_mask_count_and_any(gm, color) -> None:
+    grid, m = gm
+    n = C.mask_count(m)
+    assert n == int(m.sum()) and type(n) is int
+    assert C.mask_any(m) == (n > 0) and type(C.mask_any(m)) is bool
+    assert n + C.mask_count(C.mask_not(m)) == m.size
+    assert C.mask_count(C.mask_of(grid, color)) == C.color_count(grid, color)
+    assert C.mask_any(C.mask_of(grid, color)) == (C.color_count(grid, color) > 0)
+    assert not C.mask_any(C.mask_and(m, C.mask_not(m)))
+
+
+@covers("cells_equal")
+@FAST
+@given(grid_and_mask(), colors, grids(max_side=6))
+def test_cells_equal(gm, color, other) -> None:
+    grid, m = gm
+    changed = C.fill_mask(grid, m, color)
+    same = C.cells_equal(grid, changed)
+    assert value_has_type(same, C.cells_equal.returns) and not same.flags.writeable
+    assert np.array_equal(same, ~(m & (grid != color)))
+    assert np.array_equal(same, C.cells_equal(changed, grid))
+    assert C.mask_count(C.cells_equal(grid, grid)) == grid.size
+    if other.shape != grid.shape:
+        with pytest.raises(EvalError):
+            C.cells_equal(grid, other)

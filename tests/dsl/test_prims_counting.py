@@ -454,10 +454,46 @@ def test_pipeline_eval_errors_surface_per_grid() -> None:
     ("    x1 = range(3)\n    O = sum_of(x1, lambda i: rot90(i))\n", 3, "expected Grid, found Int"),
     ("    x1 = range(3)\n    O = filter(x1, double)\n", 3, "filter() argument 'pred'"),
     ("    x1 = range(3)\n    O = map(x1, lambda a, b: a)\n", 3, "1 argument(s)"),
-    ("    x1 = range(red)\n    O = x1\n", 2, "range() argument 'n'"),
+    ("    x1 = range(true)\n    O = x1\n", 2, "range() argument 'n'"),
     ("    O = nth(I, 0)\n", 2, "nth() argument 'items'"),
 ])
 def test_pipeline_ill_typed(body: str, line: int, fragment: str) -> None:
     with pytest.raises(DSLTypeError) as info:
         check_program(parse_program("solve(I: Grid) -> Grid:\n" + body))
     assert info.value.line == line and fragment in str(info.value)
+
+
+# --- sign arithmetic and list positions ----------------------------------------------------
+
+
+@covers("neg", "sign", "abs")
+@FAST
+@given(ints, ints)
+def test_neg_sign_abs(a: int, b: int) -> None:
+    assert default_registry()["abs"] is C.abs_
+    assert C.neg(C.neg(a)) == a and C.add(a, C.neg(a)) == 0 and C.neg(a) == C.sub(0, a)
+    assert C.sign(a) in (-1, 0, 1) and C.sign(C.mul(a, b)) == C.sign(a) * C.sign(b)
+    assert C.mul(C.sign(a), C.abs_(a)) == a and C.abs_(C.neg(a)) == C.abs_(a) >= 0
+    assert C.abs_(C.add(a, b)) <= C.abs_(a) + C.abs_(b)
+    assert all(type(f(np.int64(a))) is int for f in (C.neg, C.sign, C.abs_))
+    assert C.neg(-C.INT_LIMIT) == C.INT_LIMIT and C.abs_(-C.INT_LIMIT) == C.INT_LIMIT
+
+
+@covers("index_of")
+@FAST
+@given(typed_lists(), st.data())
+def test_index_of(tl: tuple[Type, tuple], data: st.DataObject) -> None:
+    t, xs = tl
+    with pytest.raises(EvalError):
+        C.index_of((), data.draw(st.integers(0, 3)))
+    if not xs:
+        return
+    i = data.draw(st.integers(0, len(xs) - 1))
+    x = xs[i].copy() if isinstance(xs[i], np.ndarray) else xs[i]  # equal content, new value
+    j = C.index_of(xs, x)
+    assert type(j) is int and j <= i and _same(C.nth(xs, j), x)
+    assert not any(_same(y, x) for y in xs[:j])  # the first occurrence
+    assert C.index_of(C.dedupe(xs), x) <= j
+    rest = tuple(y for y in xs if not _same(y, x))
+    with pytest.raises(EvalError):
+        C.index_of(rest, x)

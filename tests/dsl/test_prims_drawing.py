@@ -388,3 +388,21 @@ def test_program_solves_253bf280_connect_pairs() -> None:
 
 def test_program_solves_6f8cd79b_draw_border() -> None:
     _solves("6f8cd79b", "solve(I: Grid) -> Grid:\n    O = draw_border(I, sky)\n")
+
+
+@covers("paint_cell")
+@FAST
+@given(grids(), st.one_of(points, huge_points), colors)
+def test_paint_cell(grid, p, color) -> None:
+    r, c = p
+    if not _inside(grid, r, c):
+        with pytest.raises(EvalError):
+            D.paint_cell(grid, p, color)
+        return
+    out = D.paint_cell(grid, p, color)
+    assert value_has_type(out, D.paint_cell.returns) and not out.flags.writeable
+    only = np.zeros(grid.shape, bool)
+    only[r, c] = True
+    assert out[r, c] == color and _only_changed(grid, out, only)
+    assert np.array_equal(D.paint_cell(out, p, int(grid[r, c])), grid)  # undo
+    assert np.array_equal(D.line(grid, p, p, color), out)  # a one-cell segment

@@ -423,3 +423,93 @@ def test_largest_rectangle_is_solid_and_maximal(grid, color, min_side) -> None:
     assert O.size(rect) == max(areas)
     window = grid[rect.top:rect.top + rect.mask.shape[0], rect.left:rect.left + rect.mask.shape[1]]
     assert (window == color).all()
+
+
+# --- points, cells, directions, rectangles and grid patches ----------------------------------
+
+# The documented numbering of direction_to (shared with the drawing family's rays).
+DIRECTION_STEPS = {0: (-1, 0), 1: (0, 1), 2: (1, 0), 3: (0, -1),
+                   4: (-1, 1), 5: (1, 1), 6: (1, -1), 7: (-1, -1)}
+
+
+@covers("point_row", "point_col")
+@FAST
+@given(objects_(), st.integers(-40, 40), st.integers(-40, 40))
+def test_point_row_col(obj, r, c) -> None:
+    p = O.point(r, c)
+    assert (O.point_row(p), O.point_col(p)) == (r, c)
+    assert (O.point_row(O.ulcorner(obj)), O.point_col(O.ulcorner(obj))) == (O.top(obj), O.left(obj))
+    assert type(O.point_row((np.int64(r), c))) is int and type(O.point_col((r, np.int64(c)))) is int
+
+
+@covers("obj_cells")
+@FAST
+@given(objects_())
+def test_obj_cells_split_an_object_into_its_cells(obj) -> None:
+    cells = O.obj_cells(obj)
+    assert value_has_type(cells, O.obj_cells.returns) and len(cells) == O.size(obj)
+    assert all(O.size(c) == 1 for c in cells)
+    positions = [O.ulcorner(c) for c in cells]
+    assert positions == sorted(_cells(obj))  # every cell once, in reading order
+    for c, (r, col) in zip(cells, positions):
+        assert O.obj_color(c) == obj.colors[r - obj.top, col - obj.left]
+    canvas = np.zeros((20, 20), np.uint8)
+    assert np.array_equal(O.paint_all(canvas, cells), O.paint(canvas, obj))
+
+
+@covers("direction_to")
+@FAST
+@given(objects_(), objects_(), st.sampled_from(sorted(DIRECTION_STEPS)), st.integers(1, 20))
+def test_direction_to(a, b, d, k) -> None:
+    dr, dc = DIRECTION_STEPS[d]
+    assert O.direction_to(a, O.move(a, k * dr, k * dc)) == d
+    assert DIRECTION_STEPS[O.direction_to(O.move(b, k * dr, k * dc), b)] == (-dr, -dc)
+    with pytest.raises(EvalError):
+        O.direction_to(a, O.recolor(a, 1))
+    # in general: the signs of the differences of the (doubled, exact) bounding-box centres
+    sr = np.sign((O.top(b) + O.bottom(b)) - (O.top(a) + O.bottom(a)))
+    sc = np.sign((O.left(b) + O.right(b)) - (O.left(a) + O.right(a)))
+    if sr == 0 and sc == 0:
+        with pytest.raises(EvalError):
+            O.direction_to(a, b)
+        return
+    out = O.direction_to(a, b)
+    assert type(out) is int and DIRECTION_STEPS[out] == (sr, sc)
+    assert DIRECTION_STEPS[O.direction_to(b, a)] == (-sr, -sc)
+
+
+@covers("rect_object")
+@FAST
+@given(colors, st.integers(-2, 33), st.integers(-2, 33),
+       st.tuples(st.integers(-5, 20), st.integers(-5, 20)))
+def test_rect_object(color, h, w, p) -> None:
+    if not (1 <= h <= 30 and 1 <= w <= 30):
+        with pytest.raises(EvalError):
+            O.rect_object(color, h, w, p)
+        return
+    rect = O.rect_object(color, h, w, p)
+    assert value_has_type(rect, O.rect_object.returns) and O.is_rectangle(rect)
+    assert O.ulcorner(rect) == p and (O.obj_height(rect), O.obj_width(rect)) == (h, w)
+    assert O.size(rect) == h * w and O.obj_color(rect) == color and O.obj_n_colors(rect) == 1
+    canvas = np.full((30, 30), 9 - color, np.uint8)
+    expected = canvas.copy()
+    expected[max(p[0], 0):max(p[0] + h, 0), max(p[1], 0):max(p[1] + w, 0)] = color
+    assert np.array_equal(O.paint(canvas, rect), expected)
+
+
+@covers("paint_grid_at")
+@FAST
+@given(grids(max_side=12), grids(max_side=8), st.integers(-10, 14), st.integers(-10, 14))
+def test_paint_grid_at(grid, sub, r, c) -> None:
+    out = O.paint_grid_at(grid, sub, (r, c))
+    assert value_has_type(out, O.paint_grid_at.returns) and not out.flags.writeable
+    expected = grid.copy()
+    for i in range(sub.shape[0]):
+        for j in range(sub.shape[1]):
+            if 0 <= r + i < grid.shape[0] and 0 <= c + j < grid.shape[1]:
+                expected[r + i, j + c] = sub[i, j]
+    assert np.array_equal(out, expected)
+    assert np.array_equal(O.paint_grid_at(grid, grid, (0, 0)), grid)
+    if sub.shape[0] <= grid.shape[0] and sub.shape[1] <= grid.shape[1]:
+        assert np.array_equal(O.paint_grid_at(grid, sub, (0, 0))[:sub.shape[0], :sub.shape[1]],
+                              sub)

@@ -420,3 +420,21 @@ def test_stack_grid(grid: np.ndarray, rows: int, cols: int) -> None:
             s.stack_grid(parts[:-1], rows * cols)
     with pytest.raises(EvalError):
         s.stack_grid((), cols)
+
+
+@covers("tile_to")
+@FAST
+@given(small_grids(), st.integers(-2, LIMIT + 3), st.integers(-2, LIMIT + 3))
+def test_tile_to(grid: np.ndarray, h: int, w: int) -> None:
+    if not (1 <= h <= LIMIT and 1 <= w <= LIMIT):
+        with pytest.raises(EvalError):
+            s.tile_to(grid, h, w)
+        return
+    gh, gw = grid.shape
+    out = s.tile_to(grid, h, w)
+    assert out.shape == (h, w) and not out.flags.writeable
+    assert _eq(out, np.tile(grid, (-(-h // gh), -(-w // gw)))[:h, :w])
+    assert _eq(s.tile_to(grid, gh, gw), grid)
+    assert _eq(s.crop(out, 0, 0, min(h, gh), min(w, gw)), grid[:h, :w])
+    if h % gh == 0 and w % gw == 0:
+        assert _eq(out, s.tile(grid, h // gh, w // gw))
