@@ -8,6 +8,7 @@ Object is a patch of coloured cells: its bounding-box `colors` and `mask` arrays
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -51,10 +52,14 @@ class Object:
         """Number of cells."""
         return int(self.mask.sum())
 
-    def key(self) -> tuple:
-        """Content key: offset, shape, mask and colours under the mask."""
+    @cached_property
+    def _key(self) -> tuple:
         return (self.top, self.left, self.mask.shape, np.packbits(self.mask).tobytes(),
                 np.where(self.mask, self.colors, 0).astype(np.uint8).tobytes())
+
+    def key(self) -> tuple:
+        """Content key: offset, shape, mask and colours under the mask (computed once)."""
+        return self._key
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Object) and self.key() == other.key()

@@ -16,6 +16,7 @@ from synth.task import Grid, Task
 
 
 Solver = Callable[[Task, SolveConfig], Solution]
+WARM_UP_S = 2.0
 
 
 def _most_frequent_output(task: Task) -> Grid:
@@ -52,13 +53,18 @@ class SearchSolver:
         """Import the search and the registry and parse the program library, once.
 
         Called in a batch runner's parent before forking, so every worker starts with the
-        same code and data already loaded."""
-        import synth.solve  # noqa: F401 - loaded here so forked workers inherit it
+        same code and data already loaded; a short solve of a tiny task also loads the
+        compiled kernels (numba's cache) once instead of in every worker."""
         from dsl.registry import default_registry
         from synth.proposers.library import load_library
+        from synth.solve import solve_task
+        from synth.task import Example, make_grid
 
         default_registry()
         load_library()
+        tiny = Task("warm-up", (Example(make_grid([[1, 0], [0, 2]]), make_grid([[9]])),),
+                    (Example(make_grid([[0, 3], [3, 0]]), None),))
+        solve_task(tiny, SolveConfig(time_limit=WARM_UP_S))
 
 
 SOLVERS: Mapping[str, Solver] = MappingProxyType({

@@ -1,5 +1,8 @@
 """Bottom-up, cost-bucketed, type-directed enumeration over the registry.
 
+Primitives are called through their compiled fast paths where they exist
+(`dsl.kernels.implementation`), the reference implementations elsewhere.
+
 Every value is a `Node` holding its results on all train **and** test inputs, so programs
 with equal behaviour merge (observational equivalence, keyed by type and content). Level `c`
 holds the nodes whose expression has `c` calls; a call at level `c` combines argument nodes
@@ -19,6 +22,7 @@ import numpy as np
 
 from dsl import ast
 from dsl.errors import EvalError
+from dsl.kernels import implementation
 from dsl.registry import Param, Primitive, Registry, default_registry
 from dsl.types import BOOL, COLOR, GRID, INT, TCon, Type, free_vars, rename_vars, resolve, unify
 from dsl.values import value_key
@@ -133,6 +137,7 @@ class Enumerator:
         self._function_cache: dict[Type, list[Node]] = {}
         self._literal_cache: dict[tuple[str, str], list[Node]] = {}
         self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
+        self._impl = {p.name: implementation(p) for p in self.prims}
         self.prims.sort(key=self.branching)
         self.bank.add(Node(GRID, self.inputs, 0, ast.Var("I")))
 
@@ -218,7 +223,7 @@ class Enumerator:
                    for p in prim.params]
         values = []
         self.stats.evaluations += 1
-        fn = prim.fn
+        fn = self._impl[prim.name]
         try:
             for row in zip(*columns):
                 value = fn(*row)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl import ast
+from dsl.kernels import implementation
 from dsl.registry import Param, Primitive, Registry
 from dsl.types import BOOL, COLOR, INT, TCon, Type, rename_vars, unify
 
@@ -57,7 +58,7 @@ def _named(prim: Primitive, n: int) -> Node | None:
     rest = _defaults(prim.params[1:])
     if rest is None or not prim.params:
         return None
-    fn = prim.fn
+    fn = implementation(prim)
 
     def call(x: Any) -> Any:
         return fn(x, *rest)
@@ -73,8 +74,9 @@ def _lambdas(prim: Primitive, palette: Iterable[int], n: int) -> list[Node]:
     if rest is None:
         return []
     nodes = []
+    impl = implementation(prim)
     for lit in literal_options(prim.params[1], palette, n):
-        value, fn = lit.values[0], prim.fn
+        value, fn = lit.values[0], impl
 
         def call(x: Any, _value: Any = value, _fn: Callable[..., Any] = fn) -> Any:
             return _fn(x, _value, *rest)
