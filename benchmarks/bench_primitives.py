@@ -13,23 +13,19 @@ compile from an empty cache in a subprocess.
 """
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[_var] = "1"
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
+from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (first)
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -127,19 +123,6 @@ def cold_compile_s() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def machine() -> str:
-    """CPU model, core count, OS and Python version of this machine."""
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (f"{model}, {os.cpu_count()} cpus, {platform.system()} {platform.release()}, "
-            f"python {platform.python_version()}, numpy {np.__version__}")
-
-
 def measure(repeats: int, limit: int | None, cold: bool) -> dict[str, Any]:
     """The benchmark figures as a JSON-ready dict."""
     from dsl.kernels import fast_path
@@ -159,9 +142,7 @@ def measure(repeats: int, limit: int | None, cold: bool) -> dict[str, Any]:
     result: dict[str, Any] = {
         "dataset": DATASET, "grids": len(grids), "repeats": repeats, "primitives": rows,
         "median_speedup": statistics.median(r["speedup"] for r in rows.values()),
-        "machine": machine(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "numba_warmup_s": warmup,
+        **stamp(), "numba_warmup_s": warmup,
     }
     if cold:
         result["numba_cold_compile_s"] = cold_compile_s()
@@ -183,23 +164,17 @@ def table(result: dict[str, Any]) -> str:
                  f"{result['numba_warmup_s']:.2f} s")
     if "numba_cold_compile_s" in result:
         lines.append(f"numba cold compile (empty cache): {result['numba_cold_compile_s']:.1f} s")
-    lines.append(f"machine: {result['machine']}; {result['date']}")
+    lines.append(stamp_line(result))
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--limit", type=int, help="use only the first N grids of the corpus")
-    parser.add_argument("--cold", action="store_true",
-                        help="also time a numba compile from an empty cache")
-    args = parser.parse_args(argv)
+    options = parser(__doc__, limit_help="use only the first N grids of the corpus")
+    options.add_argument("--cold", action="store_true",
+                         help="also time a numba compile from an empty cache")
+    args = options.parse_args(argv)
     result = measure(args.repeats, args.limit, args.cold)
-    print(table(result))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, table(result), args.json)
     return 0
 
 

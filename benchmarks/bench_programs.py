@@ -10,21 +10,16 @@ kernels from their cache (or compiles them when it is cold). Results are checked
 """
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[_var] = "1"
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
+from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (first)
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -86,19 +81,6 @@ def _key(value: Any) -> Any:
     return ("error", str(value)) if isinstance(value, Exception) else value_key(value)
 
 
-def machine() -> str:
-    """CPU model, core count, OS and Python version of this machine."""
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (f"{model}, {os.cpu_count()} cpus, {platform.system()} {platform.release()}, "
-            f"python {platform.python_version()}, numpy {np.__version__}")
-
-
 def measure(repeats: int, limit: int | None) -> dict[str, Any]:
     """The benchmark figures as a JSON-ready dict."""
     all_jobs = jobs(limit)
@@ -129,9 +111,7 @@ def measure(repeats: int, limit: int | None) -> dict[str, Any]:
         "compile_s": compile_s, "typecheck_s": typecheck_s,
         "end_to_end_speedup": (interp_s + typecheck_s) / (compiled_s + typecheck_s + compile_s),
         "numba_warmup_s": max(0.0, first_sweep_s - compiled_s),
-        "machine": machine(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "per_program": per_program,
+        **stamp(), "per_program": per_program,
     }
 
 
@@ -152,21 +132,14 @@ def table(result: dict[str, Any], top: int = 15) -> str:
                  f"check + lower + run) {result['end_to_end_speedup']:.1f}x")
     lines.append(f"numba warm-up (first compiled sweep minus steady state): "
                  f"{result['numba_warmup_s']:.2f} s")
-    lines.append(f"machine: {result['machine']}; {result['date']}")
+    lines.append(stamp_line(result))
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--limit", type=int, help="use only the first N programs")
-    args = parser.parse_args(argv)
+    args = parser(__doc__, limit_help="use only the first N programs").parse_args(argv)
     result = measure(args.repeats, args.limit)
-    print(table(result))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, table(result), args.json)
     return 1 if result["mismatches"] else 0
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from dsl.errors import EvalError
-from dsl.primitives.sizing import check_shape
+from dsl.primitives.sizing import check_shape, check_window
 from dsl.registry import Primitive, default_registry
 from dsl.values import Grid, Object, Point, frozen, value_key
 from native import cells, components, fills, grids, painting, symmetry, tiling
@@ -170,12 +170,7 @@ def most_common_fg(grid: Grid, bg: int = 0) -> int:
 
 def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
     """crop: the h x w window at (top, left), inside the grid."""
-    rows, cols = grid.shape
-    if h < 1 or w < 1:
-        raise EvalError(f"crop: size {h}x{w} is empty")
-    if top < 0 or left < 0 or top + h > rows or left + w > cols:
-        raise EvalError(f"crop: window {h}x{w} at ({top}, {left}) is outside the "
-                        f"{rows}x{cols} grid")
+    check_window(grid, top, left, h, w)
     return cells.crop(grid, top, left, h, w)
 
 

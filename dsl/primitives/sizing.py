@@ -26,6 +26,17 @@ def check_shape(h: int, w: int, name: str) -> None:
                         f"{MAX_SIDE_INTERMEDIATE} per side")
 
 
+def check_window(grid: Grid, top: int, left: int, h: int, w: int) -> None:
+    """Raise EvalError unless the h x w window at (top, left) is non-empty and inside the grid
+    (the preconditions of `crop`)."""
+    rows, cols = grid.shape
+    if h < 1 or w < 1:
+        raise EvalError(f"crop: size {h}x{w} is empty")
+    if top < 0 or left < 0 or top + h > rows or left + w > cols:
+        raise EvalError(f"crop: window {h}x{w} at ({top}, {left}) is outside the "
+                        f"{rows}x{cols} grid")
+
+
 def _positive(value: int, what: str, name: str) -> int:
     if value < 1:
         raise EvalError(f"{name}: {what} must be positive, got {value}")
@@ -48,12 +59,7 @@ def width(grid: Grid) -> int:
            example="crop([[1, 2, 3], [4, 5, 6]], 0, 1, 2, 2) == [[2, 3], [5, 6]]")
 def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
     """The h x w window whose top-left cell is (top, left); it must lie inside the grid."""
-    rows, cols = grid.shape
-    if h < 1 or w < 1:
-        raise EvalError(f"crop: size {h}x{w} is empty")
-    if top < 0 or left < 0 or top + h > rows or left + w > cols:
-        raise EvalError(f"crop: window {h}x{w} at ({top}, {left}) is outside the "
-                        f"{rows}x{cols} grid")
+    check_window(grid, top, left, h, w)
     return as_grid(grid[top:top + h, left:left + w])
 
 

@@ -7,11 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsl.errors import EvalError
-from dsl.interp import run_program
-from dsl.parser import parse_program
 from dsl.primitives import color as C
 from dsl.registry import default_registry
 from dsl.typeof import value_has_type
+from tests.dsl.family_checks import examples_hold_test, solves, total_well_typed_and_pure_test
 from tests.strategies import colors, covers, grids, masks
 
 FAST = settings(max_examples=60, deadline=None)
@@ -198,71 +197,21 @@ def test_mask_to_grid(mask, color, bg) -> None:
 
 # --- totality, types, immutability, examples -------------------------------------------------
 
-def _arg(data, param, grid: np.ndarray):
-    """A random valid argument for a parameter of the colour family."""
-    name = param.type.name
-    if param.domain:
-        return data.draw(st.sampled_from(param.domain))
-    if name == "Grid":
-        return grid
-    if name == "Color":
-        return data.draw(colors)
-    if name == "Mask":
-        return data.draw(st.one_of(masks(shape=grid.shape), masks()))
-    if str(param.type) == "List[Color]":
-        return tuple(data.draw(st.lists(colors, max_size=6)))
-    raise AssertionError(f"no strategy for {param.type}")
+def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
+    """Strategies for the colour family's argument types (grids and colours: the defaults)."""
+    return {"Mask": st.one_of(masks(shape=grid.shape), masks()),
+            "List[Color]": st.lists(colors, max_size=6).map(tuple)}
 
 
-@covers(*(p.name for p in FAMILY))
-@settings(max_examples=100, deadline=None)
-@given(st.sampled_from(FAMILY), grids(max_side=12), st.data())
-def test_total_well_typed_and_pure(prim, grid, data) -> None:
-    args = [_arg(data, p, grid) for p in prim.params]
-    before = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    try:
-        result = prim(*args)
-    except EvalError:
-        return
-    assert value_has_type(result, prim.returns), f"{prim.name} -> {result!r}"
-    if isinstance(result, np.ndarray):
-        assert not result.flags.writeable
-    for arg, old in zip(args, before):
-        if isinstance(arg, np.ndarray):
-            assert np.array_equal(arg, old)
-
-
-def _to_value(x):
-    if isinstance(x, list):
-        arr = np.array(x)
-        return arr if arr.dtype == bool else arr.astype(np.uint8)
-    return x
-
-
-def _from_value(x):
-    return x.tolist() if isinstance(x, np.ndarray) else x
-
-
-@pytest.mark.parametrize("prim", FAMILY, ids=lambda p: p.name)
-def test_examples_hold(prim) -> None:
-    env = {p.name: (lambda p: lambda *a: _from_value(p(*map(_to_value, a))))(p)
-           for p in default_registry() if p.family in ("color", "objects")}
-    assert eval(prim.example, env), prim.example
+test_total_well_typed_and_pure = total_well_typed_and_pure_test(FAMILY, _draws,
+                                                                max_examples=100)
+test_examples_hold = examples_hold_test(FAMILY)
 
 
 # --- whole programs on ARC tasks ---------------------------------------------------------------
 
-def _solves(task_id: str, source: str) -> None:
-    from synth.datasets import load_dataset
-    task = load_dataset("arc1:train").entries[task_id]
-    pairs = task.train + task.test
-    outputs = run_program(parse_program(source), [ex.input for ex in pairs])
-    for out, ex in zip(outputs, pairs):
-        assert isinstance(out, np.ndarray) and np.array_equal(out, ex.output), task_id
-
-
 def test_program_solves_0d3d703e_colour_permutation() -> None:
-    _solves("0d3d703e", """solve(I: Grid) -> Grid:
+    solves("0d3d703e", """solve(I: Grid) -> Grid:
     a = swap_colors(I, green, yellow)
     b = swap_colors(a, blue, grey)
     c = swap_colors(b, red, magenta)
@@ -271,7 +220,7 @@ def test_program_solves_0d3d703e_colour_permutation() -> None:
 
 
 def test_program_solves_f76d97a5_colour_exchange() -> None:
-    _solves("f76d97a5", """solve(I: Grid) -> Grid:
+    solves("f76d97a5", """solve(I: Grid) -> Grid:
     c = most_common_fg(I, bg=grey)
     x = swap_colors(I, grey, c)
     O = replace(x, grey, black)

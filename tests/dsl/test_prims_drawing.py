@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsl.errors import EvalError
-from dsl.interp import run_program
-from dsl.parser import parse_program
 from dsl.primitives import drawing as D
 from dsl.registry import default_registry
 from dsl.typeof import value_has_type
 from dsl.values import Object, make_object
+from tests.dsl.family_checks import (examples_hold_test, patch_objects, programs_solve_test,
+                                     total_well_typed_and_pure_test)
 from tests.strategies import colors, covers, grids, objects_
 
 FAST = settings(max_examples=60, deadline=None)
@@ -54,15 +54,7 @@ def _obj_cells(obj: Object) -> list[tuple[int, int, int]]:
 def grid_objects(draw: st.DrawFn) -> tuple[np.ndarray, Object]:
     """A grid and an object: a random one (anywhere) or a patch of the grid's own cells."""
     grid = draw(grids(max_side=12))
-    if draw(st.booleans()):
-        return grid, draw(objects_())
-    h, w = grid.shape
-    r0, c0 = draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))
-    r1, c1 = draw(st.integers(r0 + 1, h)), draw(st.integers(c0 + 1, w))
-    mask = np.zeros(grid.shape, bool)
-    mask[r0:r1, c0:c1] = grid[r0:r1, c0:c1] != 0
-    mask[r0, c0] = True
-    return grid, make_object(grid, mask)
+    return grid, draw(objects_() if draw(st.booleans()) else patch_objects(grid))
 
 
 # --- lines and rays ---------------------------------------------------------------------------
@@ -320,74 +312,25 @@ def test_fill_rows_and_cols_with(grid, color, bg) -> None:
 
 # --- totality, types, purity, examples --------------------------------------------------------
 
-def _arg(data, param, grid):
-    if param.domain:
-        return data.draw(st.sampled_from(param.domain))
-    name = param.type.name
-    if name == "Grid":
-        return grid
-    if name == "Color":
-        return data.draw(colors)
-    if name == "Int":
-        return data.draw(st.integers(-3, 33))
-    if name == "Point":
-        return data.draw(points)
-    if name == "Object":
-        return data.draw(objects_())
-    raise AssertionError(f"no strategy for {param.type}")
+def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
+    """Strategies for the drawing family's argument types (grids and colours: the defaults)."""
+    return {"Int": st.integers(-3, 33), "Point": points, "Object": objects_()}
 
 
-@covers(*(p.name for p in FAMILY))
-@settings(max_examples=100, deadline=None)
-@given(st.sampled_from(FAMILY), grids(max_side=12), st.data())
-def test_total_well_typed_pure_and_shape_preserving(prim, grid, data) -> None:
-    args = [_arg(data, p, grid) for p in prim.params]
-    before = grid.copy()
-    try:
-        out = prim(*args)
-    except EvalError:
-        return
-    assert value_has_type(out, prim.returns) and not out.flags.writeable
-    assert out.shape == grid.shape
-    assert np.array_equal(grid, before)
-
-
-def _to_value(x):
-    return np.array(x, dtype=np.uint8) if isinstance(x, list) else x
-
-
-@pytest.mark.parametrize("prim", FAMILY, ids=lambda p: p.name)
-def test_examples_hold(prim) -> None:
-    def wrap(p):
-        def call(*args):
-            out = p(*map(_to_value, args))
-            return out.tolist() if isinstance(out, np.ndarray) else out
-        return call
-    env = {p.name: wrap(p) for p in default_registry()}
-    assert eval(prim.example, env), prim.example
+test_total_well_typed_pure_and_shape_preserving = total_well_typed_and_pure_test(
+    FAMILY, _draws, max_examples=100, shape_preserving=True,
+    name="test_total_well_typed_pure_and_shape_preserving")
+test_examples_hold = examples_hold_test(FAMILY)
 
 
 # --- whole programs on ARC tasks ---------------------------------------------------------------
 
-def _solves(task_id: str, source: str) -> None:
-    from synth.datasets import load_dataset
-    task = load_dataset("arc1:train").entries[task_id]
-    pairs = task.train + task.test
-    outputs = run_program(parse_program(source), [ex.input for ex in pairs])
-    for out, ex in zip(outputs, pairs):
-        assert isinstance(out, np.ndarray) and np.array_equal(out, ex.output), task_id
-
-
-def test_program_solves_00d62c1b_fill_enclosed() -> None:
-    _solves("00d62c1b", "solve(I: Grid) -> Grid:\n    O = fill_enclosed(I, yellow)\n")
-
-
-def test_program_solves_253bf280_connect_pairs() -> None:
-    _solves("253bf280", "solve(I: Grid) -> Grid:\n    O = connect_pairs(I, sky, green)\n")
-
-
-def test_program_solves_6f8cd79b_draw_border() -> None:
-    _solves("6f8cd79b", "solve(I: Grid) -> Grid:\n    O = draw_border(I, sky)\n")
+PROGRAMS = {
+    "00d62c1b": "solve(I: Grid) -> Grid:\n    O = fill_enclosed(I, yellow)\n",
+    "253bf280": "solve(I: Grid) -> Grid:\n    O = connect_pairs(I, sky, green)\n",
+    "6f8cd79b": "solve(I: Grid) -> Grid:\n    O = draw_border(I, sky)\n",
+}
+test_program_solves_arc_task = programs_solve_test(PROGRAMS)
 
 
 @covers("paint_cell")

@@ -1,9 +1,6 @@
 """Property tests for the geometry family: rotation/reflection group laws, shifts, mirrors."""
 from __future__ import annotations
 
-import ast as pyast
-from typing import Any
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -11,97 +8,13 @@ from hypothesis import strategies as st
 
 from dsl.errors import EvalError
 from dsl.primitives import geometry as g
-from dsl.primitives.sizing import MAX_SIDE_INTERMEDIATE
 from dsl.registry import Primitive, default_registry
-from dsl.typeof import value_has_type
-from dsl.types import COLOR, GRID, INT, TCon
+from tests.dsl.family_checks import args_for, check_example, check_total
 from tests.strategies import colors, covers, grids, small_grids
 
 FAST = settings(max_examples=60, deadline=None)
 FAMILY = "geometry"
 GEOMETRY = default_registry().family(FAMILY)
-
-
-# ---- shared helpers (also used by test_prims_sizing) ---------------------------------------
-
-def _to_value(node: Any) -> Any:
-    """A Python literal from an example: nested int lists become grids / tuples of grids."""
-    if isinstance(node, list) and node and isinstance(node[0], list):
-        if node[0] and isinstance(node[0][0], list):
-            return tuple(_to_value(x) for x in node)
-        arr = np.array(node, dtype=np.uint8)
-        arr.setflags(write=False)
-        return arr
-    return node
-
-
-def _to_plain(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, tuple):
-        return [_to_plain(v) for v in value]
-    return value
-
-
-def check_example(prim: Primitive) -> None:
-    """Evaluate a primitive's `example=` string (`name(args) == expected`) and check it."""
-    tree = pyast.parse(prim.example, mode="eval").body
-    assert isinstance(tree, pyast.Compare) and isinstance(tree.ops[0], pyast.Eq), prim.example
-    call, expected = tree.left, pyast.literal_eval(tree.comparators[0])
-    assert isinstance(call, pyast.Call) and isinstance(call.func, pyast.Name)
-    assert call.func.id == prim.name
-    args = [_to_value(pyast.literal_eval(a)) for a in call.args]
-    kwargs = {k.arg: _to_value(pyast.literal_eval(k.value)) for k in call.keywords}
-    result = prim(*args, **kwargs)
-    assert value_has_type(result, prim.returns)
-    assert _to_plain(result) == expected, f"{prim.example}: got {_to_plain(result)}"
-
-
-@st.composite
-def args_for(draw: st.DrawFn, prim: Primitive) -> list[Any]:
-    """Arguments of the right DSL types (domains sometimes ignored, to probe totality)."""
-    out: list[Any] = []
-    grid_strategy = st.one_of(grids(max_side=8), grids())
-    for p in prim.params:
-        if p.domain and draw(st.booleans()):
-            out.append(draw(st.sampled_from(p.domain)))
-        elif p.type == GRID:
-            out.append(draw(grid_strategy))
-        elif p.type == COLOR:
-            out.append(draw(colors))
-        elif p.type == INT:
-            out.append(draw(st.one_of(st.integers(-4, 8), st.integers(-100, 100))))
-        elif p.type == TCon("List", (GRID,)):
-            shape = draw(st.tuples(st.integers(1, 6), st.integers(1, 6)))
-            n = draw(st.integers(0, 4))
-            if draw(st.booleans()):
-                out.append(tuple(draw(_grid_of_shape(shape)) for _ in range(n)))
-            else:
-                out.append(tuple(draw(small_grids()) for _ in range(n)))
-        else:
-            raise AssertionError(f"no strategy for {p.type}")
-    return out
-
-
-@st.composite
-def _grid_of_shape(draw: st.DrawFn, shape: tuple[int, int]) -> np.ndarray:
-    seed = draw(st.integers(0, 2**32 - 1))
-    arr = np.random.default_rng(seed).integers(0, 10, size=shape).astype(np.uint8)
-    arr.setflags(write=False)
-    return arr
-
-
-def check_total(prim: Primitive, args: list[Any]) -> None:
-    """Only EvalError may escape; results inhabit the return type and respect the size cap."""
-    try:
-        result = prim(*args)
-    except EvalError:
-        return
-    assert value_has_type(result, prim.returns), f"{prim.name}{args!r} -> {result!r}"
-    for value in result if isinstance(result, tuple) else (result,):
-        if isinstance(value, np.ndarray):
-            assert max(value.shape) <= MAX_SIDE_INTERMEDIATE
-            assert not value.flags.writeable
 
 
 def _eq(a: np.ndarray, b: np.ndarray) -> bool:

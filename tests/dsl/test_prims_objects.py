@@ -9,12 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsl.errors import EvalError
-from dsl.interp import run_program
-from dsl.parser import parse_program
 from dsl.primitives import objects as O
 from dsl.registry import default_registry
 from dsl.typeof import value_has_type
 from dsl.values import Object, make_object
+from tests.dsl.family_checks import examples_hold_test, solves, total_well_typed_and_pure_test
 from tests.strategies import colors, covers, grids, masks, objects_
 
 FAST = settings(max_examples=60, deadline=None)
@@ -319,50 +318,17 @@ def test_object_flips(obj) -> None:
 
 # --- totality, types, immutability, examples -------------------------------------------------
 
-def _arg(data, param, grid: np.ndarray):
-    """A random valid argument for a parameter of the objects family."""
-    name = str(param.type)
-    if param.domain:
-        return data.draw(st.sampled_from(param.domain))
-    draws = {"Color": colors, "Int": st.integers(-3, 12), "Bool": st.booleans(),
-             "Object": objects_(), "Objects": st.lists(objects_(), max_size=3).map(tuple),
-             "Point": st.tuples(st.integers(-3, 12), st.integers(-3, 12)),
-             "Mask": st.one_of(masks(shape=grid.shape), masks())}
-    return grid if name == "Grid" else data.draw(draws[name])
+def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
+    """Strategies for the objects family's argument types (grids and colours: the defaults)."""
+    return {"Int": st.integers(-3, 12), "Bool": st.booleans(),
+            "Object": objects_(), "Objects": st.lists(objects_(), max_size=3).map(tuple),
+            "Point": st.tuples(st.integers(-3, 12), st.integers(-3, 12)),
+            "Mask": st.one_of(masks(shape=grid.shape), masks())}
 
 
-@covers(*(p.name for p in FAMILY))
-@settings(max_examples=150, deadline=None)
-@given(st.sampled_from(FAMILY), grids(max_side=12), st.data())
-def test_total_well_typed_and_pure(prim, grid, data) -> None:
-    args = [_arg(data, p, grid) for p in prim.params]
-    keys = [(a.tobytes(), a.shape) if isinstance(a, np.ndarray) else a for a in args]
-    try:
-        result = prim(*args)
-    except EvalError:
-        return
-    assert value_has_type(result, prim.returns), f"{prim.name} -> {result!r}"
-    if isinstance(result, np.ndarray):
-        assert not result.flags.writeable
-    assert keys == [(a.tobytes(), a.shape) if isinstance(a, np.ndarray) else a for a in args]
-
-
-def _to_value(x):
-    if isinstance(x, list):
-        arr = np.array(x)
-        return arr if arr.dtype == bool else arr.astype(np.uint8)
-    return x
-
-
-def _from_value(x):
-    return x.tolist() if isinstance(x, np.ndarray) else x
-
-
-@pytest.mark.parametrize("prim", FAMILY, ids=lambda p: p.name)
-def test_examples_hold(prim) -> None:
-    env = {p.name: (lambda p: lambda *a: _from_value(p(*map(_to_value, a))))(p)
-           for p in default_registry() if p.family in ("color", "objects")}
-    assert eval(prim.example, env), prim.example
+test_total_well_typed_and_pure = total_well_typed_and_pure_test(FAMILY, _draws,
+                                                                max_examples=150)
+test_examples_hold = examples_hold_test(FAMILY)
 
 
 def test_segmentation_is_fast_enough() -> None:
@@ -378,24 +344,15 @@ def test_segmentation_is_fast_enough() -> None:
 
 # --- whole programs on ARC tasks ---------------------------------------------------------------
 
-def _solves(task_id: str, source: str) -> None:
-    from synth.datasets import load_dataset
-    task = load_dataset("arc1:train").entries[task_id]
-    pairs = task.train + task.test
-    outputs = run_program(parse_program(source), [ex.input for ex in pairs])
-    for out, ex in zip(outputs, pairs):
-        assert isinstance(out, np.ndarray) and np.array_equal(out, ex.output), task_id
-
-
 def test_program_solves_1cf80156_crop_to_object() -> None:
-    _solves("1cf80156", """solve(I: Grid) -> Grid:
+    solves("1cf80156", """solve(I: Grid) -> Grid:
     o = to_object(I)
     O = subgrid(I, o)
 """)
 
 
 def test_program_solves_a79310a0_move_and_recolour() -> None:
-    _solves("a79310a0", """solve(I: Grid) -> Grid:
+    solves("a79310a0", """solve(I: Grid) -> Grid:
     o = to_object(I)
     x = cover(I, o)
     m = recolor(move(o, 1, 0), red)

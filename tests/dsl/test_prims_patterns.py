@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsl.errors import EvalError
-from dsl.interp import run_program
-from dsl.parser import parse_program
 from dsl.primitives import patterns as P
 from dsl.registry import default_registry
 from dsl.typeof import value_has_type
 from dsl.values import Object, frozen, make_object
+from tests.dsl.family_checks import (examples_hold_test, patch_objects, programs_solve_test,
+                                     total_well_typed_and_pure_test)
 from tests.strategies import colors, covers, grids, objects_
 
 FAST = settings(max_examples=60, deadline=None)
@@ -194,13 +194,7 @@ def test_gravity_is_idempotent_and_keeps_colour_counts(grid, direction, bg) -> N
 def grid_objects(draw: st.DrawFn) -> tuple[np.ndarray, Object]:
     """A grid and an object made of a rectangle of its own non-zero cells."""
     grid = draw(grids(max_side=12, max_colors=3))
-    h, w = grid.shape
-    r0, c0 = draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))
-    r1, c1 = draw(st.integers(r0 + 1, min(h, r0 + 4))), draw(st.integers(c0 + 1, min(w, c0 + 4)))
-    mask = np.zeros(grid.shape, bool)
-    mask[r0:r1, c0:c1] = grid[r0:r1, c0:c1] != 0
-    mask[r0, c0] = True
-    return grid, make_object(grid, mask)
+    return grid, draw(patch_objects(grid, max_side=4))
 
 
 @covers("move_until_contact")
@@ -355,80 +349,24 @@ def test_most_common_and_unique_grid(picks, pool) -> None:
 
 # --- totality, types, purity, examples --------------------------------------------------------
 
-def _arg(data, param, grid):
-    if param.domain:
-        return data.draw(st.sampled_from(param.domain))
-    name = str(param.type)
-    if name == "Grid":
-        return grid if data.draw(st.booleans()) else data.draw(grids(max_side=12))
-    if name == "Color":
-        return data.draw(colors)
-    if name == "Int":
-        return data.draw(st.integers(-3, 12))
-    if name == "Object":
-        return data.draw(objects_())
-    if name == "List[Grid]":
-        return tuple(data.draw(st.lists(st.sampled_from([grid, grid.T]), max_size=4)))
-    raise AssertionError(f"no strategy for {param.type}")
+def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
+    """Strategies for the patterns family's argument types (colours: the default)."""
+    return {"Grid": st.one_of(st.just(grid), grids(max_side=12)),
+            "Int": st.integers(-3, 12), "Object": objects_(),
+            "List[Grid]": st.lists(st.sampled_from([grid, grid.T]), max_size=4).map(tuple)}
 
 
-@covers(*(p.name for p in FAMILY))
-@settings(max_examples=150, deadline=None)
-@given(st.sampled_from(FAMILY), grids(max_side=12), st.data())
-def test_total_well_typed_and_pure(prim, grid, data) -> None:
-    args = [_arg(data, p, grid) for p in prim.params]
-    before = grid.copy()
-    try:
-        out = prim(*args)
-    except EvalError:
-        return
-    assert value_has_type(out, prim.returns), f"{prim.name} -> {out!r}"
-    if isinstance(out, np.ndarray):
-        assert not out.flags.writeable
-    assert np.array_equal(grid, before)
-
-
-def _to_value(x):
-    if isinstance(x, list):
-        return np.array(x, dtype=np.uint8)
-    if isinstance(x, tuple) and x and isinstance(x[0], list):
-        return tuple(np.array(g, dtype=np.uint8) for g in x)
-    return x
-
-
-@pytest.mark.parametrize("prim", FAMILY, ids=lambda p: p.name)
-def test_examples_hold(prim) -> None:
-    def wrap(p):
-        def call(*args):
-            out = p(*map(_to_value, args))
-            return out.tolist() if isinstance(out, np.ndarray) else out
-        return call
-    env = {p.name: wrap(p) for p in default_registry()}
-    assert eval(prim.example, env), prim.example
+test_total_well_typed_and_pure = total_well_typed_and_pure_test(FAMILY, _draws,
+                                                                max_examples=150)
+test_examples_hold = examples_hold_test(FAMILY)
 
 
 # --- whole programs on ARC tasks ---------------------------------------------------------------
 
-def _solves(task_id: str, source: str) -> None:
-    from synth.datasets import load_dataset
-    task = load_dataset("arc1:train").entries[task_id]
-    pairs = task.train + task.test
-    outputs = run_program(parse_program(source), [ex.input for ex in pairs])
-    for out, ex in zip(outputs, pairs):
-        assert isinstance(out, np.ndarray) and np.array_equal(out, ex.output), task_id
-
-
-def test_program_solves_1e0a9b12_gravity() -> None:
-    _solves("1e0a9b12", "solve(I: Grid) -> Grid:\n    O = gravity(I, 2)\n")
-
-
-def test_program_solves_3631a71a_symmetry_completion() -> None:
-    _solves("3631a71a", "solve(I: Grid) -> Grid:\n    O = complete_symmetry(I, maroon)\n")
-
-
-def test_program_solves_0dfd9992_tiling_repair() -> None:
-    _solves("0dfd9992", "solve(I: Grid) -> Grid:\n    O = repair_tiling(I, black)\n")
-
-
-def test_program_solves_42a50994_denoise() -> None:
-    _solves("42a50994", "solve(I: Grid) -> Grid:\n    O = denoise(I, 2)\n")
+PROGRAMS = {
+    "1e0a9b12": "solve(I: Grid) -> Grid:\n    O = gravity(I, 2)\n",
+    "3631a71a": "solve(I: Grid) -> Grid:\n    O = complete_symmetry(I, maroon)\n",
+    "0dfd9992": "solve(I: Grid) -> Grid:\n    O = repair_tiling(I, black)\n",
+    "42a50994": "solve(I: Grid) -> Grid:\n    O = denoise(I, 2)\n",
+}
+test_program_solves_arc_task = programs_solve_test(PROGRAMS)

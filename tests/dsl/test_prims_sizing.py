@@ -2,8 +2,6 @@
 plus small DSL programs through the real parser and interpreter (ARC tasks they solve)."""
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -15,7 +13,7 @@ from dsl.parser import parse_program
 from dsl.primitives import geometry as g
 from dsl.primitives import sizing as s
 from dsl.registry import Primitive, default_registry
-from tests.dsl.test_prims_geometry import args_for, check_example, check_total
+from tests.dsl.family_checks import args_for, check_example, check_total, programs_solve_test
 from tests.strategies import colors, covers, grids, small_grids
 
 FAST = settings(max_examples=60, deadline=None)
@@ -329,12 +327,6 @@ def test_compress(grid: np.ndarray, n: int) -> None:
 
 # ---- DSL programs through the parser and interpreter ----------------------------------------
 
-@cache
-def _arc1_train() -> dict:
-    from synth.datasets import load_dataset
-    return load_dataset("arc1:train").entries
-
-
 PROGRAMS = {
     "007bbfb7": "solve(I: Grid) -> Grid:\n    O = kron(I)\n",
     "46442a0e": ("solve(I: Grid) -> Grid:\n"
@@ -350,15 +342,7 @@ PROGRAMS = {
     "d10ecb37": "solve(I: Grid) -> Grid:\n    O = crop(I, 0, 0, 2, 2)\n",
 }
 
-
-@pytest.mark.parametrize("task_id", sorted(PROGRAMS))
-def test_program_solves_arc_task(task_id: str) -> None:
-    task = _arc1_train()[task_id]
-    pairs = [*task.train, *task.test]
-    results = run_program(parse_program(PROGRAMS[task_id]), [p.input for p in pairs])
-    for pair, result in zip(pairs, results):
-        assert isinstance(result, np.ndarray), result
-        assert _eq(result, pair.output)
+test_program_solves_arc_task = programs_solve_test(PROGRAMS)
 
 
 @FAST
