@@ -191,9 +191,22 @@ def run_identity(config: EvalConfig, dataset: Dataset) -> dict[str, Any]:
 
 def results_config(config: EvalConfig) -> dict[str, Any]:
     """The `config` object of results.json."""
-    return {"solver": config.solver_name, "time_limit": config.time_limit,
-            "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed,
-            "workers": config.workers, "ids_file": config.ids_file, "limit": config.limit}
+    settings = {"solver": config.solver_name, "time_limit": config.time_limit,
+                "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed,
+                "workers": config.workers, "ids_file": config.ids_file, "limit": config.limit}
+    info = solver_info(config.solver)
+    if info:
+        settings["solver_info"] = info
+    return settings
+
+
+def solver_info(spec: str | None) -> dict[str, Any]:
+    """What a registered solver says about itself (e.g. its library policy), if anything."""
+    try:
+        solver = get_solver(spec or DEFAULT_SOLVER)
+    except KeyError:
+        return {}
+    return dict(getattr(solver, "info", {}))
 
 
 def check_identity(out_dir: Path, identity: Mapping[str, Any]) -> None:

@@ -44,6 +44,13 @@ class SearchSolver:
     `warm_up()` loads what every task needs (the parsed program library) so that a batch
     runner can do it once in the parent before forking workers."""
 
+    info: Mapping[str, str] = MappingProxyType({
+        "stages": "library, enumerative, beam",
+        "library": "library/ golden programs and their variants, leave-one-out: a program "
+                   "written for the task being solved (same file stem as the task id) is "
+                   "never used on it",
+    })
+
     def __call__(self, task: Task, config: SolveConfig) -> Solution:
         from synth.solve import solve_task
 

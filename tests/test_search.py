@@ -164,3 +164,11 @@ def test_beam_finds_chain_and_scorer_orders_closeness() -> None:
     ranked = rank(chain, found, [])
     assert ranked.winner is not None and "map_colors" not in ranked.winner.program
     assert np.array_equal(ranked.attempts[0][0], [[6, 6, 5, 5], [6, 6, 5, 5]])
+
+
+def test_results_config_states_the_library_policy() -> None:
+    from synth.evaluate import EvalConfig, results_config
+
+    info = results_config(EvalConfig(dataset="arc1:train", solver="search"))["solver_info"]
+    assert "leave-one-out" in info["library"]
+    assert "solver_info" not in results_config(EvalConfig(dataset="x", solver="baseline"))
