@@ -9,6 +9,9 @@ step over every input's frame; there is no AST walk per call.
 
 Semantics are the reference interpreter's (`dsl.interp`): the same call order and call budget,
 the same size checks on every result, and an `EvalError` on one input is that input's result.
+A call of a lazy primitive (`dsl.registry.LAZY_PRIMITIVES`) is a special form: `branch(cond,
+then, otherwise)` lowers each alternative to its own steps and one step (`_branch_step`) runs
+only the steps of the alternative the condition selects, as `Interpreter.branch_form` does.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from dsl import ast
 from dsl.errors import DSLTypeError, EvalError
 from dsl.interp import Budget, check_result
 from dsl.kernels import implementation
-from dsl.registry import Param, Registry, default_registry
+from dsl.registry import LAZY_PRIMITIVES, Param, Registry, default_registry
 from dsl.typecheck import Callee, bind_arguments, check_program, definition_callee
 from dsl.types import TCon, Type
 
@@ -146,6 +149,27 @@ def _call_step(fn: Callable[..., Any], slots: tuple[int, ...], out: int, name: s
         if counter.calls > limit:
             raise _over_budget(limit, name)
         value = fn(*args)
+        frame[out] = value if check is None else check(value, name)
+    return step
+
+
+def _branch_step(cond: int, then: tuple[tuple[Step, ...], int],
+                 otherwise: tuple[tuple[Step, ...], int], out: int, name: str, check: Check,
+                 limit: int) -> Step:
+    """The special form `branch`: run only the steps (and read only the slot) of the
+    alternative `(steps, slot)` the condition selects, then count the call and check the
+    result, in the interpreter's order."""
+    then_steps, then_slot = then
+    else_steps, else_slot = otherwise
+
+    def step(frame: Frame, counter: Counter) -> None:
+        steps, slot = (then_steps, then_slot) if frame[cond] else (else_steps, else_slot)
+        for sub in steps:
+            sub(frame, counter)
+        counter.calls += 1
+        if counter.calls > limit:
+            raise _over_budget(limit, name)
+        value = frame[slot]
         frame[out] = value if check is None else check(value, name)
     return step
 
@@ -336,18 +360,29 @@ class _Lowering:
             return out
         raise DSLTypeError(f"cannot compile {expr!r}")
 
+    def argument(self, callee: Callee, bound: dict[int, ast.Expr], index: int, scope: _Scope,
+                 steps: list[Step]) -> int | None:
+        """Emit the steps computing a call's argument `index` (else its default); None when it
+        is missing (a step that raises is emitted instead)."""
+        param = callee.params[index]
+        if index in bound:
+            return self.expr(bound[index], scope, steps)
+        if param.has_default:
+            return scope.constant(param.default)
+        steps.append(_raise_step(f"missing argument '{param.name}'"))
+        return None
+
     def call(self, call: ast.Call, scope: _Scope, steps: list[Step]) -> int:
+        if call.func in LAZY_PRIMITIVES and call.func not in self.user:
+            return self.branch_form(call, scope, steps)
         callee, block, fn = self.callee(call.func)
         bound = bind_arguments(callee, call)
         slots = []
-        for i, param in enumerate(callee.params):
-            if i in bound:
-                slots.append(self.expr(bound[i], scope, steps))
-            elif param.has_default:
-                slots.append(scope.constant(param.default))
-            else:
-                steps.append(_raise_step(f"missing argument '{param.name}'"))
+        for i in range(len(callee.params)):
+            slot = self.argument(callee, bound, i, scope, steps)
+            if slot is None:
                 return scope.slot()
+            slots.append(slot)
         out = scope.slot()
         check = _checker(callee.returns, self.budget)
         if block is not None:
@@ -356,6 +391,26 @@ class _Lowering:
         else:
             steps.append(_call_step(fn, tuple(slots), out, call.func, check,
                                     self.budget.max_calls))
+        return out
+
+    def branch_form(self, call: ast.Call, scope: _Scope, steps: list[Step]) -> int:
+        """The special form `branch(cond, then, otherwise)`: the condition's steps go in line,
+        each alternative's into its own tuple, run by one `_branch_step` only when selected.
+        (`branch` named as a value is the strict reference function.)"""
+        callee, _, _ = self.callee(call.func)
+        bound = bind_arguments(callee, call)
+        cond = self.argument(callee, bound, 0, scope, steps)
+        if cond is None:
+            return scope.slot()
+        alternatives = []
+        for index in (1, 2):
+            body: list[Step] = []
+            slot = self.argument(callee, bound, index, scope, body)
+            alternatives.append((tuple(body), scope.slot() if slot is None else slot))
+        out = scope.slot()
+        steps.append(_branch_step(cond, alternatives[0], alternatives[1], out, call.func,
+                                  _checker(callee.returns, self.budget),
+                                  self.budget.max_calls))
         return out
 
     def lambda_(self, lam: ast.Lambda, scope: _Scope, steps: list[Step]) -> int:

@@ -3,6 +3,11 @@
 `run_program(program, grids)` evaluates a (type-checked) program's entry definition on each
 input grid. Budgets bound the work: calls per run, cells per intermediate grid, items per
 container. A primitive's precondition failure or an exceeded budget raises `EvalError`.
+
+Arguments are evaluated in parameter order before the call is counted, except in a call of a
+lazy primitive (`dsl.registry.LAZY_PRIMITIVES`): `branch(cond, then, otherwise)` is a special
+form (`Interpreter.branch_form`) that evaluates `cond`, then only the alternative it selects,
+so an alternative that would raise `EvalError` (or spend the budget) does so only when chosen.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import numpy as np
 
 from dsl import ast
 from dsl.errors import EvalError
-from dsl.registry import Param, Primitive, Registry, default_registry
+from dsl.registry import LAZY_PRIMITIVES, Param, Primitive, Registry, default_registry
 from dsl.typecheck import Callee, bind_arguments, check_program, definition_callee
 
 
@@ -93,10 +98,12 @@ class Interpreter:
                 return env[expr.name]
             return self.function_value(expr.name, counter)
         if isinstance(expr, ast.Call):
+            if expr.func in LAZY_PRIMITIVES and expr.func not in self.user:
+                return self.branch_form(expr, env, counter)
             callee, impl = self.callee(expr.func)
             bound = bind_arguments(callee, expr)
-            args = [self.eval(bound[i], env, counter) if i in bound else _default(p)
-                    for i, p in enumerate(callee.params)]
+            args = [self.argument(callee, bound, i, env, counter)
+                    for i in range(len(callee.params))]
             counter.tick(expr.func)
             return check_result(impl(counter, *args), expr.func, self.budget)
         if isinstance(expr, ast.Lambda):
@@ -106,8 +113,27 @@ class Interpreter:
                                 "list", self.budget)
         raise EvalError(f"cannot evaluate {expr!r}")
 
+    def argument(self, callee: Callee, bound: Mapping[int, ast.Expr], index: int,
+                 env: Mapping[str, Any], counter: _Counter) -> Any:
+        """The value of a call's argument `index`: its expression's, else the default."""
+        if index in bound:
+            return self.eval(bound[index], env, counter)
+        return _default(callee.params[index])
+
+    def branch_form(self, call: ast.Call, env: Mapping[str, Any], counter: _Counter) -> Any:
+        """The special form `branch(cond, then, otherwise)`: evaluate `cond`, then only the
+        alternative it selects; the call is counted and its result checked after that, as
+        for any call. (`branch` named as a value is the strict reference function.)"""
+        callee, _ = self.callee(call.func)
+        bound = bind_arguments(callee, call)
+        cond = self.argument(callee, bound, 0, env, counter)
+        value = self.argument(callee, bound, 1 if cond else 2, env, counter)
+        counter.tick(call.func)
+        return check_result(value, call.func, self.budget)
+
     def function_value(self, name: str, counter: _Counter) -> Callable[..., Any]:
-        """A primitive or definition named as a value; missing trailing args take defaults."""
+        """A primitive or definition named as a value; missing trailing args take defaults.
+        A lazy primitive's value is its strict reference function (its arguments are values)."""
         callee, impl = self.callee(name)
 
         def call(*args: Any) -> Any:

@@ -24,6 +24,13 @@ FAMILIES: tuple[str, ...] = (
     "geometry", "color", "objects", "sizing", "drawing", "counting", "logic", "patterns",
 )
 
+LAZY_PRIMITIVES: frozenset[str] = frozenset({"branch"})
+"""Primitives the evaluators (`dsl.interp`, `dsl.compile`) run as special forms when called by
+name: `branch(cond, then, otherwise)` evaluates `cond`, then only the alternative it selects.
+Each evaluator implements the form in one place (`branch_form`); the registered reference
+function is still what a primitive named as a value calls (strictly: its arguments are values).
+"""
+
 
 @dataclass(frozen=True)
 class Param:

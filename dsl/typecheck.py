@@ -234,8 +234,10 @@ def _rigid(t: Type) -> Type:
 
 
 def _flexible(t: Type) -> Type:
-    """Undo `_rigid` in reported types."""
-    if isinstance(t, TCon) and not t.args and len(t.name) == 1 and t.name.isupper():
+    """Undo `_rigid` in reported types (free type variables stay as they are)."""
+    if isinstance(t, TVar):
+        return t
+    if not t.args and len(t.name) == 1 and t.name.isupper():
         return TVar(t.name)
     return TCon(t.name, tuple(_flexible(a) for a in t.args)) if t.args else t
 

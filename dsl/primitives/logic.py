@@ -1,7 +1,12 @@
 """Logic: booleans, comparisons, a conditional, and combinators over function values.
 
 Function arguments are Python callables (primitives or lambdas passed by the interpreter);
-an `EvalError` they raise propagates. `branch` is strict: both alternatives are evaluated.
+an `EvalError` they raise propagates. `branch` is lazy in a call: both evaluators run a call
+`branch(cond, then, otherwise)` as a special form (`dsl.registry.LAZY_PRIMITIVES`) that
+evaluates only the chosen alternative, so e.g. `branch(is_tall, vsplit(I, 2), hsplit(I, 2))`
+does not fail on the split it does not take. The function below is the reference for `branch`
+named as a value (e.g. passed to a definition): its arguments are already values, so that use
+is necessarily strict.
 """
 from __future__ import annotations
 
@@ -22,7 +27,12 @@ Fn = Callable[..., Any]
 
 @primitive("(Bool, T, T) -> T", example="branch(true, I, rot90(I)) == I")
 def branch(cond: bool, then: Any, otherwise: Any) -> Any:
-    """`then` when the condition holds, else `otherwise`."""
+    """`then` when the condition holds, else `otherwise`; a call evaluates only the chosen one.
+
+    Called by name, `branch` is a special form of the evaluators (`Interpreter.branch_form`,
+    `dsl.compile._branch_step`): the alternative not chosen is never evaluated. This function
+    is what `branch` named as a value calls; its arguments are values, so it cannot be lazy.
+    """
     return then if cond else otherwise
 
 

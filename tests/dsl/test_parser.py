@@ -186,3 +186,9 @@ def test_color_widening_is_one_way_and_covariant(body: str, fragment: str) -> No
     with pytest.raises(DSLTypeError) as info:
         check_program(parse_program(f"solve(I: Grid) -> Grid:\n    {body}\n"))
     assert info.value.line == 2 and fragment in str(info.value)
+
+
+def test_generic_primitive_assigned_as_a_value() -> None:
+    program = parse_program("solve(I: Grid) -> Grid:\n    f = identity\n    O = apply(f, I)\n")
+    types = check_program(program)["solve"].types
+    assert str(types["f"]).startswith("(") and types["O"] == GRID
