@@ -110,7 +110,9 @@ def _cmd_dsl(args: argparse.Namespace) -> int:
 
 def _cmd_solve(args: argparse.Namespace) -> int:
     from synth.datasets import load_task_ref
-    from synth.render import grid_text
+    from rich.console import Console
+
+    from synth.render import grid_rich
     from synth.solvers import DEFAULT_SOLVER, SolveConfig, get_solver
     from synth.submission import submission_entry
 
@@ -135,11 +137,12 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         print("no verified program: the attempts are fallbacks (closest partial matches, "
               "else the input)")
     print(_stats_line(solution.stats))
+    console = Console(highlight=False)
     for i, (a1, a2) in enumerate(solution.attempts):
         print(f"\ntest {i}: attempt_1 {a1.shape[0]}x{a1.shape[1]}")
-        print(grid_text(a1))
+        console.print(grid_rich(a1))
         print(f"test {i}: attempt_2 {a2.shape[0]}x{a2.shape[1]}")
-        print(grid_text(a2))
+        console.print(grid_rich(a2))
         truth = task.test[i].output
         if truth is not None:
             from synth.scoring import output_correct

@@ -1,0 +1,43 @@
+"""The `synth` command end to end: solve (text, --json, --out), dsl list/check/fmt."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from synth.cli import main
+
+
+def test_solve_prints_program_attempts_and_verdict(examples_dir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", str(examples_dir / "3c9b0459.json"), "--time-limit", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "program found by" in out and "rot180(I)" in out
+    assert "test 0: correct (pass@2 against the known output)" in out
+    assert "search:" in out and "verified" in out
+
+
+def test_solve_json_and_submission_entry(examples_dir: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "submission.json"
+    assert main(["solve", str(examples_dir / "a416b8f3.json"), "--time-limit", "10", "--json",
+                 "--out", str(target)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["task"] == "a416b8f3" and result["program"]
+    assert set(result["attempts"][0]) == {"attempt_1", "attempt_2"}
+    assert json.loads(target.read_text()) == {"a416b8f3": result["attempts"]}
+
+
+def test_dsl_list_check_and_fmt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dsl", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) >= 100 and {"name", "family", "signature", "doc"} <= set(rows[0])
+    program = tmp_path / "p.dsl"
+    program.write_text("solve(I:Grid)->Grid:\n  O=rot180( I )\n")
+    assert main(["dsl", "check", str(program), "--task", "arc1:train:3c9b0459"]) == 0
+    assert "solves arc1:train:3c9b0459" in capsys.readouterr().out
+    assert main(["dsl", "fmt", "--write", str(program)]) == 0
+    assert program.read_text() == "solve(I: Grid) -> Grid:\n    O = rot180(I)\n"
+    program.write_text("solve(I: Grid) -> Grid:\n    O = rot90(I)\n")
+    assert main(["dsl", "check", str(program), "--task", "arc1:train:3c9b0459"]) == 1
