@@ -196,12 +196,12 @@ def complete_symmetry(grid: Grid, noise: int) -> Grid:
         raise EvalError("no noise cell to fill")
     threshold = max(2, int(known.sum()) // 4)
     accepted: list[_Map] = []
-    vals, filled = np.array(grid), known
+    vals = np.array(grid)
     for cand in _symmetry_maps(grid, known, threshold)[:_MAX_SYMMETRIES]:
         new_vals, new_filled = _propagate(np.array(grid), known, accepted + [cand])
         if _agree(new_vals, new_filled, accepted + [cand]):
             accepted.append(cand)
-            vals, filled = new_vals, new_filled
+            vals = new_vals
     if not accepted:
         raise EvalError("no symmetry fits the grid")
     if np.array_equal(vals, grid):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -17,43 +16,15 @@ from dsl.generate import random_program
 from dsl.interp import Budget, run_program
 from dsl.parser import parse_program
 from dsl.registry import default_registry
-from dsl.values import Object, value_key
 from synth.datasets import load_dataset
 from synth.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files
+from tests.dsl.parity import run_both, same_value
 from tests.strategies import grids
 
 GRID = np.arange(30, dtype=np.uint8).reshape(5, 6) % 4
 GRID.setflags(write=False)
 GOLDEN = [path for folder in sorted(LIBRARY_ROOT.iterdir()) if folder.is_dir()
           for path in library_files(folder)]
-
-
-def _same(ref: Any, got: Any, where: str = "result") -> None:
-    """Equal values and runtime types (EvalErrors: equal messages); grids read-only."""
-    assert type(ref) is type(got), f"{where}: {type(ref).__name__} vs {type(got).__name__}"
-    if isinstance(ref, EvalError):
-        assert str(ref) == str(got), where
-    elif isinstance(ref, np.ndarray):
-        assert ref.dtype == got.dtype and value_key(ref) == value_key(got), where
-        assert not got.flags.writeable, where
-    elif isinstance(ref, tuple):
-        assert len(ref) == len(got), where
-        for i, (a, b) in enumerate(zip(ref, got)):
-            _same(a, b, f"{where}[{i}]")
-    elif isinstance(ref, Object):
-        assert value_key(ref) == value_key(got), where
-    else:
-        assert ref == got, where
-
-
-def _both(text: str, inputs: list[np.ndarray], budget: Budget = Budget()) -> list[Any]:
-    program = parse_program(text)
-    ref = run_program(program, inputs, budget=budget)
-    got = compile_program(program, budget=budget).run(inputs)
-    assert len(ref) == len(got)
-    for i, (a, b) in enumerate(zip(ref, got)):
-        _same(a, b, f"input {i}")
-    return got
 
 
 # --- golden programs -------------------------------------------------------------------------
@@ -73,7 +44,7 @@ def test_every_golden_program_compiles_to_the_interpreters_results(tasks: dict) 
         ref = run_program(program, inputs)
         got = compile_program(program).run(inputs)
         for i, (a, b) in enumerate(zip(ref, got)):
-            _same(a, b, f"{path.stem} input {i}")
+            same_value(a, b, f"{path.stem} input {i}")
 
 
 # --- random programs -------------------------------------------------------------------------
@@ -86,7 +57,7 @@ def test_random_programs_compile_to_the_interpreters_results(seed, inputs, lengt
     ref = run_program(program, inputs)
     got = run_compiled(program, inputs)
     for i, (a, b) in enumerate(zip(ref, got)):
-        _same(a, b, f"input {i}")
+        same_value(a, b, f"input {i}")
 
 
 # --- language features and budgets -----------------------------------------------------------
@@ -106,11 +77,11 @@ def test_definitions_lambdas_keywords_function_values_and_lists() -> None:
     grids_ = [GRID, np.zeros((3, 3), np.uint8), np.eye(4, dtype=np.uint8) * 3]
     for grid in grids_[1:]:
         grid.setflags(write=False)
-    _both(text, grids_)
+    run_both(text, grids_)
 
 
 def test_eval_error_is_a_per_input_result() -> None:
-    out = _both("solve(I: Grid) -> Grid:\n    x = downscale(I, 2)\n    O = rot90(x)\n",
+    out = run_both("solve(I: Grid) -> Grid:\n    x = downscale(I, 2)\n    O = rot90(x)\n",
                 [np.zeros((4, 4), np.uint8), np.zeros((3, 3), np.uint8),
                  np.zeros((2, 6), np.uint8)])
     assert isinstance(out[0], np.ndarray) and isinstance(out[1], EvalError)
@@ -124,12 +95,12 @@ def test_budgets_fail_at_the_same_call(budget: Budget) -> None:
     text = ("solve(I: Grid) -> Grid:\n    x1 = range(60)\n"
             "    x2 = map(x1, lambda i: iterate(rot90, I, 4))\n    x3 = first(x2)\n"
             "    x4 = tile(x3, 4, 4)\n    x5 = pair(x4, x1)\n    O = pair_first(x5)\n")
-    out = _both(text, [GRID, np.ones((2, 2), np.uint8)], budget)
+    out = run_both(text, [GRID, np.ones((2, 2), np.uint8)], budget)
     assert isinstance(out[0], EvalError)
 
 
 def test_defaults_of_function_values_and_missing_arguments() -> None:
-    _both("solve(I: Grid) -> Grid:\n    x1 = objects(I)\n    x2 = map(x1, obj_color)\n"
+    run_both("solve(I: Grid) -> Grid:\n    x1 = objects(I)\n    x2 = map(x1, obj_color)\n"
           "    x3 = apply(trim, I)\n    O = x3\n", [GRID, np.zeros((2, 2), np.uint8)])
 
 

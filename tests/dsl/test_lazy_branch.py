@@ -19,7 +19,7 @@ from dsl.parser import parse_program
 from dsl.registry import LAZY_PRIMITIVES, default_registry
 from dsl.typecheck import check_program
 from dsl.values import frozen
-from tests.dsl.test_compile import _same
+from tests.dsl.parity import run_both, same_value
 from tests.strategies import grids
 
 SHAPES = [(4, 3), (3, 4), (3, 3), (4, 4), (5, 2), (2, 6), (1, 1)]
@@ -28,14 +28,8 @@ INPUTS = [frozen(np.arange(h * w, dtype=np.uint8).reshape(h, w) % 5) for h, w in
 
 def _both(text: str, inputs: list[np.ndarray] = INPUTS, budget: Budget = Budget()
           ) -> list[Any]:
-    """Run a program in both evaluators, check they agree, and return the results."""
-    program = parse_program(text)
-    ref = run_program(program, inputs, budget=budget)
-    got = compile_program(program, budget=budget).run(inputs)
-    assert len(ref) == len(got)
-    for i, (a, b) in enumerate(zip(ref, got)):
-        _same(a, b, f"input {i}")
-    return got
+    """Both evaluators on the default inputs (see tests/dsl/parity.py)."""
+    return run_both(text, inputs, budget)
 
 
 def _solve(*lines: str, returns: str = "Grid") -> str:
@@ -208,7 +202,7 @@ def test_random_programs_with_lazy_branches_agree(seed, inputs, length, budget) 
     ref = run_program(program, inputs, budget=budget)
     got = compile_program(program, budget=budget).run(inputs)
     for i, (a, b) in enumerate(zip(ref, got)):
-        _same(a, b, f"input {i}")
+        same_value(a, b, f"input {i}")
 
 
 def test_strict_evaluation_would_have_failed() -> None:
