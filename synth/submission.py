@@ -5,7 +5,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from synth.atomic import write_json_atomic
-from synth.task import Grid, grid_to_list
+from synth.errors import InputError
+from synth.task import Grid, grid_to_list, parse_grid
 
 __all__ = ["empty_entry", "submission_entry", "validate_submission", "write_json_atomic"]
 
@@ -24,10 +25,12 @@ def empty_entry(n_test: int) -> list[dict[str, list[list[int]]]]:
 
 
 def _valid_grid(value: Any) -> bool:
-    return (isinstance(value, list) and 1 <= len(value) <= 30
-            and all(isinstance(r, list) and len(r) == len(value[0]) and 1 <= len(r) <= 30
-                    and all(isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 9
-                            for c in r) for r in value))
+    """A JSON grid passing the same validation as task files (`synth.task.parse_grid`)."""
+    try:
+        parse_grid(value, "attempt")
+    except InputError:
+        return False
+    return True
 
 
 def validate_submission(submission: Mapping[str, Any], n_tests: Mapping[str, int]) -> list[str]:

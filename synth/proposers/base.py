@@ -12,9 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import numpy as np
-
 from synth.analysis import TaskAnalysis
+from synth.scoring import grids_equal
 from synth.task import Grid, Task
 
 
@@ -96,5 +95,4 @@ class Proposer(Protocol):
 def train_matches(outputs: Sequence[Grid | None], task: Task) -> bool:
     """True when every train output is reproduced exactly."""
     return len(outputs) == len(task.train) and all(
-        out is not None and out.shape == ex.output.shape and np.array_equal(out, ex.output)
-        for out, ex in zip(outputs, task.train))
+        grids_equal(out, ex.output) for out, ex in zip(outputs, task.train))

@@ -80,7 +80,7 @@ class BeamProposer:
                 ) -> Iterator[Candidate]:
         inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
         enumerator = Enumerator(inputs, sorted(analysis.palette), config=EnumConfig())
-        root = enumerator.bank.by_type[GRID][0][0]
+        root = enumerator.root
         prims = [p for p in enumerator.prims
                  if p.returns == GRID and enumerator.slot_params(p)
                  and enumerator.slot_params(p)[0].type == GRID]

@@ -19,7 +19,7 @@ import numpy as np
 
 from dsl import ast
 from dsl.types import GRID
-from dsl.values import as_grid
+from dsl.primitives.color import map_colors
 from synth.analysis import TaskAnalysis
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
@@ -63,9 +63,7 @@ def mapped_node(node: Node, changes: dict[int, int]) -> Node:
     """`map_colors(node, [sources], [targets])` as a new node (cost + 1)."""
     sources = tuple(sorted(changes))
     targets = tuple(changes[s] for s in sources)
-    table = np.arange(10, dtype=np.uint8)
-    table[list(sources)] = targets
-    values = tuple(as_grid(table[v]) for v in node.values)
+    values = tuple(map_colors(v, sources, targets) for v in node.values)
     expr = ast.Call("map_colors", (node.expr,
                                    ast.ListLit(tuple(ast.Literal(c, "color") for c in sources)),
                                    ast.ListLit(tuple(ast.Literal(c, "color") for c in targets))))
@@ -102,8 +100,7 @@ class EnumerativeProposer:
         partial: list[tuple[float, int, Node]] = []
         mapped: list[Node] = []
         solved_at: int | None = None
-        root = enumerator.bank.by_type[GRID][0][0]
-        for node in itertools.chain((root,), enumerator.run(budget.deadline)):
+        for node in itertools.chain((enumerator.root,), enumerator.run(budget.deadline)):
             if mapped and node.cost > mapped[0].cost - 1:
                 yield from self.mapped_candidates(mapped, task)
                 mapped.clear()

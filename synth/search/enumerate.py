@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,6 +44,20 @@ NARROW_DOMAINS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("shift.dr", (-1, 0, 1)), ("shift.dc", (-1, 0, 1)),
     ("roll.dr", (-1, 0, 1)), ("roll.dc", (-1, 0, 1)),
 )
+
+
+@dataclass(frozen=True)
+class _CallPlan:
+    """How to call one primitive from enumerated arguments, worked out once per enumeration:
+    the implementation, each parameter's argument slot (None: its default column), how each
+    slot is printed (keyword or positional) and the return type with renamed variables."""
+
+    fn: Callable[..., Any]
+    slot_of: tuple[int | None, ...]
+    default_columns: tuple[tuple[Any, ...] | None, ...]
+    names: tuple[str, ...]
+    keyword: tuple[bool, ...]
+    returns: Type
 
 
 @dataclass(frozen=True)
@@ -137,9 +151,10 @@ class Enumerator:
         self._function_cache: dict[Type, list[Node]] = {}
         self._literal_cache: dict[tuple[str, str], list[Node]] = {}
         self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
-        self._impl = {p.name: implementation(p) for p in self.prims}
+        self._plans = {p.name: self._call_plan(p) for p in self.prims}
         self.prims.sort(key=self.branching)
-        self.bank.add(Node(GRID, self.inputs, 0, ast.Var("I")))
+        self.root = Node(GRID, self.inputs, 0, ast.Var("I"))
+        self.bank.add(self.root)
 
     def _slot_params(self, prim: Primitive) -> list[Param]:
         narrow = dict(self.config.narrow_domains)
@@ -150,6 +165,18 @@ class Enumerator:
             domain = narrow.get(f"{prim.name}.{p.name}", p.domain)
             slots.append(replace(p, domain=domain) if domain != p.domain else p)
         return slots
+
+    def _call_plan(self, prim: Primitive) -> _CallPlan:
+        slots = self._slots[prim.name]
+        index = {p.name: i for i, p in enumerate(slots)}
+        return _CallPlan(
+            fn=implementation(prim),
+            slot_of=tuple(index.get(p.name) for p in prim.params),
+            default_columns=tuple(None if p.name in index else (p.default,) * self.n
+                                  for p in prim.params),
+            names=tuple(p.name for p in slots),
+            keyword=tuple(p.has_default for p in slots),
+            returns=rename_vars(prim.returns, f"_{prim.name}"))
 
     def slot_params(self, prim: Primitive) -> list[Param]:
         """Parameters the enumerator fills: required ones and those with a finite domain."""
@@ -217,13 +244,12 @@ class Enumerator:
 
     def call(self, prim: Primitive, args: list[Node], subst: dict) -> Node | None:
         """Evaluate `prim` on every example; None on an EvalError or an oversized value."""
-        slots = self.slot_params(prim)
-        by_name = {p.name: a for p, a in zip(slots, args)}
-        columns = [by_name[p.name].values if p.name in by_name else (p.default,) * self.n
-                   for p in prim.params]
+        plan = self._plans[prim.name]
+        columns = [args[i].values if i is not None else default
+                   for i, default in zip(plan.slot_of, plan.default_columns)]
         values = []
         self.stats.evaluations += 1
-        fn = self._impl[prim.name]
+        fn = plan.fn
         try:
             for row in zip(*columns):
                 value = fn(*row)
@@ -233,14 +259,13 @@ class Enumerator:
         except EvalError:
             self.stats.errors += 1
             return None
-        positional = tuple(by_name[p.name].expr for p in prim.params
-                           if p.name in by_name and not p.has_default)
-        keywords = tuple((p.name, by_name[p.name].expr) for p in prim.params
-                         if p.name in by_name and p.has_default)
-        expr = ast.Call(prim.name, positional, keywords)
-        typ = resolve(rename_vars(prim.returns, f"_{prim.name}"), subst)
+        typ = resolve(plan.returns, subst)
         if free_vars(typ):
             return None
+        positional = tuple(a.expr for a, kw in zip(args, plan.keyword) if not kw)
+        keywords = tuple((name, a.expr) for a, kw, name in zip(args, plan.keyword, plan.names)
+                         if kw)
+        expr = ast.Call(prim.name, positional, keywords)
         return Node(typ, tuple(values), 1 + sum(a.cost for a in args), expr)
 
     def level(self, cost: int, deadline: float) -> Iterator[Node]:
