@@ -20,6 +20,7 @@ from synth.task import Example, Task
 
 LIBRARY_ROOT = Path(__file__).resolve().parent.parent / "library"
 DEFAULT_LIBRARY = LIBRARY_ROOT / "arc1-train"
+MAX_DIFF_CELLS = 8
 DATASET_OF_FOLDER = MappingProxyType({"arc1-train": "arc1:train", "arc1-eval": "arc1:eval",
                      "arc2-train": "arc2:train", "arc2-eval": "arc2:eval"})
 
@@ -57,11 +58,19 @@ def _compare(result: object, expected: np.ndarray | None) -> str:
         return f"error: {result}"
     if not isinstance(result, np.ndarray) or result.dtype != np.uint8:
         return f"result is not a grid ({type(result).__name__})"
-    if result.shape != expected.shape:
-        return f"shape {result.shape[0]}x{result.shape[1]}, expected " \
-               f"{expected.shape[0]}x{expected.shape[1]}"
-    wrong = int((result != expected).sum())
-    return f"{wrong} wrong cells" if wrong else ""
+    if result.shape == expected.shape and np.array_equal(result, expected):
+        return ""
+    return diff_cells(result, expected)
+
+
+def diff_cells(got: np.ndarray, want: np.ndarray) -> str:
+    """Why two grids differ: a shape mismatch, or the wrong cells as (row, col): got→want."""
+    if got.shape != want.shape:
+        return f"shape {got.shape[0]}x{got.shape[1]}, expected {want.shape[0]}x{want.shape[1]}"
+    rows, cols = np.nonzero(got != want)
+    cells = [f"({r},{c}): {got[r, c]}→{want[r, c]}" for r, c in zip(rows, cols)]
+    more = f" ... {len(cells) - MAX_DIFF_CELLS} more" if len(cells) > MAX_DIFF_CELLS else ""
+    return f"{len(cells)} wrong cells: " + ", ".join(cells[:MAX_DIFF_CELLS]) + more
 
 
 def check_pairs(text: str, task: Task) -> tuple[PairResult, ...]:

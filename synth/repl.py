@@ -33,13 +33,13 @@ from dsl.types import GRID, Type
 from dsl.values import Object
 from synth.datasets import load_task_ref
 from synth.errors import InputError
+from synth.golden import diff_cells
 from synth.render import grid_rich
 from synth.task import Task
 
 DEFAULT_PRIMS_FILE = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) \
     / "synth" / "prims.dsl"
 HISTORY_FILE = Path.home() / ".synth_history"
-MAX_DIFF_CELLS = 8
 PROMPT, CONTINUATION = ">>> ", "... "
 
 
@@ -68,16 +68,6 @@ def describe_value(value: Any) -> str:
     if callable(value):
         return "<function>"
     return repr(value)
-
-
-def diff_cells(got: np.ndarray, want: np.ndarray) -> str:
-    """Why two grids differ: a shape mismatch, or the wrong cells as (row, col): got→want."""
-    if got.shape != want.shape:
-        return f"shape {got.shape[0]}x{got.shape[1]}, expected {want.shape[0]}x{want.shape[1]}"
-    rows, cols = np.nonzero(got != want)
-    cells = [f"({r},{c}): {got[r, c]}→{want[r, c]}" for r, c in zip(rows, cols)]
-    more = f" ... {len(cells) - MAX_DIFF_CELLS} more" if len(cells) > MAX_DIFF_CELLS else ""
-    return f"{len(cells)} wrong cells: " + ", ".join(cells[:MAX_DIFF_CELLS]) + more
 
 
 class ReplSession:
