@@ -25,7 +25,9 @@ Files in the output folder:
   limits, beam, seed), written once; a rerun with a different value is an `InputError`.
 - `records.jsonl`: one line per finished task `{"id", "record", "entry", "error"}` (the
   results.json record, the submission entry, the error message or null) plus, when the
-  solver answered, `"extras"`: the worker's peak RSS in MiB and the solver's search stats;
+  solver answered, `"extras"`: the worker's peak RSS in MiB, the solver's search stats and
+  its ranked `alternatives` (test outputs, support, `verified`, and per test output whether
+  it is `correct`); the record's `any_correct` says whether a verified alternative was right;
   flushed and fsynced.
   A rerun skips the tasks recorded there; a truncated last line (SIGKILL mid-write) is dropped.
 - `submission.json`, `results.json`, `report.html`: written atomically at the end, in dataset
@@ -60,7 +62,7 @@ from synth.datasets import Dataset, load_dataset, read_id_list
 from synth.errors import InputError
 from synth.atomic import write_text_atomic
 from synth.report import write_report
-from synth.scoring import aggregate, output_correct, task_score
+from synth.scoring import aggregate, grids_equal, output_correct, task_score
 from synth.solvers import DEFAULT_SOLVER, SolveConfig, Solver, get_solver
 from synth.submission import (empty_entry, submission_entry, validate_submission,
                               write_json_atomic)
@@ -314,7 +316,8 @@ def _solve_message(task: Task, solver: Solver, solve_config: SolveConfig,
     try:
         solution = solver(task, solve_config)
         entry = submission_entry(solution.attempts)
-        extras = {"peak_rss_mb": _peak_rss_mb(), "stats": solution.stats}
+        extras = {"peak_rss_mb": _peak_rss_mb(), "stats": solution.stats,
+                  "alternatives": list(solution.alternatives)}
         return ("ok", entry, solution.program, solution.proposer, int(solution.candidates),
                 extras)
     except MemoryError:
@@ -459,26 +462,48 @@ def _checked(task: Task, outcome: Outcome) -> Outcome:
     return Outcome(None, outcome.time_s, failure="error", error=error)
 
 
+def alternative_correct(task: Task, alternative: Mapping[str, Any]) -> list[bool | None]:
+    """Per test output: does this alternative's output equal the known answer (None: unknown)."""
+    outputs = alternative.get("outputs", [])
+    return [None if ex.output is None else
+            (i < len(outputs) and grids_equal(make_grid(outputs[i]), ex.output))
+            for i, ex in enumerate(task.test)]
+
+
+def any_correct(task: Task, alternatives: Iterable[Mapping[str, Any]]) -> bool | None:
+    """Whether some verified alternative answers every test output correctly (None when the
+    answers are unknown): together with the score this measures "found but not chosen"."""
+    if any(ex.output is None for ex in task.test):
+        return None
+    return any(all(alternative_correct(task, alt)) for alt in alternatives if alt.get("verified"))
+
+
 def task_record(task: Task, outcome: Outcome) -> dict[str, Any]:
     """The records.jsonl line for a task the solver ran on."""
     outcome = _checked(task, outcome)
     entry = outcome.entry if outcome.entry is not None else empty_entry(len(task.test))
     correct = _correct(task, entry)
     score = task_score(correct)
+    extras = dict(outcome.extras or {})
+    alternatives = [dict(alt, correct=alternative_correct(task, alt))
+                    for alt in extras.get("alternatives", [])]
     record = {"score": score, "correct": correct,
               "status": _status(outcome.failure, score, outcome.program),
               "time_s": outcome.time_s, "program": outcome.program,
-              "proposer": outcome.proposer, "candidates": outcome.candidates}
+              "proposer": outcome.proposer, "candidates": outcome.candidates,
+              "any_correct": any_correct(task, alternatives)}
     line = {"id": task.id, "record": record, "entry": entry, "error": outcome.error}
-    if outcome.extras:
-        line["extras"] = dict(outcome.extras)
+    if extras:
+        if "alternatives" in extras:
+            extras["alternatives"] = alternatives
+        line["extras"] = extras
     return line
 
 
 def invalid_task_record(task_id: str, err: InputError) -> dict[str, Any]:
     """The records.jsonl line for a task the loader rejected."""
     record = {"score": 0.0, "correct": [], "status": "error", "time_s": 0.0, "program": None,
-              "proposer": None, "candidates": 0}
+              "proposer": None, "candidates": 0, "any_correct": None}
     return {"id": task_id, "record": record, "entry": empty_entry(1), "error": err.message}
 
 
@@ -490,7 +515,13 @@ def build_results(dataset: Dataset, config: EvalConfig, ids: list[str],
     return {"dataset": dataset.name, "data_version": dataset.version,
             "synth_version": __version__, "config": results_config(config),
             "n_tasks": len(ids), "score_task": score_task, "score_output": score_output,
-            "tasks": tasks}
+            "ranking_gap": ranking_gap(tasks.values()), "tasks": tasks}
+
+
+def ranking_gap(records: Iterable[Mapping[str, Any]]) -> int:
+    """Tasks where a verified candidate was right but the chosen attempts scored below 1."""
+    return sum(1 for rec in records
+               if rec.get("any_correct") and (rec.get("score") or 0.0) < 1.0)
 
 
 def build_submission(dataset: Dataset, ids: list[str],

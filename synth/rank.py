@@ -6,16 +6,23 @@ Description length comes before the program count because many programs that dif
 trivial recolourings are not independent support. The
 top two groups give attempts 1 and 2; missing attempts are filled from partial matches and
 finally from the identity, and such fallbacks are marked as unverified.
+
+`Ranked.alternatives` describes every option considered (the verified groups in rank order,
+capped at `MAX_RECORDED`, then the fallbacks) as JSON-able dicts, so that batch runs can
+measure whether a correct answer was found but not chosen, and a meta-voter can learn from it.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from dsl.values import value_key
 from synth.proposers.base import ProgramCandidate
 from synth.task import Grid, Task
 from synth.verify import valid_grid
+
+MAX_RECORDED = 16
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,17 @@ class Ranked:
     attempts: tuple[tuple[Grid, Grid], ...]
     winner: ProgramCandidate | None
     n_groups: int
+    alternatives: tuple[dict[str, Any], ...] = ()
+
+
+def describe_group(group: Group, verified: bool) -> dict[str, Any]:
+    """A JSON-able summary of a group: its test outputs, support and best program."""
+    members = group.members
+    return {"outputs": [g.tolist() for g in group.outputs], "verified": verified,
+            "proposers": sorted({c.proposer for c in members}),
+            "programs": len({c.program for c in members}), "members": len(members),
+            "cost": group.best.cost, "prior": max(c.prior for c in members),
+            "program": group.best.program}
 
 
 def rank(task: Task, verified: Sequence[ProgramCandidate],
@@ -59,6 +77,7 @@ def rank(task: Task, verified: Sequence[ProgramCandidate],
     """Pick attempts 1 and 2 from verified groups, then partial matches, then the identity."""
     groups = group_candidates(verified)
     choices = [g.outputs for g in groups[:2]]
+    described = [describe_group(g, True) for g in groups[:MAX_RECORDED]]
     for cand in sorted(partial, key=lambda c: -c.prior):
         if len(choices) >= 2:
             break
@@ -66,8 +85,9 @@ def rank(task: Task, verified: Sequence[ProgramCandidate],
         if all(valid_grid(g) for g in outputs) and value_key(outputs) not in \
                 {value_key(c) for c in choices}:
             choices.append(outputs)
+            described.append(describe_group(Group(outputs, (cand,)), False))
     identity = tuple(ex.input for ex in task.test)
     while len(choices) < 2:
         choices.append(identity)
     attempts = tuple((a, b) for a, b in zip(choices[0], choices[1]))
-    return Ranked(attempts, groups[0].best if groups else None, len(groups))
+    return Ranked(attempts, groups[0].best if groups else None, len(groups), tuple(described))

@@ -19,10 +19,15 @@ class SolveConfig:
 
 @dataclass(frozen=True)
 class Solution:
-    """Two attempts per test input, plus the program and proposer that produced attempt 1."""
+    """Two attempts per test input, plus the program and proposer that produced attempt 1.
+
+    `alternatives` lists the options the solver ranked (JSON-able dicts with at least
+    `outputs`, one grid per test input as nested lists, and `verified`), best first.
+    """
 
     attempts: tuple[tuple[Grid, Grid], ...]
     program: str | None = None
     proposer: str | None = None
     candidates: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
+    alternatives: tuple[dict[str, Any], ...] = ()

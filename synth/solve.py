@@ -83,7 +83,8 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
              "groups": ranked.n_groups, "stages": stage_stats}
     return Solution(ranked.attempts, program=winner.program if winner else None,
                     proposer=winner.proposer if winner else None,
-                    candidates=len(pool.candidates), stats=stats)
+                    candidates=len(pool.candidates), stats=stats,
+                    alternatives=ranked.alternatives)
 
 
 def _stage_stats(proposer: Proposer, found: int, started: float) -> dict:

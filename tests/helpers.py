@@ -53,3 +53,17 @@ def sleepy_on_b(task: Task, config: SolveConfig) -> Solution:
     if task.id.startswith("b"):
         time.sleep(3600)
     return solve_baseline(task, config)
+
+
+def second_verified_is_right(task: Task, config: SolveConfig) -> Solution:
+    """Answers [[0]] twice while reporting the identity as a second verified alternative and
+    the left-right mirror as an unverified third: found but not chosen where the identity is
+    right; not counted where only the unverified mirror is right."""
+    zero = make_grid([[0]])
+    attempts = ((zero, zero),) * len(task.test)
+    alternatives = tuple(
+        {"outputs": outputs, "verified": verified}
+        for outputs, verified in (([[[0]]] * len(task.test), True),
+                                  ([ex.input.tolist() for ex in task.test], True),
+                                  ([ex.input[:, ::-1].tolist() for ex in task.test], False)))
+    return Solution(attempts, alternatives=alternatives)

