@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.values import value_key
-from synth.proposers.base import ProgramCandidate
+from synth.proposers.base import ProgramCandidate, train_accuracy
 from synth.task import Grid, Task
 from synth.verify import valid_grid
 
@@ -62,13 +62,15 @@ class Ranked:
     alternatives: tuple[dict[str, Any], ...] = ()
 
 
-def describe_group(group: Group, verified: bool) -> dict[str, Any]:
+def describe_group(group: Group, task: Task, verified: bool) -> dict[str, Any]:
     """A JSON-able summary of a group: its test outputs, support and best program."""
     members = group.members
     return {"outputs": [g.tolist() for g in group.outputs], "verified": verified,
             "proposers": sorted({c.proposer for c in members}),
             "programs": len({c.program for c in members}), "members": len(members),
             "cost": group.best.cost, "prior": max(c.prior for c in members),
+            "train_accuracy": 1.0 if verified else round(
+                train_accuracy(group.best.train_outputs, task), 4),
             "program": group.best.program}
 
 
@@ -77,7 +79,7 @@ def rank(task: Task, verified: Sequence[ProgramCandidate],
     """Pick attempts 1 and 2 from verified groups, then partial matches, then the identity."""
     groups = group_candidates(verified)
     choices = [g.outputs for g in groups[:2]]
-    described = [describe_group(g, True) for g in groups[:MAX_RECORDED]]
+    described = [describe_group(g, task, True) for g in groups[:MAX_RECORDED]]
     for cand in sorted(partial, key=lambda c: -c.prior):
         if len(choices) >= 2:
             break
@@ -85,7 +87,7 @@ def rank(task: Task, verified: Sequence[ProgramCandidate],
         if all(valid_grid(g) for g in outputs) and value_key(outputs) not in \
                 {value_key(c) for c in choices}:
             choices.append(outputs)
-            described.append(describe_group(Group(outputs, (cand,)), False))
+            described.append(describe_group(Group(outputs, (cand,)), task, False))
     identity = tuple(ex.input for ex in task.test)
     while len(choices) < 2:
         choices.append(identity)

@@ -92,6 +92,15 @@ class Proposer(Protocol):
         ...
 
 
+def train_accuracy(outputs: Sequence[Grid | None], task: Task) -> float:
+    """Mean fraction of right cells over train pairs; a missing or wrongly shaped output
+    counts 0 for its pair."""
+    scores = [float((out == ex.output).mean())
+              if out is not None and out.shape == ex.output.shape else 0.0
+              for out, ex in zip(outputs, task.train)]
+    return sum(scores) / len(task.train) if len(outputs) == len(task.train) else 0.0
+
+
 def train_matches(outputs: Sequence[Grid | None], task: Task) -> bool:
     """True when every train output is reproduced exactly."""
     return len(outputs) == len(task.train) and all(
