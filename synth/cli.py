@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from synth import __version__
 from synth.errors import InputError
+from synth.voter_commands import add_voter_parser, cmd_voter
 
 
 def _positive_float(text: str) -> float:
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="wall-clock budget in seconds (default 30)")
     solve.add_argument("--solver", default=None, help="solver name (default: the best available)")
     solve.add_argument("--seed", type=int, default=0)
+    _add_ranking_options(solve)
     solve.add_argument("--out", metavar="FILE", help="write a Kaggle submission.json entry")
     solve.add_argument("--json", action="store_true", help="print a JSON result instead")
 
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--solver", default=None, help="solver name (default: the best available)")
     ev.add_argument("--beam", type=_positive_int, default=100)
     ev.add_argument("--seed", type=int, default=0)
+    _add_ranking_options(ev)
     ev.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     show = sub.add_parser("show", help="render a task in the terminal or as PNG/SVG")
@@ -71,11 +74,33 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--png", metavar="FILE", help="write a PNG image")
     show.add_argument("--svg", metavar="FILE", help="write an SVG image")
     _add_dsl_parser(sub)
+    add_voter_parser(sub)
     repl = sub.add_parser("repl", help="author DSL programs and primitives interactively")
     repl.add_argument("task", nargs="?", metavar="TASK", help="task JSON or DATASET:ID")
     repl.add_argument("--prims", action="append", default=[], metavar="FILE",
                       help="load user definitions (default: ~/.config/synth/prims.dsl if present)")
     return parser
+
+
+def _add_ranking_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--agreement", type=_positive_int, default=3, metavar="N",
+                        help="stop once N distinct verified programs agree on the test outputs "
+                             "(default 3)")
+    parser.add_argument("--z3", action=argparse.BooleanOptionalAction, default=True,
+                        help="Z3 laws, invariant checks and sketch hole filling (default on)")
+    parser.add_argument("--z3-timeout", type=_positive_int, default=300, metavar="MS",
+                        help="time box of each Z3 query in milliseconds (default 300)")
+    parser.add_argument("--voter", metavar="FILE",
+                        help="rank verified candidates with this meta-voter (synth voter train)")
+
+
+def _checked_voter(path: str | None) -> str | None:
+    """The voter path after loading it once, so a bad file fails before any search."""
+    if path is not None:
+        from synth.voter import Voter
+
+        Voter.load(path)
+    return path
 
 
 def _add_dsl_parser(sub: argparse._SubParsersAction) -> None:
@@ -118,7 +143,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
     task = load_task_ref(args.task)
     solver = get_solver(args.solver or DEFAULT_SOLVER)
-    config = SolveConfig(time_limit=args.time_limit, beam=args.beam, seed=args.seed)
+    config = SolveConfig(time_limit=args.time_limit, beam=args.beam, seed=args.seed,
+                         agreement=args.agreement, z3=args.z3, z3_timeout_ms=args.z3_timeout,
+                         voter=_checked_voter(args.voter))
     solution = solver(task, config)
     entry = submission_entry(solution.attempts)
     if args.out:
@@ -173,7 +200,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     config = EvalConfig(dataset=args.dataset, ids_file=args.ids, limit=args.limit,
                         time_limit=args.time_limit, memory_mb=args.memory_limit,
                         workers=args.workers, out_dir=Path(args.out), solver=args.solver,
-                        beam=args.beam, seed=args.seed, progress=not args.no_progress)
+                        beam=args.beam, seed=args.seed, agreement=args.agreement, z3=args.z3,
+                        z3_timeout_ms=args.z3_timeout, voter=_checked_voter(args.voter),
+                        progress=not args.no_progress)
     results = run_eval(config)
     print(f"{results['dataset']}: score_task {results['score_task']:.4f}, "
           f"score_output {results['score_output']:.4f} over {results['n_tasks']} tasks "
@@ -207,7 +236,7 @@ def _cmd_repl(args: argparse.Namespace) -> int:
 
 
 COMMANDS = MappingProxyType({"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show,
-                             "dsl": _cmd_dsl, "repl": _cmd_repl})
+                             "dsl": _cmd_dsl, "repl": _cmd_repl, "voter": cmd_voter})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

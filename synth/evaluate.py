@@ -73,7 +73,8 @@ THREAD_VARS: tuple[str, ...] = ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM
                                 "OPENBLAS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                                 "NUMEXPR_NUM_THREADS")
 IDENTITY_FIELDS: tuple[str, ...] = ("dataset", "data_version", "solver", "time_limit",
-                                    "memory_mb", "beam", "seed")
+                                    "memory_mb", "beam", "seed", "agreement", "z3",
+                                    "z3_timeout_ms", "voter")
 OOM_SIGNALS: frozenset[int] = frozenset({signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT,
                                          signal.SIGBUS})
 REPORT_EVERY_S = 60.0
@@ -95,7 +96,17 @@ class EvalConfig:
     solver: str | None = None
     beam: int = 100
     seed: int = 0
+    agreement: int = 3
+    z3: bool = True
+    z3_timeout_ms: int = 300
+    voter: str | None = None
     progress: bool = False
+
+    def solve_config(self) -> SolveConfig:
+        """The per-task settings every worker gets."""
+        return SolveConfig(time_limit=self.time_limit, beam=self.beam, seed=self.seed,
+                           agreement=self.agreement, z3=self.z3,
+                           z3_timeout_ms=self.z3_timeout_ms, voter=self.voter)
 
     @property
     def solver_name(self) -> str:
@@ -188,13 +199,17 @@ def run_identity(config: EvalConfig, dataset: Dataset) -> dict[str, Any]:
     """The settings that results depend on; stored in `config.json`, checked on resume."""
     return {"dataset": _dataset_key(config.dataset), "data_version": dataset.version,
             "solver": config.solver_name, "time_limit": config.time_limit,
-            "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed}
+            "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed,
+            "agreement": config.agreement, "z3": config.z3,
+            "z3_timeout_ms": config.z3_timeout_ms, "voter": config.voter}
 
 
 def results_config(config: EvalConfig) -> dict[str, Any]:
     """The `config` object of results.json."""
     settings = {"solver": config.solver_name, "time_limit": config.time_limit,
                 "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed,
+                "agreement": config.agreement, "z3": config.z3,
+                "z3_timeout_ms": config.z3_timeout_ms, "voter": config.voter,
                 "workers": config.workers, "ids_file": config.ids_file, "limit": config.limit}
     info = solver_info(config.solver)
     if info:
@@ -339,7 +354,7 @@ def _worker(task: Task, solver: Solver, solve_config: SolveConfig, memory_mb: in
 def _start_job(task: Task, solver: Solver, config: EvalConfig) -> _Job:
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
-    solve_config = SolveConfig(time_limit=config.time_limit, beam=config.beam, seed=config.seed)
+    solve_config = config.solve_config()
     process = ctx.Process(target=_worker, name=f"synth-{task.id}", daemon=True,
                           args=(task, solver, solve_config, config.memory_mb, os.getpid(),
                                 writer))

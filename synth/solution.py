@@ -9,12 +9,20 @@ from synth.task import Grid
 
 @dataclass(frozen=True)
 class SolveConfig:
-    """Per-task solver settings (time limit in seconds, beam width, seed, early stopping)."""
+    """Per-task solver settings.
+
+    `agreement`: stop searching once this many distinct verified programs that obey the
+    task's invariants agree on the test outputs; `z3`: infer laws and invariants with Z3 and
+    fill sketch holes (`z3_timeout_ms` per query); `voter`: a meta-voter file to rank with.
+    """
 
     time_limit: float = 30.0
     beam: int = 100
     seed: int = 0
-    enough: int = 3
+    agreement: int = 3
+    z3: bool = True
+    z3_timeout_ms: int = 300
+    voter: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,33 @@
 """The search loop: run proposers under one wall-clock budget, verify, rank, answer.
 
 Proposers run cheapest first (library, enumeration, beam), each with a share of the remaining
-time, over one shared pool. The loop stops early once `config.enough` verified candidates
-exist, never drops a verified candidate, and always returns two attempts per test input
-(falling back to the best partial matches, then the identity, marked as unverified).
-Proposers with a `warm_up()` (e.g. parsing the library) get it before the clock starts.
-Once a verified candidate exists, later stages get a quarter of their usual share: they can
-still add votes or a second attempt, but a solved task does not use the whole budget.
+time, over one shared pool. With `config.z3`, laws and invariants are inferred first
+(`synth.invariants`); a verified candidate whose test outputs violate them is kept but ranked
+after the consistent ones and does not count as solving the task. The loop stops early once
+`config.agreement` distinct consistent verified programs agree on the test outputs
+(self-consistency), never drops a verified candidate, and always returns two attempts per
+test input (falling back to the best partial matches, then the identity, marked as
+unverified). Proposers with a `warm_up()` (e.g. parsing the library) get it before the clock
+starts. Once a consistent verified candidate exists, later stages get a quarter of their usual
+share: they can still add votes or a second attempt, but a solved task does not use the whole
+budget. With `config.voter`, the meta-voter reorders the verified groups.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from dsl.values import value_key
 from synth.analysis import analyse
+from synth.invariants import Invariants, infer_invariants
 from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
-from synth.rank import rank
+from synth.rank import output_checks, rank
 from synth.solution import SolveConfig, Solution
 from synth.task import Task
 from synth.verify import verified
@@ -55,14 +63,16 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
     budget = Budget.from_seconds(max(0.1, config.time_limit - SAFETY_MARGIN_S
                                      - (time.monotonic() - start)))
     analysis = analyse(task)
+    invariants = infer_invariants(task, config.z3_timeout_ms) if config.z3 else None
     pool = Pool()
     accepted: list[ProgramCandidate] = []
     partial: list[ProgramCandidate] = []
+    votes = Votes(task, invariants)
     stage_stats: dict[str, dict] = {}
     for stage in stages:
         stage_start = time.monotonic()
         found = 0
-        share = stage.share * (SHARE_WHEN_SOLVED if accepted else 1.0)
+        share = stage.share * (SHARE_WHEN_SOLVED if votes.solved else 1.0)
         for cand in stage.proposer.propose(task, analysis, budget.share(share), pool):
             pool.add(cand)
             if not isinstance(cand, ProgramCandidate):
@@ -70,21 +80,59 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
             if verified(cand, task):
                 accepted.append(cand)
                 found += 1
-                if len(accepted) >= config.enough:
+                if votes.add(cand) >= config.agreement:
                     break
             else:
                 partial.append(cand)
         stage_stats[stage.proposer.name] = _stage_stats(stage.proposer, found, stage_start)
-        if len(accepted) >= config.enough or budget.expired():
+        if votes.best >= config.agreement or budget.expired():
             break
-    ranked = rank(task, accepted, partial)
+    reorder = load_voter(config.voter).order if config.voter else None
+    ranked = rank(task, accepted, partial, invariants, reorder)
     winner = ranked.winner
     stats = {"seconds": round(time.monotonic() - start, 3), "verified": len(accepted),
-             "groups": ranked.n_groups, "stages": stage_stats}
+             "groups": ranked.n_groups, "agreement": votes.best, "stages": stage_stats}
+    if invariants is not None:
+        stats["laws"] = invariants.laws.describe()
+        stats["z3_s"] = invariants.laws.seconds
     return Solution(ranked.attempts, program=winner.program if winner else None,
                     proposer=winner.proposer if winner else None,
                     candidates=len(pool.candidates), stats=stats,
                     alternatives=ranked.alternatives)
+
+
+@cache
+def load_voter(path: str) -> Any:
+    """The meta-voter in `path`, loaded once per process (xgboost is imported only here)."""
+    from synth.voter import Voter
+
+    return Voter.load(path)
+
+
+class Votes:
+    """Distinct verified programs per test-output group, counting only groups whose outputs
+    obey the invariants (all groups when there are none)."""
+
+    def __init__(self, task: Task, invariants: Invariants | None) -> None:
+        self.task = task
+        self.invariants = invariants
+        self.programs: dict[object, set[str]] = {}
+        self.best = 0
+
+    @property
+    def solved(self) -> bool:
+        """Some consistent verified program exists."""
+        return self.best > 0
+
+    def add(self, cand: ProgramCandidate) -> int:
+        """Count a verified candidate; return the support of the best group so far."""
+        outputs = tuple(cand.test_outputs)
+        checks = output_checks(self.task, outputs, self.invariants)
+        if all(value is not False for _, value in checks):
+            key = value_key(outputs)
+            self.programs.setdefault(key, set()).add(cand.program)
+            self.best = max(self.best, len(self.programs[key]))
+        return self.best
 
 
 def _stage_stats(proposer: Proposer, found: int, started: float) -> dict:
