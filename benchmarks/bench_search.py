@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", type=int, default=4096)
     parser.add_argument("--solver", default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--agreement", type=int, default=3)
+    parser.add_argument("--z3", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--voter", default=None)
     parser.add_argument("--out", default="runs/bench-search")
     parser.add_argument("--json", dest="json_out", help="write the summary here")
     args = parser.parse_args(argv)
@@ -89,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run_eval(EvalConfig(dataset=args.dataset, ids_file=args.ids, limit=args.limit,
                                   time_limit=args.time_limit, memory_mb=args.memory_limit,
                                   workers=args.workers, out_dir=out_dir, solver=args.solver,
-                                  beam=100, seed=args.seed, progress=sys.stderr.isatty()))
+                                  beam=100, seed=args.seed, agreement=args.agreement,
+                                  z3=args.z3, voter=args.voter,
+                                  progress=sys.stderr.isatty()))
     summary = summarise(out_dir, results)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(summary, indent=1) + "\n")

@@ -27,6 +27,7 @@ from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
+from synth.proposers.sketch import SketchProposer
 from synth.rank import output_checks, rank
 from synth.solution import SolveConfig, Solution
 from synth.task import Task
@@ -45,9 +46,12 @@ class Stage:
 
 
 def default_stages(config: SolveConfig) -> list[Stage]:
-    """Library (a tenth of the time), enumeration (two thirds of the rest), then beam search
-    of width `config.beam` with whatever remains."""
+    """Library (a tenth of the time), enumeration (two thirds of the rest), sketch hole
+    filling of the near misses found so far (at most a fifth of the rest; Z3 only with
+    `config.z3`), then beam search of width `config.beam` with whatever remains."""
     return [Stage(LibraryProposer(), 0.1), Stage(EnumerativeProposer(), 0.67),
+            Stage(SketchProposer(z3_timeout_ms=config.z3_timeout_ms, enabled_z3=config.z3),
+                  0.2),
             Stage(BeamProposer(width=config.beam), 1.0)]
 
 

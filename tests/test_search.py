@@ -77,7 +77,11 @@ def test_library_leaves_out_the_task_itself(examples_dir) -> None:
     proposer = LibraryProposer()
     found = list(proposer.propose(task, analyse(task), Budget.from_seconds(20), Pool()))
     assert "3c9b0459" in proposer.left_out
-    assert all(verified(c, task) for c in found)
+    solved = [c for c in found if verified(c, task)]
+    near = found[len(solved):]
+    assert found[:len(solved)] == solved, "verified programs come before near misses"
+    assert len(near) <= 8 and all(0.25 <= c.prior < 0.5 for c in near)
+    assert [c.prior for c in near] == sorted((c.prior for c in near), reverse=True)
 
 
 def test_library_variants_substitute_colours_and_connectivity() -> None:

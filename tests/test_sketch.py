@@ -11,9 +11,9 @@ from dsl.printer import format_program
 from dsl.registry import default_registry
 from synth.analysis import analyse
 from synth.proposers.base import Budget, Pool, ProgramCandidate
-from synth.proposers.sketch import (SENTINEL, ColorConstraints, Hole, SketchProposer,
-                                    assignments, color_constraints, find_holes, run,
-                                    solve_colors)
+from synth.proposers.sketch import (SENTINEL, ColorConstraints, ColorSolver, Hole,
+                                    SketchProposer, assignments, color_constraints, find_holes,
+                                    run, solve_colors)
 from synth.task import Example, Task, make_grid
 from synth.verify import verified
 
@@ -60,7 +60,8 @@ def propose(proposer: SketchProposer, task: Task, *texts: str, seconds: float = 
 def test_holes_follow_parameter_types() -> None:
     registry = default_registry()
     text = ("solve(I: Grid) -> Grid:\n    x1 = objects(I, connect=8)\n"
-            "    x2 = map_colors(I, [1, 2], [red, 3])\n    O = shift(replace(x2, 1, green), 0, 1)\n")
+            "    x2 = map_colors(I, [1, 2], [red, 3])\n"
+            "    O = shift(replace(x2, 1, green), 0, 1)\n")
     holes = find_holes(parse_program(text), registry)
     assert [(h.kind, h.value) for h in holes] == [
         ("color", 1), ("color", 2), ("color", 2), ("color", 3),   # list items of map_colors
@@ -89,6 +90,9 @@ def test_color_constraints_and_z3() -> None:
     assert not wrong_rest.consistent and solve_colors(wrong_rest, [3], 200)[0] == "unsat"
     assert not color_constraints([make_grid([[SENTINEL]])], want, 1).consistent
     assert solve_colors(ColorConstraints(frozenset(), True), [7], 200) == ("sat", (7,))
+    solver = ColorSolver(1)     # one solver, many queries: each is pushed and popped
+    assert [solver.solve(c, [3], 200)[0] for c in (clash, constraints, wrong_rest,
+                                                    constraints)] == ["unsat", "sat"] * 2
 
 
 def test_wrong_colour_is_fixed_by_z3() -> None:
@@ -129,6 +133,7 @@ def test_int_hole_is_fixed_by_enumeration() -> None:
     found = propose(proposer, SHIFT, program("shift(I, 0, 1)"))
     assert [c.program for c in found] == [program("shift(I, 0, 2)")]
     assert proposer.stats["filled_by"] == ["enumeration"]
+    assert proposer.stats["z3_not_applicable"] == 1 and proposer.stats["enumerated"] == 1
     assert proposer.stats["evaluations"] <= 10
 
 
@@ -181,4 +186,5 @@ def test_yielded_outputs_are_the_programs_outputs() -> None:
     [found] = propose(proposer, RECOLOR, program("replace(I, 1, green)"))
     rerun = run(parse_program(found.program), [ex.input for ex in RECOLOR.train + RECOLOR.test])
     assert rerun is not None
-    assert all(np.array_equal(a, b) for a, b in zip(rerun, found.train_outputs + found.test_outputs))
+    assert all(np.array_equal(a, b)
+               for a, b in zip(rerun, found.train_outputs + found.test_outputs))

@@ -6,10 +6,13 @@ Only variants that reproduce every train output are yielded. Programs run as com
 Each program of the library is run on the task as written, then with one colour literal at
 a time replaced by another colour of the task's palette, and with `connect=4`/`8` swapped.
 Leave-one-out: a program written for the task being solved (same file stem as the task id) is
-never used, so training-set evaluations stay honest.
+never used, so training-set evaluations stay honest. After the verified ones, the closest
+near misses (right shapes, most train cells right) are yielded unverified, with their cell
+accuracy as prior: material for the sketch proposer's hole filling.
 """
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -24,10 +27,13 @@ from dsl.parser import parse_program
 from dsl.printer import format_program
 from synth.analysis import TaskAnalysis
 from synth.golden import LIBRARY_ROOT
-from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, train_matches
+from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, train_accuracy,
+                                  train_matches)
 from synth.task import Task
 
 MAX_VARIANTS = 40
+N_NEAR_MISSES = 8
+MIN_NEAR_MISS_ACCURACY = 0.5
 
 
 @cache
@@ -110,6 +116,14 @@ class LibraryProposer:
 
     def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
+        near: list[tuple[float, int, ProgramCandidate]] = []
+        yield from self._verified(task, analysis, budget, near)
+        for _, _, cand in sorted(near, key=lambda item: item[:2], reverse=True):
+            yield cand
+
+    def _verified(self, task: Task, analysis: TaskAnalysis, budget: Budget,
+                  near: list[tuple[float, int, ProgramCandidate]]) -> Iterator[Candidate]:
+        """Verified programs; the best near misses are kept in the heap `near`."""
         inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
         n = len(task.train)
         seen: set[str] = set()
@@ -129,8 +143,17 @@ class LibraryProposer:
                     outputs = run_compiled(variant, inputs, typecheck=False)
                 except DSLError:
                     continue
-                if all(isinstance(o, np.ndarray) and o.dtype == np.uint8 for o in outputs) \
-                        and train_matches(outputs[:n], task):
-                    yield ProgramCandidate(text, self.name, tuple(outputs[:n]),
-                                           tuple(outputs[n:]), prior=0.5,
-                                           cost=len(variant.entry.body))
+                if not all(isinstance(o, np.ndarray) and o.dtype == np.uint8 for o in outputs):
+                    continue
+                cand = ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
+                                        prior=0.5, cost=len(variant.entry.body))
+                if train_matches(outputs[:n], task):
+                    yield cand
+                    continue
+                accuracy = train_accuracy(outputs[:n], task)
+                if accuracy >= MIN_NEAR_MISS_ACCURACY:
+                    item = (accuracy, -self.tried, replace(cand, prior=0.5 * accuracy))
+                    if len(near) < N_NEAR_MISSES:
+                        heapq.heappush(near, item)
+                    else:
+                        heapq.heappushpop(near, item)

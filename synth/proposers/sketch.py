@@ -23,7 +23,7 @@ valid grids on every test input. `stats` says how each sketch was handled.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,8 +58,10 @@ Outputs = list[Grid | None]
 
 
 def new_stats() -> dict[str, Any]:
-    """Zeroed counters: sketches built, solver outcomes (per solver call), sketches where Z3
-    did not apply, sketches enumerated, program runs, programs yielded and the path of each."""
+    """Zeroed counters: sketches built; Z3 outcomes, one per solver call; sketches Z3 could
+    not take (no colour hole, or no colour hole's sentinel reaches an output); sketches handed
+    to enumeration; program runs; programs yielded, and the path ('z3' or 'enumeration') that
+    found each."""
     return {"sketches": 0, "z3_sat": 0, "z3_unsat": 0, "z3_timeout": 0, "z3_not_applicable": 0,
             "enumerated": 0, "evaluations": 0, "filled": 0, "filled_by": []}
 
@@ -278,27 +280,44 @@ def color_constraints(outputs: Outputs, expected: Sequence[Grid], n_holes: int
     return ColorConstraints(frozenset(equalities), consistent)
 
 
+class ColorSolver:
+    """Z3 over the colour holes of one sketch: a solver holding the holes' 0..9 domains, asked
+    once per sentinel run (each query pushed, checked and popped)."""
+
+    def __init__(self, n_holes: int) -> None:
+        self.holes = [z3.Int(f"hole{k}") for k in range(n_holes)]
+        self.solver = z3.Solver()
+        for hole in self.holes:
+            self.solver.add(hole >= 0, hole <= 9)
+
+    def solve(self, constraints: ColorConstraints, written: Sequence[int], timeout_ms: int
+              ) -> tuple[str, tuple[int, ...] | None]:
+        """('sat', values), ('unsat', None) or ('timeout', None); a hole no cell constrains
+        keeps its written value."""
+        constrained = {k for k, _ in constraints.equalities}
+        self.solver.set("timeout", max(1, int(timeout_ms)))
+        self.solver.push()
+        try:
+            self.solver.add(z3.BoolVal(constraints.consistent))
+            for k, colour in sorted(constraints.equalities):
+                self.solver.add(self.holes[k] == colour)
+            for k, value in enumerate(written):
+                if k not in constrained:
+                    self.solver.add(self.holes[k] == value)
+            result = self.solver.check()
+            if result == z3.sat:
+                model = self.solver.model()
+                return "sat", tuple(model.eval(h, model_completion=True).as_long()
+                                    for h in self.holes)
+            return ("unsat", None) if result == z3.unsat else ("timeout", None)
+        finally:
+            self.solver.pop()
+
+
 def solve_colors(constraints: ColorConstraints, written: Sequence[int], timeout_ms: int
                  ) -> tuple[str, tuple[int, ...] | None]:
-    """Solve for the colour holes with Z3: ('sat', values), ('unsat', None) or
-    ('timeout', None). A hole no cell constrains keeps its written value."""
-    holes = [z3.Int(f"hole{k}") for k in range(len(written))]
-    solver = z3.Solver()
-    solver.set("timeout", max(1, int(timeout_ms)))
-    solver.add(z3.BoolVal(constraints.consistent))
-    for hole in holes:
-        solver.add(hole >= 0, hole <= 9)
-    for k, colour in sorted(constraints.equalities):
-        solver.add(holes[k] == colour)
-    constrained = {k for k, _ in constraints.equalities}
-    for k, value in enumerate(written):
-        if k not in constrained:
-            solver.add(holes[k] == value)
-    result = solver.check()
-    if result == z3.sat:
-        model = solver.model()
-        return "sat", tuple(model.eval(h, model_completion=True).as_long() for h in holes)
-    return ("unsat", None) if result == z3.unsat else ("timeout", None)
+    """One query of a fresh `ColorSolver` for `len(written)` holes."""
+    return ColorSolver(len(written)).solve(constraints, written, timeout_ms)
 
 
 # --- choosing holes ---------------------------------------------------------------------------
@@ -393,10 +412,10 @@ class SketchProposer:
                 task: Task, budget: Budget) -> Sketch | None:
         """The program with its holes chosen, or None if it has none."""
         holes = find_holes(program, registry)
-        colors = [h for h in holes if h.kind == "color"]
-        ints = [h for h in holes if h.kind == "int"]
         if not holes:
             return None
+        colors = [h for h in holes if h.kind == "color"]
+        ints = [h for h in holes if h.kind == "int"]
         evaluate = self._train_run(task)
         if len(colors) > MAX_COLOR_HOLES and not budget.expired():
             probed = colors[:MAX_PROBED]
@@ -425,7 +444,9 @@ class SketchProposer:
     def _fill(self, sketch: Sketch, registry: Registry, task: Task, palette: Sequence[int],
               budget: Budget) -> Iterator[tuple[ast.Program, str]]:
         """Filled programs worth checking, each with the path that found it."""
-        if self.enabled_z3 and sketch.color_holes:
+        if self.enabled_z3 and not sketch.color_holes:
+            self.stats["z3_not_applicable"] += 1
+        elif self.enabled_z3:
             outcome = yield from self._fill_z3(sketch, registry, task, palette, budget)
             if outcome == "done":
                 return
@@ -433,7 +454,7 @@ class SketchProposer:
         yield from self._enumerate(sketch, registry, task, palette, budget)
 
     def _fill_z3(self, sketch: Sketch, registry: Registry, task: Task, palette: Sequence[int],
-                 budget: Budget) -> Iterator[tuple[ast.Program, str]]:
+                 budget: Budget) -> Generator[tuple[ast.Program, str], None, str]:
         """Solve the painting colour holes with Z3 for each value combination of the other
         holes; returns 'fallback' where Z3 does not apply or timed out, else 'done'."""
         evaluate = self._train_run(task)
@@ -445,6 +466,7 @@ class SketchProposer:
         searched = [h for h in sketch.holes if h not in solved]
         expected = [ex.output for ex in task.train]
         written = [h.value for h in solved]
+        solver = ColorSolver(len(solved))
         for values in itertools.islice(assignments(searched, palette), self.max_evaluations):
             if budget.expired():
                 return "done"
@@ -453,7 +475,7 @@ class SketchProposer:
             if outputs is None:
                 continue
             timeout = min(self.z3_timeout_ms, max(1, int(budget.remaining() * 1000)))
-            status, colours = solve_colors(color_constraints(outputs, expected, len(solved)),
+            status, colours = solver.solve(color_constraints(outputs, expected, len(solved)),
                                            written, timeout)
             self.stats[f"z3_{status}"] += 1
             if status == "timeout":
