@@ -190,8 +190,15 @@ def _stats_line(stats: dict) -> str:
                       f"{stage['values_per_s']}/s"
         if "tried" in stage:
             detail += f", {stage['tried']} programs tried"
+        if "filled" in stage:
+            detail += f", {stage['sketches']} sketches, {stage['filled']} filled"
         parts.append(f"{name}: {detail}")
-    return "search: " + "; ".join(parts)
+    line = "search: " + "; ".join(parts)
+    if "laws" in stats:
+        line += f"\nlaws (Z3, {stats.get('z3_s', 0):.2f} s): " + "; ".join(stats["laws"].values())
+    if "agreement" in stats:
+        line += f"\nagreement: {stats['agreement']} distinct verified programs in the best group"
+    return line
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
