@@ -8,8 +8,10 @@ query asks whether another law that is no more complex predicts something differ
 test input. A prediction is made only when it is unique among the simplest laws, so an
 ambiguous or unsolvable quantity predicts nothing rather than something arbitrary.
 
-Every query is time-boxed (`timeout_ms` per quantity); `Laws.status` records per quantity
-whether a law was found (`sat`), none exists in the family (`unsat`) or Z3 gave up (`timeout`).
+Every Z3 query is time-boxed (`timeout_ms`), and the whole inference stops after
+`TASK_BUDGET_QUERIES` query time-boxes; `Laws.status` records per quantity whether a law was
+found (`sat`), none exists in the family (`unsat`) or Z3 gave up or the task's time ran out
+(`timeout`).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ MAX_DENOM = 4
 MAX_TERMS = 2
 MAX_COMPLEXITY = 6
 DEFAULT_TIMEOUT_MS = 300
+TASK_BUDGET_QUERIES = 6
 
 
 def input_features(grid: Grid, background: int) -> dict[str, int]:
@@ -171,9 +174,12 @@ def _solver(family: _Family, bounds: list[z3.BoolRef],
     return solver
 
 
-def _simplest(target: str, solver: z3.Solver, family: _Family) -> tuple[str, Law | None, int]:
+def _simplest(target: str, solver: z3.Solver, family: _Family, deadline: float
+              ) -> tuple[str, Law | None, int]:
     """The least complex law, by asking for complexity <= 0, 1, 2, ... in turn."""
     for bound in range(MAX_COMPLEXITY + 1):
+        if time.monotonic() > deadline:
+            return "timeout", None, 0
         solver.push()
         solver.add(family.at_most(bound))
         result = solver.check()
@@ -205,6 +211,7 @@ def _unique_prediction(solver: z3.Solver, family: _Family, test: Mapping[str, in
 def infer_laws(task: Task, background: int, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Laws:
     """Laws for every target over the task's train pairs, with predictions for its tests."""
     start = time.monotonic()
+    deadline = start + TASK_BUDGET_QUERIES * timeout_ms / 1000
     train_x = [input_features(ex.input, background) for ex in task.train]
     train_y = [output_features(ex.output) for ex in task.train]
     test_x = [input_features(ex.input, background) for ex in task.test]
@@ -216,11 +223,11 @@ def infer_laws(task: Task, background: int, timeout_ms: int = DEFAULT_TIMEOUT_MS
         train = [(x, y[target]) for x, y in zip(train_x, train_y)]
         family, bounds = _family(target, names)
         solver = _solver(family, bounds, train, timeout_ms)
-        status[target], law, complexity = _simplest(target, solver, family)
+        status[target], law, complexity = _simplest(target, solver, family, deadline)
         if law is None:
             continue
         laws[target] = law
         predictions[target] = tuple(
             _unique_prediction(solver, family, x, law, complexity, f"{target}_test{i}")
-            for i, x in enumerate(test_x))
+            if time.monotonic() <= deadline else None for i, x in enumerate(test_x))
     return Laws(laws, predictions, status, round(time.monotonic() - start, 4))

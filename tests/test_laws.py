@@ -73,6 +73,12 @@ def test_timeout_is_reported_and_predicts_nothing(monkeypatch: pytest.MonkeyPatc
     assert laws.predicted("out_h", 0) is None
 
 
+def test_the_task_budget_stops_inference(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(laws_module, "TASK_BUDGET_QUERIES", 0)
+    laws = infer_laws(DOUBLE, background=0)
+    assert set(laws.status.values()) == {"timeout"} and not laws.laws
+
+
 def test_constant_and_duplicate_features_are_dropped() -> None:
     examples = [{**dict.fromkeys(laws_module.FEATURES, 7), "in_h": h, "in_w": h} for h in (1, 2)]
     assert informative_features(examples) == ["in_h"]
