@@ -1,17 +1,24 @@
 """Task analysis: facts about a task's train pairs that proposers use to prune and score.
 
 Background colour, palettes, and output-size hypotheses (same as input, constant, scaled,
-transposed) that hold on every train pair.
+transposed) that hold on every train pair; `consistent_outputs` says whether a candidate's
+test outputs obey the task's invariants (the loop sets it from `synth.invariants` when Z3 is
+on; proposers use it to keep searching past programs whose test outputs break them).
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from synth.task import Task
+from synth.task import Grid, Task
+
+
+def _anything_goes(outputs: Sequence[Grid]) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class TaskAnalysis:
     output_palette: frozenset[int]
     constant_output_colors: frozenset[int]
     size_rules: tuple[SizeRule, ...]
+    consistent_outputs: Callable[[Sequence[Grid]], bool] = _anything_goes
 
     @property
     def palette(self) -> frozenset[int]:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, partial
 from typing import Any
 
 from dsl.values import value_key
 from synth.analysis import analyse
-from synth.invariants import Invariants, infer_invariants
+from synth.invariants import Invariants, check_outputs, consistent, infer_invariants
 from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
@@ -30,7 +30,7 @@ from synth.proposers.library import LibraryProposer
 from synth.proposers.sketch import SketchProposer
 from synth.rank import output_checks, rank
 from synth.solution import SolveConfig, Solution
-from synth.task import Task
+from synth.task import Grid, Task
 from synth.verify import verified
 
 SAFETY_MARGIN_S = 0.5
@@ -68,9 +68,11 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
                                      - (time.monotonic() - start)))
     analysis = analyse(task)
     invariants = infer_invariants(task, config.z3_timeout_ms) if config.z3 else None
+    if invariants is not None:
+        analysis = replace(analysis, consistent_outputs=partial(obeys, invariants, task))
     pool = Pool()
     accepted: list[ProgramCandidate] = []
-    partial: list[ProgramCandidate] = []
+    unverified: list[ProgramCandidate] = []
     votes = Votes(task, invariants)
     stage_stats: dict[str, dict] = {}
     for stage in stages:
@@ -87,12 +89,12 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
                 if votes.add(cand) >= config.agreement:
                     break
             else:
-                partial.append(cand)
+                unverified.append(cand)
         stage_stats[stage.proposer.name] = _stage_stats(stage.proposer, found, stage_start)
         if votes.best >= config.agreement or budget.expired():
             break
     reorder = load_voter(config.voter).order if config.voter else None
-    ranked = rank(task, accepted, partial, invariants, reorder)
+    ranked = rank(task, accepted, unverified, invariants, reorder)
     winner = ranked.winner
     stats = {"seconds": round(time.monotonic() - start, 3), "verified": len(accepted),
              "groups": ranked.n_groups, "agreement": votes.best, "stages": stage_stats}
@@ -103,6 +105,11 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
                     proposer=winner.proposer if winner else None,
                     candidates=len(pool.candidates), stats=stats,
                     alternatives=ranked.alternatives)
+
+
+def obeys(invariants: Invariants, task: Task, outputs: Sequence[Grid]) -> bool:
+    """Test outputs that violate none of the task's invariants."""
+    return consistent(check_outputs(invariants, task, outputs))
 
 
 @cache

@@ -1,17 +1,22 @@
 """Z3 law inference, invariant checks, and how the loop and the ranking use them."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import z3
 
 from synth import laws as laws_module
+from synth.analysis import analyse
+from synth.proposers.base import Budget, Pool, ProgramCandidate
+from synth.proposers.enumerative import EnumerativeProposer
+from synth.search.enumerate import EnumConfig
 from synth.invariants import check_outputs, consistent, infer_invariants
 from synth.laws import Law, infer_laws, informative_features, input_features
-from synth.proposers.base import ProgramCandidate
 from synth.rank import rank
 from synth.solution import SolveConfig
-from synth.solve import Votes, solve_task
+from synth.solve import Votes, obeys, solve_task
 from synth.task import Example, Task, make_grid
 
 
@@ -155,3 +160,20 @@ def test_solve_reports_laws_and_respects_agreement() -> None:
     assert solution.stats["agreement"] == 1 and solution.stats["verified"] >= 1
     off = solve_task(flip, SolveConfig(time_limit=20, agreement=1, z3=False))
     assert "laws" not in off.stats and off.attempts[0][0].tolist() == [[8, 7]]
+
+
+def test_enumeration_searches_past_programs_that_break_the_invariants() -> None:
+    # the identity verifies; when its test output is deemed inconsistent, enumeration must
+    # go on past its cost level instead of stopping there
+    square = [(blank(2, 2, c), blank(2, 2, c)) for c in (1, 2, 3)]
+    task = task_of(square, [blank(2, 2, 4)])
+    inv = infer_invariants(task)
+    analysis = analyse(task)
+    stopped = list(EnumerativeProposer(EnumConfig(max_cost=3)).propose(
+        task, analysis, Budget.from_seconds(5), Pool()))
+    strict = replace(analysis, consistent_outputs=lambda outputs: False)
+    kept_on = list(EnumerativeProposer(EnumConfig(max_cost=3)).propose(
+        task, strict, Budget.from_seconds(5), Pool()))
+    assert len(kept_on) > len(stopped) >= 1
+    assert obeys(inv, task, [make_grid(blank(2, 2, 4))])
+    assert not obeys(inv, task, [make_grid(blank(3, 2, 4))])

@@ -2,8 +2,9 @@
 
 Every Grid node that reproduces all train outputs is yielded at once, and so is every Grid
 node that does so after one consistent colour map (`map_colors(x, [..], [..])`). Once an
-exact program is found the enumeration finishes that cost level (shortest programs first) and
-stops; after a colour-mapped one it also explores the next level. Otherwise, when
+exact program whose test outputs obey the task's invariants (`analysis.consistent_outputs`)
+is found the enumeration finishes that cost level (shortest programs first) and stops; after
+a colour-mapped one it also explores the next level. Otherwise, when
 time runs out, the
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
 with their accuracy as prior, so the loop can fall back on them.
@@ -109,13 +110,16 @@ class EnumerativeProposer:
             if node.type != GRID:
                 continue
             if all((v.shape, v.tobytes()) == t for v, t in zip(node.values[:n], targets)):
-                solved_at = node.cost if solved_at is None else solved_at
+                if solved_at is None and analysis.consistent_outputs(node.values[n:]):
+                    solved_at = node.cost
                 yield node_candidate(node, task, self.name, prior=1.0)
                 continue
             changes = color_mapping(node.values[:n], task)
             if changes is not None:
-                solved_at = node.cost + 1 if solved_at is None else solved_at
-                mapped.append(mapped_node(node, changes))
+                fixed = mapped_node(node, changes)
+                if solved_at is None and analysis.consistent_outputs(fixed.values[n:]):
+                    solved_at = node.cost + 1
+                mapped.append(fixed)
                 continue
             score = cell_accuracy(node.values[:n], task)
             if score > 0:
