@@ -4,9 +4,10 @@ A state is a Grid node (its values on every train and test input). Each step app
 enumerable primitive whose first parameter is a Grid to every state (other Grid parameters
 take the state or the input `I`, scalars take literal options, functions take function
 values), scores the children with a pluggable `Scorer` and keeps the best `width` distinct
-ones. A child reproducing the train outputs, directly or after one colour map, is yielded; the search stops
-at the first step with an exact child, or one step after the first colour-mapped child (an
-exact program one step deeper is simpler than a colour map that mimics geometry).
+ones. A child reproducing the train outputs, directly or after one colour map, is yielded; the
+search stops at the first step with an exact child whose test outputs obey the task's
+invariants (`analysis.consistent_outputs`), or one step after the first colour-mapped child
+(an exact program one step deeper is simpler than a colour map that mimics geometry).
 """
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ class BeamProposer:
             for node in mapped:
                 yield node_candidate(node, task, self.name, prior=0.9)
             mapped_steps = mapped_steps + 1 if mapped or mapped_steps else 0
-            if exact or mapped_steps > 1 or not children:
+            done = any(analysis.consistent_outputs(c.values[n:]) for c in exact)
+            if done or mapped_steps > 1 or not children:
                 break
             children.sort(key=lambda item: item[0], reverse=True)
             beam = [child for _, child in children[:self.width]]
