@@ -96,6 +96,11 @@ def _cards(results: Mapping[str, Any], counts: Counter, total: int | None) -> st
              (_fmt(results["score_output"]), "score_output (outputs solved / all, pass@2)"),
              (str(n) if total is None else f"{n} / {total}",
               "tasks" if total is None else "tasks finished (run in progress)")]
+    tasks = results.get("tasks", {}).values()
+    found = sum(1 for t in tasks if t.get("any_correct"))
+    if found:
+        items.append((f"{found} / {results.get('ranking_gap', 0)}",
+                      "right answer among verified candidates / of those not chosen"))
     cards = [f"<div class=card><b>{_esc(v)}</b><span>{_esc(k)}</span></div>" for v, k in items]
     cards += [f"<div class=card style='border-left:5px solid {STATUS_COLOURS[s]}'>"
               f"<b>{counts.get(s, 0)}</b><span>{s}</span></div>" for s in STATUS_ORDER]

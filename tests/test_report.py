@@ -93,6 +93,15 @@ def test_report_shows_summary_and_every_task(tmp_path: Path) -> None:
     assert "<svg" in text and "<title>timeout: 1</title>" in text
 
 
+def test_report_shows_the_ranking_gap_when_answers_were_found() -> None:
+    results, dataset, records = _fixture()
+    assert "not chosen" not in render_report(results, dataset, records)
+    results["tasks"]["t1"]["any_correct"] = True
+    results["ranking_gap"] = 1
+    assert "1 / 1</b><span>right answer among verified candidates / of those not chosen" in \
+        render_report(results, dataset, records)
+
+
 def test_report_marks_in_progress_runs() -> None:
     results, dataset, records = _fixture()
     assert "3 / 10" in render_report(results, dataset, records, total=10)
