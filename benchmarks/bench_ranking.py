@@ -4,7 +4,9 @@
     python benchmarks/bench_ranking.py runs/arc1-eval-full --voter voter.json
 
 Reads `synth eval` run folders (config.json, records.jsonl with `extras.alternatives`) and,
-per run, replays three orders of each task's alternatives: (a) the recorded heuristic order,
+per run, replays four orders of each task's alternatives: (0) no voting: verified
+alternatives by description length alone (shortest program first, then prior), support
+ignored; (a) the recorded heuristic order (self-consistency voting: support first),
 (b) the invariant filter (verified alternatives that violate a `synth.invariants` check moved
 after the consistent ones), (c) the meta-voter: on training-set runs cross-validated by task
 over `--folds` folds pooled across the runs (a task id of one dataset stays in one fold; the
@@ -95,6 +97,15 @@ def cross_validated(prepared: Sequence[Prepared], folds: int, seed: int
     return orders, unfitted
 
 
+def shortest_order(alternatives: Sequence[dict[str, Any]]) -> Order:
+    """No voting: verified alternatives by cost, then prior (ties: recorded order), then the
+    unverified ones in the recorded order."""
+    verified = [i for i, a in enumerate(alternatives) if a.get("verified")]
+    rest = [i for i, a in enumerate(alternatives) if not a.get("verified")]
+    return sorted(verified, key=lambda i: (alternatives[i].get("cost", 0),
+                                           -alternatives[i].get("prior", 0.0), i)) + rest
+
+
 def file_orders(p: Prepared, voter: Voter) -> list[Order]:
     """Orders of a run's tasks by a trained voter (with the checks already computed)."""
     return [voter.order(rt.task, rt.alternatives, checks) if checks is not None
@@ -104,6 +115,7 @@ def file_orders(p: Prepared, voter: Voter) -> list[Order]:
 def run_figures(p: Prepared, voter: list[Order] | None, source: str | None) -> dict[str, Any]:
     """The JSON figures of one run."""
     heuristic = order_figures(p.tasks, [heuristic_order(rt.alternatives) for rt in p.tasks])
+    shortest = order_figures(p.tasks, [shortest_order(rt.alternatives) for rt in p.tasks])
     invariant = order_figures(p.tasks, [
         invariant_order(rt.alternatives, checks) if checks is not None
         else heuristic_order(rt.alternatives) for rt, checks in zip(p.tasks, p.checks)])
@@ -111,6 +123,7 @@ def run_figures(p: Prepared, voter: list[Order] | None, source: str | None) -> d
     return {"run": str(p.run.path), "dataset": p.run.dataset,
             "time_limit": p.run.config.get("time_limit"), "n_tasks": heuristic["n_tasks"],
             "votable": sum(rt.votable for rt in p.tasks), "any_correct": heuristic["any_correct"],
+            "no_voting": {k: shortest[k] for k in keep},
             "heuristic": {k: heuristic[k] for k in keep},
             "invariant_filter": {k: invariant[k] for k in keep},
             "voter": None if voter is None else
@@ -123,10 +136,10 @@ def _cell(figures: dict[str, Any] | None) -> str:
 
 def table(result: dict[str, Any]) -> str:
     """The printed table: per run, score_task / ranking gap under each order."""
-    header = ("run", "tasks", "verified", "right", "heuristic", "invariant filter", "voter",
-              "voter from")
+    header = ("run", "tasks", "verified", "right", "no voting", "voting", "invariant filter",
+              "voter", "voter from")
     rows = [header] + [(r["run"], str(r["n_tasks"]), str(r["votable"]), str(r["any_correct"]),
-                        _cell(r["heuristic"]), _cell(r["invariant_filter"]), _cell(r["voter"]),
+                        _cell(r["no_voting"]), _cell(r["heuristic"]), _cell(r["invariant_filter"]), _cell(r["voter"]),
                         r["voter_source"] or "-") for r in result["runs"]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
