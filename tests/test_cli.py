@@ -16,6 +16,18 @@ def test_solve_prints_program_attempts_and_verdict(examples_dir: Path,
     assert "program found by" in out and "rot180(I)" in out
     assert "test 0: correct (pass@2 against the known output)" in out
     assert "search:" in out and "verified" in out
+    assert "laws (Z3" in out and "out_h = " in out and "agreement:" in out
+
+
+def test_solve_with_a_bad_voter_file_is_exit_2(examples_dir: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "voter.json"
+    bad.write_text("{not json")
+    assert main(["solve", str(examples_dir / "3c9b0459.json"), "--voter", str(bad)]) == 2
+    assert str(bad) in capsys.readouterr().err
+    assert main(["eval", str(examples_dir), "--voter", str(tmp_path / "missing.json"),
+                 "--out", str(tmp_path / "run")]) == 2
+    assert "missing.json" in capsys.readouterr().err and not (tmp_path / "run").exists()
 
 
 def test_solve_json_and_submission_entry(examples_dir: Path, tmp_path: Path,
