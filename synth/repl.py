@@ -4,7 +4,8 @@ Each statement `x = expr` is type-checked and evaluated on every train input at 
 results are shown beside the expected outputs with ✓/✗ per pair and the wrong cells listed.
 `def name(p: T, ...) -> R:` (followed by indented statements and a blank line) defines a new
 primitive usable at once. Commands: `:load TASK`, `:show`, `:type EXPR`, `:help NAME`,
-`:prims [FAMILY]`, `:vars`, `:program`, `:undo`, `:reset`, `:save FILE`, `:quit`.
+`:prims [FAMILY]`, `:vars`, `:program`, `:undo`, `:reset`, `:save FILE`, `:laws` (what Z3
+infers about the task: size and colour laws, predicted test shapes, invariants), `:quit`.
 `ReplSession.handle(line)` is the whole logic (tested with scripted sessions); `run_repl` adds
 line editing and history with `readline`.
 """
@@ -28,6 +29,7 @@ from dsl.interp import definitions_as_primitives, eval_expr
 from dsl.parser import parse_expr, parse_program
 from dsl.printer import format_definition, format_program
 from dsl.registry import FAMILIES, Registry, default_registry
+from synth.invariants import infer_invariants
 from dsl.typecheck import check_program, infer_expr
 from dsl.types import GRID, Type
 from dsl.values import Object
@@ -123,7 +125,8 @@ class ReplSession:
             "load": self.cmd_load, "show": self.cmd_show, "type": self.cmd_type,
             "help": self.cmd_help, "prims": self.cmd_prims, "vars": self.cmd_vars,
             "program": self.cmd_program, "undo": self.cmd_undo, "reset": self.cmd_reset,
-            "save": self.cmd_save, "quit": lambda a, c: None, "q": lambda a, c: None,
+            "save": self.cmd_save, "laws": self.cmd_laws, "quit": lambda a, c: None,
+            "q": lambda a, c: None,
         }
         if name not in handlers:
             console.print(f"unknown command :{name} (try :help)")
@@ -264,6 +267,20 @@ class ReplSession:
         console.print(f"  {prim.doc}", markup=False)
         if prim.example:
             console.print(f"  e.g. {prim.example}", markup=False)
+
+    def cmd_laws(self, arg: str, console: Console) -> None:
+        if self.state.task is None:
+            raise InputError("no task loaded (use :load TASK)")
+        inv = infer_invariants(self.state.task)
+        for target, text in inv.laws.describe().items():
+            console.print(f"{target}: {text}", markup=False)
+        for i, shape in enumerate(inv.shapes):
+            console.print(f"test[{i}] output shape: " +
+                          (f"{shape[0]}x{shape[1]}" if shape else "not predicted (no unique law)"))
+        console.print("colours the outputs introduce: " +
+                      (", ".join(map(str, sorted(inv.new_colors))) or "none"))
+        console.print("non-background cells kept: " +
+                      ("yes, on every train pair" if inv.preserves_foreground else "no"))
 
     def cmd_prims(self, arg: str, console: Console) -> None:
         families = [arg] if arg else [*FAMILIES, "user"]

@@ -45,6 +45,13 @@ def test_errors_do_not_end_the_session(session: ReplSession) -> None:
     assert "x1: Grid" in run(session, "x1 = rot90(I)")
 
 
+def test_laws_command_shows_what_z3_inferred(session: ReplSession) -> None:
+    out = run(session, ":laws")
+    assert "out_h = " in out and "test[0] output shape: 3x3" in out
+    assert "non-background cells kept" in out
+    assert "no task loaded" in run(ReplSession(), ":laws")
+
+
 def test_help_and_prims(session: ReplSession) -> None:
     assert "did you mean rot90?" in run(session, ":help rot9")
     out = run(session, ":help rot90")
