@@ -79,3 +79,8 @@ def check_outputs(inv: Invariants, task: Task, outputs: Sequence[Grid]
 def consistent(checks: Mapping[str, bool | None]) -> bool:
     """No invariant is violated (unknown ones do not count against)."""
     return all(value is not False for value in checks.values())
+
+
+def obeys(inv: Invariants, task: Task, outputs: Sequence[Grid]) -> bool:
+    """Test outputs that violate none of the task's invariants."""
+    return consistent(check_outputs(inv, task, outputs))

@@ -15,20 +15,20 @@ budget. With `config.voter`, the meta-voter reorders the verified groups.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any
 
 from dsl.values import value_key
 from synth.analysis import analyse
-from synth.invariants import Invariants, check_outputs, consistent, infer_invariants
+from synth.invariants import infer_invariants, obeys
 from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
 from synth.proposers.sketch import SketchProposer
-from synth.rank import output_checks, rank
+from synth.rank import rank
 from synth.solution import SolveConfig, Solution
 from synth.task import Grid, Task
 from synth.verify import verified
@@ -73,7 +73,7 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
     pool = Pool()
     accepted: list[ProgramCandidate] = []
     unverified: list[ProgramCandidate] = []
-    votes = Votes(task, invariants)
+    votes = Votes(analysis.consistent_outputs)
     stage_stats: dict[str, dict] = {}
     for stage in stages:
         stage_start = time.monotonic()
@@ -107,11 +107,6 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
                     alternatives=ranked.alternatives)
 
 
-def obeys(invariants: Invariants, task: Task, outputs: Sequence[Grid]) -> bool:
-    """Test outputs that violate none of the task's invariants."""
-    return consistent(check_outputs(invariants, task, outputs))
-
-
 @cache
 def load_voter(path: str) -> Any:
     """The meta-voter in `path`, loaded once per process (xgboost is imported only here)."""
@@ -122,11 +117,10 @@ def load_voter(path: str) -> Any:
 
 class Votes:
     """Distinct verified programs per test-output group, counting only groups whose outputs
-    obey the invariants (all groups when there are none)."""
+    pass `consistent_outputs` (the task's invariants, see `TaskAnalysis`)."""
 
-    def __init__(self, task: Task, invariants: Invariants | None) -> None:
-        self.task = task
-        self.invariants = invariants
+    def __init__(self, consistent_outputs: Callable[[Sequence[Grid]], bool]) -> None:
+        self.consistent_outputs = consistent_outputs
         self.programs: dict[object, set[str]] = {}
         self.best = 0
 
@@ -138,8 +132,7 @@ class Votes:
     def add(self, cand: ProgramCandidate) -> int:
         """Count a verified candidate; return the support of the best group so far."""
         outputs = tuple(cand.test_outputs)
-        checks = output_checks(self.task, outputs, self.invariants)
-        if all(value is not False for _, value in checks):
+        if self.consistent_outputs(outputs):
             key = value_key(outputs)
             self.programs.setdefault(key, set()).add(cand.program)
             self.best = max(self.best, len(self.programs[key]))

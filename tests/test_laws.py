@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
@@ -12,11 +13,11 @@ from synth.analysis import analyse
 from synth.proposers.base import Budget, Pool, ProgramCandidate
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.search.enumerate import EnumConfig
-from synth.invariants import check_outputs, consistent, infer_invariants
+from synth.invariants import check_outputs, consistent, infer_invariants, obeys
 from synth.laws import Law, infer_laws, informative_features, input_features
 from synth.rank import rank
 from synth.solution import SolveConfig
-from synth.solve import Votes, obeys, solve_task
+from synth.solve import Votes, solve_task
 from synth.task import Example, Task, make_grid
 
 
@@ -143,7 +144,7 @@ def test_reorder_hook_changes_the_winner() -> None:
 
 
 def test_votes_count_distinct_consistent_programs() -> None:
-    votes = Votes(RECOLOR, infer_invariants(RECOLOR))
+    votes = Votes(partial(obeys, infer_invariants(RECOLOR), RECOLOR))
     right = [with_dots(3, 3, [(1, 0, 1), (2, 2, 2)])]
     assert votes.add(candidate("bad", [with_dots(3, 3, [(0, 0, 2)])], RECOLOR)) == 0
     assert not votes.solved
