@@ -139,7 +139,8 @@ def table(result: dict[str, Any]) -> str:
     header = ("run", "tasks", "verified", "right", "no voting", "voting", "invariant filter",
               "voter", "voter from")
     rows = [header] + [(r["run"], str(r["n_tasks"]), str(r["votable"]), str(r["any_correct"]),
-                        _cell(r["no_voting"]), _cell(r["heuristic"]), _cell(r["invariant_filter"]), _cell(r["voter"]),
+                        _cell(r["no_voting"]), _cell(r["heuristic"]),
+                        _cell(r["invariant_filter"]), _cell(r["voter"]),
                         r["voter_source"] or "-") for r in result["runs"]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]

@@ -36,6 +36,7 @@ from synth.atomic import write_text_atomic
 from synth.datasets import Dataset, load_dataset
 from synth.errors import InputError
 from synth.evaluate import alternative_correct
+from synth.scoring import grids_equal
 from synth.task import Grid, Task, make_grid, parse_grid, read_json
 
 PROPOSERS: tuple[str, ...] = ("library", "enumerative", "beam", "sketch")
@@ -91,10 +92,6 @@ def _grids(alternative: Alternative) -> tuple[Grid, ...]:
     return tuple(make_grid(o) for o in alternative.get("outputs", []))
 
 
-def _equal(a: Grid, b: Grid) -> bool:
-    return a.shape == b.shape and bool(np.array_equal(a, b))
-
-
 def _support_features(alternatives: Sequence[Alternative], index: int) -> list[float]:
     alt = alternatives[index]
     verified = [a for a in alternatives if a.get("verified")]
@@ -117,7 +114,7 @@ def _output_features(task: Task, outputs: Sequence[Grid]) -> list[float]:
     if not pairs:
         return [0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0]
     same = [(o == i).mean() for o, i in pairs if o.shape == i.shape]
-    return [float(all(_equal(o, i) for o, i in pairs)),
+    return [float(all(grids_equal(o, i) for o, i in pairs)),
             float(any(np.unique(o).size == 1 for o, _ in pairs)),
             float(np.mean([o.shape == i.shape for o, i in pairs])),
             float(np.mean([np.unique(o).size for o, _ in pairs])),
@@ -131,7 +128,7 @@ def _agreement_features(grids: Sequence[Sequence[Grid]], index: int) -> list[flo
     others = [g for j, g in enumerate(grids) if j != index]
     if not others or not mine:
         return [0.0, 0.0]
-    shared = np.mean([sum(t < len(g) and _equal(out, g[t]) for g in others)
+    shared = np.mean([sum(t < len(g) and grids_equal(out, g[t]) for g in others)
                       for t, out in enumerate(mine)])
     shapes = [o.shape for o in mine]
     votes = np.mean([[o.shape for o in g] == shapes for g in others])

@@ -7,6 +7,7 @@ input) or `GridCandidate`s (direct test outputs from a fallback). Provenance (`p
 """
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,14 @@ class Proposer(Protocol):
                 ) -> Iterator[Candidate]:
         """Yield candidates until done or the budget is spent."""
         ...
+
+
+def keep_best(heap: list, item: tuple, limit: int) -> None:
+    """Push `item` onto the min-heap `heap`, keeping only the `limit` largest items."""
+    if len(heap) < limit:
+        heapq.heappush(heap, item)
+    else:
+        heapq.heappushpop(heap, item)
 
 
 def train_accuracy(outputs: Sequence[Grid | None], task: Task) -> float:

@@ -11,7 +11,6 @@ with their accuracy as prior, so the loop can fall back on them.
 """
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from dsl import ast
 from dsl.types import GRID
 from dsl.primitives.color import map_colors
 from synth.analysis import TaskAnalysis
-from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
+from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, keep_best
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node
 from synth.search.program import expr_size, program_text
@@ -123,11 +122,7 @@ class EnumerativeProposer:
                 continue
             score = cell_accuracy(node.values[:n], task)
             if score > 0:
-                item = (score, -enumerator.stats.nodes, node)
-                if len(partial) < N_PARTIAL:
-                    heapq.heappush(partial, item)
-                else:
-                    heapq.heappushpop(partial, item)
+                keep_best(partial, (score, -enumerator.stats.nodes, node), N_PARTIAL)
         yield from self.mapped_candidates(mapped, task)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)

@@ -12,7 +12,6 @@ accuracy as prior: material for the sketch proposer's hole filling.
 """
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -27,8 +26,8 @@ from dsl.parser import parse_program
 from dsl.printer import format_program
 from synth.analysis import TaskAnalysis
 from synth.golden import LIBRARY_ROOT
-from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, train_accuracy,
-                                  train_matches)
+from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, keep_best,
+                                  train_accuracy, train_matches)
 from synth.task import Task
 
 MAX_VARIANTS = 40
@@ -152,8 +151,5 @@ class LibraryProposer:
                     continue
                 accuracy = train_accuracy(outputs[:n], task)
                 if accuracy >= MIN_NEAR_MISS_ACCURACY:
-                    item = (accuracy, -self.tried, replace(cand, prior=0.5 * accuracy))
-                    if len(near) < N_NEAR_MISSES:
-                        heapq.heappush(near, item)
-                    else:
-                        heapq.heappushpop(near, item)
+                    keep_best(near, (accuracy, -self.tried, replace(cand, prior=0.5 * accuracy)),
+                              N_NEAR_MISSES)
