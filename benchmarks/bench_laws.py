@@ -3,7 +3,7 @@ the invariant checks would wrongly reject the true test output.
 
     python benchmarks/bench_laws.py arc1:train --json runs/bench_laws.json
 
-For every task: infer laws and invariants from the train pairs (`synth.invariants`), then
+For every task: infer laws and invariants from the train pairs (`synth.analysis.invariants`), then
 compare with the known test outputs: size predictions made / correct, and per invariant how
 often the true answer violates it (a false alarm: the filter would demote a right answer).
 Writes JSON (--json) and prints a table.
@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (first)
 
-from synth.datasets import load_dataset  # noqa: E402
-from synth.invariants import CHECKS, check_outputs, infer_invariants  # noqa: E402
-from synth.task import Task  # noqa: E402
+from synth.data.datasets import load_dataset  # noqa: E402
+from synth.analysis.invariants import CHECKS, check_outputs, infer_invariants  # noqa: E402
+from synth.data.task import Task  # noqa: E402
 
 
 def task_figures(task: Task, timeout_ms: int) -> dict:

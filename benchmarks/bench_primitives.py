@@ -35,7 +35,7 @@ from dsl.primitives.objects import objects  # noqa: E402
 from dsl.registry import Param, Primitive, default_registry  # noqa: E402
 from dsl.types import COLOR, GRID, INT, OBJECT, OBJECTS, POINT, TCon, TVar  # noqa: E402
 from dsl.values import frozen  # noqa: E402
-from synth.datasets import load_dataset  # noqa: E402
+from synth.data.datasets import load_dataset  # noqa: E402
 
 DATASET = "arc1:train"
 

@@ -30,8 +30,8 @@ from dsl.interp import run_program  # noqa: E402
 from dsl.parser import parse_program  # noqa: E402
 from dsl.typecheck import check_program  # noqa: E402
 from dsl.values import value_key  # noqa: E402
-from synth.datasets import load_dataset  # noqa: E402
-from synth.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files  # noqa: E402
+from synth.data.datasets import load_dataset  # noqa: E402
+from synth.data.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files  # noqa: E402
 
 
 @dataclass

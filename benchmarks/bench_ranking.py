@@ -7,7 +7,7 @@ Reads `synth eval` run folders (config.json, records.jsonl with `extras.alternat
 per run, replays four orders of each task's alternatives: (0) no voting: verified
 alternatives by description length alone (shortest program first, then prior), support
 ignored; (a) the recorded heuristic order (self-consistency voting: support first),
-(b) the invariant filter (verified alternatives that violate a `synth.invariants` check moved
+(b) the invariant filter (verified alternatives that violate a `synth.analysis.invariants` check moved
 after the consistent ones), (c) the meta-voter: on training-set runs cross-validated by task
 over `--folds` folds pooled across the runs (a task id of one dataset stays in one fold; the
 voter trained on the other folds orders the held-out one), on evaluation-set runs (or with
@@ -30,8 +30,8 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from synth.errors import InputError  # noqa: E402
-from synth.voter import (FEATURES, Checks, RecordedRun, RecordedTask, Voter,  # noqa: E402
+from synth.data.errors import InputError  # noqa: E402
+from synth.select.voter import (FEATURES, Checks, RecordedRun, RecordedTask, Voter,  # noqa: E402
                          all_correct, alternative_checks, feature_matrix, fit_model,
                          heuristic_order, invariant_checks, invariant_order, is_evaluation_run,
                          load_runs, order_figures, predict, voted_order)

@@ -19,7 +19,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from synth.evaluate import EvalConfig, run_eval
+from synth.run.evaluate import EvalConfig, run_eval
 
 
 def percentile(values: list[float], q: float) -> float:

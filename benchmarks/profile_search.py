@@ -1,4 +1,4 @@
-"""Where the search spends its time: cProfile over `synth.solve.solve_task` on sample tasks.
+"""Where the search spends its time: cProfile over `synth.run.solve.solve_task` on sample tasks.
 
     python benchmarks/profile_search.py --ids benchmarks/samples/arc1-train-every5.txt \
         --limit 8 --time-limit 8 --json runs/profile_search.json
@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
 
 from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402
-from synth.datasets import load_dataset, read_id_list  # noqa: E402
-from synth.solution import SolveConfig  # noqa: E402
-from synth.solve import solve_task  # noqa: E402
+from synth.data.datasets import load_dataset, read_id_list  # noqa: E402
+from synth.run.config import SolveConfig  # noqa: E402
+from synth.run.solve import solve_task  # noqa: E402
 
 SECTIONS = {  # label -> (file suffix, function name) whose cumulative time is reported
     "library proposer": ("proposers/library.py", "propose"),

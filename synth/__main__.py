@@ -1,6 +1,6 @@
 """`python -m synth` runs the command line."""
 import sys
 
-from synth.cli import main
+from synth.cli.main import main
 
 sys.exit(main())

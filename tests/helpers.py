@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from synth.solvers import SolveConfig, Solution, solve_baseline
-from synth.task import Task, make_grid
+from synth.run.solvers import SolveConfig, Solution, solve_baseline
+from synth.data.task import Task, make_grid
 
 
 def sleepy(task: Task, config: SolveConfig) -> Solution:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from synth.cli import main
+from synth.cli.main import main
 
 
 def test_solve_prints_program_attempts_and_verdict(examples_dir: Path,

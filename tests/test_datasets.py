@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from synth.datasets import (Dataset, is_bundle_name, load_dataset, load_task_ref, read_id_list,
+from synth.data.datasets import (Dataset, is_bundle_name, load_dataset, load_task_ref, read_id_list,
                             solutions_path)
-from synth.errors import InputError
-from synth.task import Task, load_task_file, parse_task
+from synth.data.errors import InputError
+from synth.data.task import Task, load_task_file, parse_task
 
 GRID_A = [[1, 2], [3, 4]]
 GRID_B = [[0, 0, 5]]

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from synth.cli import main
-from synth.evaluate import EvalConfig, load_records, run_eval
-from synth.submission import validate_submission
+from synth.cli.main import main
+from synth.run.evaluate import EvalConfig, load_records, run_eval
+from synth.data.submission import validate_submission
 
 RESULT_KEYS = {"dataset", "data_version", "synth_version", "config", "n_tasks", "score_task",
                "score_output", "ranking_gap", "tasks"}
@@ -268,7 +268,7 @@ def test_sigkill_mid_run_then_resume_matches_uninterrupted_run(tmp_path: Path,
 
 def test_report_is_refreshed_while_the_run_goes_on(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import synth.evaluate as evaluate_module
+    import synth.run.evaluate as evaluate_module
 
     snapshots: list[tuple[int, int | None]] = []
 

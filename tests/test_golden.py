@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from synth.datasets import load_dataset
-from synth.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files, verify_program_file
+from synth.data.datasets import load_dataset
+from synth.data.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files, verify_program_file
 
 MIN_GOLDEN_ARC1_TRAIN = 2
 

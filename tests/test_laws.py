@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 import z3
 
-from synth import laws as laws_module
-from synth.analysis import analyse
+from synth.analysis import laws as laws_module
+from synth.analysis.features import analyse
 from synth.proposers.base import Budget, Pool, ProgramCandidate
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.search.enumerate import EnumConfig
-from synth.invariants import check_outputs, consistent, infer_invariants, obeys
-from synth.laws import Law, infer_laws, informative_features, input_features
-from synth.rank import rank
-from synth.solution import SolveConfig
-from synth.solve import Votes, solve_task
-from synth.task import Example, Task, make_grid
+from synth.analysis.invariants import check_outputs, consistent, infer_invariants, obeys
+from synth.analysis.laws import Law, infer_laws, informative_features, input_features
+from synth.select.rank import rank
+from synth.run.config import SolveConfig
+from synth.run.solve import Votes, solve_task
+from synth.data.task import Example, Task, make_grid
 
 
 def task_of(pairs: list[tuple[np.ndarray, np.ndarray]], tests: list[np.ndarray]) -> Task:

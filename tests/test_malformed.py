@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from synth.cli import main
-from synth.datasets import load_dataset
-from synth.errors import InputError
+from synth.cli.main import main
+from synth.data.datasets import load_dataset
+from synth.data.errors import InputError
 
 CORPUS = Path(__file__).resolve().parent / "malformed"
 CORPUS_REL = "tests/malformed"
@@ -86,7 +86,7 @@ def test_unknown_dataset_raises() -> None:
 
 def test_eval_unknown_dataset_exits_2(capsys: pytest.CaptureFixture[str],
                                       tmp_path: Path) -> None:
-    pytest.importorskip("synth.evaluate")
+    pytest.importorskip("synth.run.evaluate")
     code, message = _run(["eval", "arc9:train", "--out", str(tmp_path / "run"),
                           "--no-progress"], capsys)
     assert (code, message) == (2, UNKNOWN_DATASET)

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from synth.cli import main
-from synth.datasets import load_task_ref
-from synth.palette import PALETTE_HEX, PALETTE_RGB, hex_to_rgb
-from synth.render import (LINE_HEX, MIN_CELL, GridBox, Label, UnknownBox, grid_text,
+from synth.cli.main import main
+from synth.data.datasets import load_task_ref
+from synth.data.palette import PALETTE_HEX, PALETTE_RGB, hex_to_rgb
+from synth.cli.render import (LINE_HEX, MIN_CELL, GridBox, Label, UnknownBox, grid_text,
                           png_bytes, print_task, task_layout, task_png, task_svg)
-from synth.task import Task, load_task_file, parse_task
+from synth.data.task import Task, load_task_file, parse_task
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 TINY = {"train": [{"input": [[1]], "output": [[2, 2], [2, 2]]},

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from synth.datasets import load_task_ref
-from synth.repl import ReplSession
+from synth.data.datasets import load_task_ref
+from synth.cli.repl import ReplSession
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from synth.datasets import Dataset
-from synth.errors import InputError
-from synth.palette import PALETTE_HEX
-from synth.report import grid_html, render_report, time_histogram_svg, write_report
-from synth.task import parse_task
+from synth.data.datasets import Dataset
+from synth.data.errors import InputError
+from synth.data.palette import PALETTE_HEX
+from synth.run.report import grid_html, render_report, time_histogram_svg, write_report
+from synth.data.task import parse_task
 
 TASK = parse_task({"train": [{"input": [[1]], "output": [[1]]}],
                    "test": [{"input": [[1, 2]], "output": [[1, 2]]},

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from synth.scoring import aggregate, grids_equal, output_correct, task_score
-from synth.submission import (empty_entry, submission_entry, validate_submission,
+from synth.data.scoring import aggregate, grids_equal, output_correct, task_score
+from synth.data.submission import (empty_entry, submission_entry, validate_submission,
                               write_json_atomic)
-from synth.task import make_grid
+from synth.data.task import make_grid
 
 TRUTH = make_grid([[1, 2, 3], [4, 5, 6]])
 SAME_CELLS_OTHER_SHAPE = make_grid([[1, 2], [3, 4], [5, 6]])

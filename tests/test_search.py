@@ -8,18 +8,18 @@ from dsl import ast
 from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.types import GRID
-from synth.analysis import analyse, background_color, size_rules
-from synth.datasets import load_task_ref
+from synth.analysis.features import analyse, background_color, size_rules
+from synth.data.datasets import load_task_ref
 from synth.proposers.base import Budget, Pool, ProgramCandidate
 from synth.proposers.enumerative import EnumerativeProposer, cell_accuracy
 from synth.proposers.library import LibraryProposer, variants
-from synth.rank import group_candidates, rank
+from synth.select.rank import group_candidates, rank
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.program import flatten, program_text
-from synth.solution import SolveConfig
-from synth.solve import solve_task
-from synth.task import Example, Task, make_grid
-from synth.verify import valid_grid, verified
+from synth.run.config import SolveConfig
+from synth.run.solve import solve_task
+from synth.data.task import Example, Task, make_grid
+from synth.select.verify import valid_grid, verified
 
 
 def grid(rows: list[list[int]]) -> np.ndarray:
@@ -171,7 +171,7 @@ def test_beam_finds_chain_and_scorer_orders_closeness() -> None:
 
 
 def test_results_config_states_the_library_policy() -> None:
-    from synth.evaluate import EvalConfig, results_config
+    from synth.run.evaluate import EvalConfig, results_config
 
     info = results_config(EvalConfig(dataset="arc1:train", solver="search"))["solver_info"]
     assert "leave-one-out" in info["library"]

@@ -9,13 +9,13 @@ import z3
 from dsl.parser import parse_program
 from dsl.printer import format_program
 from dsl.registry import default_registry
-from synth.analysis import analyse
+from synth.analysis.features import analyse
 from synth.proposers.base import Budget, Pool, ProgramCandidate
 from synth.proposers.sketch import (SENTINEL, ColorConstraints, ColorSolver, Hole,
                                     SketchProposer, assignments, color_constraints, find_holes,
                                     run, solve_colors)
-from synth.task import Example, Task, make_grid
-from synth.verify import verified
+from synth.data.task import Example, Task, make_grid
+from synth.select.verify import verified
 
 
 def make_task(pairs: list[tuple[list, list]], tests: list[tuple[list, list]]) -> Task:

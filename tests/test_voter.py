@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from synth import cli
-from synth.errors import InputError
-from synth.task import Grid, Task, parse_task
-from synth.voter import (FEATURES, Checks, Voter, alternative_checks, alternative_features,
+from synth.cli import main as cli
+from synth.data.errors import InputError
+from synth.data.task import Grid, Task, parse_task
+from synth.select.voter import (FEATURES, Checks, Voter, alternative_checks, alternative_features,
                          heuristic_order, invariant_order, load_runs, order_figures, replay,
                          train_voter, training_rows, voted_order)
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from synth.analysis import TaskAnalysis
-from synth.scoring import grids_equal
-from synth.task import Grid, Task
+from synth.analysis.features import TaskAnalysis
+from synth.data.scoring import grids_equal
+from synth.data.task import Grid, Task
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ import numpy as np
 from dsl.registry import Primitive
 from dsl.types import GRID
 from dsl.values import value_key
-from synth.analysis import TaskAnalysis
+from synth.analysis.features import TaskAnalysis
 from synth.proposers.base import Budget, Candidate, Pool
 from synth.proposers.enumerative import color_mapping, mapped_node, node_candidate
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.options import Node
 from synth.search.program import expr_size
-from synth.task import Grid, Task
+from synth.data.task import Grid, Task
 
 Scorer = Callable[[Sequence[Grid], Task], float]
 MAX_MAPPED_PER_STEP = 3

@@ -20,12 +20,12 @@ import numpy as np
 from dsl import ast
 from dsl.types import GRID
 from dsl.primitives.color import map_colors
-from synth.analysis import TaskAnalysis
+from synth.analysis.features import TaskAnalysis
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, keep_best
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node
 from synth.search.program import expr_size, program_text
-from synth.task import Task
+from synth.data.task import Task
 
 N_PARTIAL = 4
 MAX_MAPPED_PER_LEVEL = 3

@@ -24,11 +24,11 @@ from dsl.errors import DSLError
 from dsl.compile import run_compiled
 from dsl.parser import parse_program
 from dsl.printer import format_program
-from synth.analysis import TaskAnalysis
-from synth.golden import LIBRARY_ROOT
+from synth.analysis.features import TaskAnalysis
+from synth.data.golden import LIBRARY_ROOT
 from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, keep_best,
                                   train_accuracy, train_matches)
-from synth.task import Task
+from synth.data.task import Task
 
 MAX_VARIANTS = 40
 N_NEAR_MISSES = 8

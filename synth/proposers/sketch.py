@@ -38,11 +38,11 @@ from dsl.printer import format_program
 from dsl.registry import Param, Registry, default_registry
 from dsl.typecheck import definition_callee
 from dsl.types import COLOR, INT, TCon
-from synth.analysis import TaskAnalysis
+from synth.analysis.features import TaskAnalysis
 from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, train_accuracy,
                                   train_matches)
-from synth.task import Grid, Task
-from synth.verify import valid_grid
+from synth.data.task import Grid, Task
+from synth.select.verify import valid_grid
 
 SENTINEL = 10            # colour hole k runs as colour SENTINEL + k in a sentinel run
 MAX_COLOR_HOLES = 3

@@ -18,9 +18,9 @@ import numpy as np
 from rich.console import Console
 from rich.text import Text
 
-from synth.font5x7 import GLYPH_H, GLYPH_W, text_mask
-from synth.palette import PALETTE_HEX, PALETTE_RGB, hex_to_rgb
-from synth.task import Grid, Task
+from synth.cli.font5x7 import GLYPH_H, GLYPH_W, text_mask
+from synth.data.palette import PALETTE_HEX, PALETTE_RGB, hex_to_rgb
+from synth.data.task import Grid, Task
 
 MARGIN = 16
 LABEL_SCALE = 2

@@ -1,13 +1,13 @@
 """Ranking: group verified candidates by their test outputs and order the groups.
 
 A group's score is, in order: whether its test outputs obey the task's invariants (when they
-were inferred, see `synth.invariants`), how many distinct proposers support it, the shortest
+were inferred, see `synth.analysis.invariants`), how many distinct proposers support it, the shortest
 description length (fewer is better), how many distinct programs, then the best prior.
 Description length comes before the program count because many programs that differ only by
 trivial recolourings are not independent support. The
 top two groups give attempts 1 and 2; missing attempts are filled from partial matches and
 finally from the identity, and such fallbacks are marked as unverified. A `reorder` function
-(the meta-voter, `synth.voter`) may then reorder the verified groups it is shown.
+(the meta-voter, `synth.select.voter`) may then reorder the verified groups it is shown.
 
 `Ranked.alternatives` describes every option considered (the verified groups in rank order,
 capped at `MAX_RECORDED`, then the fallbacks) as JSON-able dicts, so that batch runs can
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.values import value_key
-from synth.invariants import Invariants, check_outputs, consistent
+from synth.analysis.invariants import Invariants, check_outputs, consistent
 from synth.proposers.base import ProgramCandidate, train_accuracy
-from synth.task import Grid, Task
-from synth.verify import valid_grid
+from synth.data.task import Grid, Task
+from synth.select.verify import valid_grid
 
 MAX_RECORDED = 16
 Reorder = Callable[[Task, Sequence[dict[str, Any]]], Sequence[int]]

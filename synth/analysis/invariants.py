@@ -2,7 +2,7 @@
 
 Three invariants, each inferred from the train pairs and checked on a candidate's test outputs:
 
-- `size`: the output shape the Z3 laws (`synth.laws`) predict uniquely for each test input;
+- `size`: the output shape the Z3 laws (`synth.analysis.laws`) predict uniquely for each test input;
 - `palette`: output colours lie within the test input's colours plus the colours the train
   outputs introduced (those not in their own input);
 - `preserved`: where every train output keeps every non-background cell of its input (same
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from synth.analysis import background_color
-from synth.laws import DEFAULT_TIMEOUT_MS, Laws, infer_laws
-from synth.task import Grid, Task
+from synth.analysis.features import background_color
+from synth.analysis.laws import DEFAULT_TIMEOUT_MS, Laws, infer_laws
+from synth.data.task import Grid, Task
 
 CHECKS: tuple[str, ...] = ("size", "palette", "preserved")
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from synth import __version__
-from synth.errors import InputError
-from synth.voter_commands import add_voter_parser, cmd_voter
+from synth.data.errors import InputError
+from synth.cli.voter_commands import add_voter_parser, cmd_voter
 
 
 def _positive_float(text: str) -> float:
@@ -97,7 +97,7 @@ def _add_ranking_options(parser: argparse.ArgumentParser) -> None:
 def _checked_voter(path: str | None) -> str | None:
     """The voter path after loading it once, so a bad file fails before any search."""
     if path is not None:
-        from synth.voter import Voter
+        from synth.select.voter import Voter
 
         Voter.load(path)
     return path
@@ -122,7 +122,7 @@ def _add_dsl_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_dsl(args: argparse.Namespace) -> int:
-    from synth import dsl_commands
+    from synth.cli import dsl_commands
 
     if args.dsl_command == "list":
         return dsl_commands.cmd_list(args.json, args.family)
@@ -134,12 +134,12 @@ def _cmd_dsl(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-    from synth.datasets import load_task_ref
+    from synth.data.datasets import load_task_ref
     from rich.console import Console
 
-    from synth.render import grid_rich
-    from synth.solvers import DEFAULT_SOLVER, SolveConfig, get_solver
-    from synth.submission import submission_entry
+    from synth.cli.render import grid_rich
+    from synth.run.solvers import DEFAULT_SOLVER, SolveConfig, get_solver
+    from synth.data.submission import submission_entry
 
     task = load_task_ref(args.task)
     solver = get_solver(args.solver or DEFAULT_SOLVER)
@@ -149,7 +149,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     solution = solver(task, config)
     entry = submission_entry(solution.attempts)
     if args.out:
-        from synth.submission import write_json_atomic
+        from synth.data.submission import write_json_atomic
         write_json_atomic(Path(args.out), {task.id: entry})
     if args.json:
         print(json.dumps({"task": task.id, "attempts": entry, "program": solution.program,
@@ -172,7 +172,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         console.print(grid_rich(a2))
         truth = task.test[i].output
         if truth is not None:
-            from synth.scoring import output_correct
+            from synth.data.scoring import output_correct
             ok = output_correct((a1, a2), truth)
             print(f"test {i}: {'correct' if ok else 'wrong'} (pass@2 against the known output)")
     if args.out:
@@ -202,7 +202,7 @@ def _stats_line(stats: dict) -> str:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from synth.evaluate import EvalConfig, run_eval
+    from synth.run.evaluate import EvalConfig, run_eval
 
     config = EvalConfig(dataset=args.dataset, ids_file=args.ids, limit=args.limit,
                         time_limit=args.time_limit, memory_mb=args.memory_limit,
@@ -218,8 +218,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from synth.datasets import load_task_ref
-    from synth.render import print_task, task_png, task_svg
+    from synth.data.datasets import load_task_ref
+    from synth.cli.render import print_task, task_png, task_svg
 
     task = load_task_ref(args.task)
     if args.png:
@@ -234,7 +234,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_repl(args: argparse.Namespace) -> int:
-    from synth.repl import DEFAULT_PRIMS_FILE, run_repl
+    from synth.cli.repl import DEFAULT_PRIMS_FILE, run_repl
 
     files = [Path(p) for p in args.prims]
     if not files and DEFAULT_PRIMS_FILE.is_file():

@@ -1,7 +1,7 @@
 """Named solvers: the functions `synth solve` and `synth eval` can run on a task.
 
 A solver takes a Task and a SolveConfig and returns a Solution holding two attempts per test
-input. `search` (the default) is the program search of `synth.solve`; `baseline` answers the
+input. `search` (the default) is the program search of `synth.run.solve`; `baseline` answers the
 identity and the most frequent train output, the floor every real solver must beat.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from synth.scoring import grids_equal
-from synth.solution import SolveConfig, Solution
-from synth.task import Grid, Task
+from synth.data.scoring import grids_equal
+from synth.run.config import SolveConfig, Solution
+from synth.data.task import Grid, Task
 
 
 Solver = Callable[[Task, SolveConfig], Solution]
@@ -39,7 +39,7 @@ def solve_baseline(task: Task, config: SolveConfig) -> Solution:
 
 
 class SearchSolver:
-    """The program search (library + enumeration), see `synth.solve`.
+    """The program search (library + enumeration), see `synth.run.solve`.
 
     `warm_up()` loads what every task needs (the parsed program library) so that a batch
     runner can do it once in the parent before forking workers."""
@@ -52,7 +52,7 @@ class SearchSolver:
     })
 
     def __call__(self, task: Task, config: SolveConfig) -> Solution:
-        from synth.solve import solve_task
+        from synth.run.solve import solve_task
 
         return solve_task(task, config)
 
@@ -64,8 +64,8 @@ class SearchSolver:
         compiled kernels (numba's cache) once instead of in every worker."""
         from dsl.registry import default_registry
         from synth.proposers.library import load_library
-        from synth.solve import solve_task
-        from synth.task import Example, make_grid
+        from synth.run.solve import solve_task
+        from synth.data.task import Example, make_grid
 
         default_registry()
         load_library()

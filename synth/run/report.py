@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from synth.atomic import write_text_atomic
-from synth.datasets import Dataset
-from synth.palette import PALETTE_HEX
-from synth.task import Task, grid_to_list
+from synth.data.atomic import write_text_atomic
+from synth.data.datasets import Dataset
+from synth.data.palette import PALETTE_HEX
+from synth.data.task import Task, grid_to_list
 
 STATUS_ORDER: tuple[str, ...] = ("solved", "unsolved", "timeout", "error", "oom")
 STATUS_COLOURS: Mapping[str, str] = {"solved": "#2ECC40", "unsolved": "#AAAAAA",

@@ -16,9 +16,9 @@ from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.printer import format_program
 from dsl.typecheck import check_program
-from synth.task import Example, Task
+from synth.data.task import Example, Task
 
-LIBRARY_ROOT = Path(__file__).resolve().parent.parent / "library"
+LIBRARY_ROOT = Path(__file__).resolve().parents[2] / "library"
 DEFAULT_LIBRARY = LIBRARY_ROOT / "arc1-train"
 MAX_DIFF_CELLS = 8
 DATASET_OF_FOLDER = MappingProxyType({"arc1-train": "arc1:train", "arc1-eval": "arc1:eval",

@@ -2,7 +2,7 @@
 
 Proposers run cheapest first (library, enumeration, beam), each with a share of the remaining
 time, over one shared pool. With `config.z3`, laws and invariants are inferred first
-(`synth.invariants`); a verified candidate whose test outputs violate them is kept but ranked
+(`synth.analysis.invariants`); a verified candidate whose test outputs violate them is kept but ranked
 after the consistent ones and does not count as solving the task. The loop stops early once
 `config.agreement` distinct consistent verified programs agree on the test outputs
 (self-consistency), never drops a verified candidate, and always returns two attempts per
@@ -21,17 +21,17 @@ from functools import cache, partial
 from typing import Any
 
 from dsl.values import value_key
-from synth.analysis import analyse
-from synth.invariants import infer_invariants, obeys
+from synth.analysis.features import analyse
+from synth.analysis.invariants import infer_invariants, obeys
 from synth.proposers.base import Budget, Pool, ProgramCandidate, Proposer
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
 from synth.proposers.sketch import SketchProposer
-from synth.rank import rank
-from synth.solution import SolveConfig, Solution
-from synth.task import Grid, Task
-from synth.verify import verified
+from synth.select.rank import rank
+from synth.run.config import SolveConfig, Solution
+from synth.data.task import Grid, Task
+from synth.select.verify import verified
 
 SAFETY_MARGIN_S = 0.5
 SHARE_WHEN_SOLVED = 0.25
@@ -110,7 +110,7 @@ def solve_task(task: Task, config: SolveConfig, stages: Sequence[Stage] | None =
 @cache
 def load_voter(path: str) -> Any:
     """The meta-voter in `path`, loaded once per process (xgboost is imported only here)."""
-    from synth.voter import Voter
+    from synth.select.voter import Voter
 
     return Voter.load(path)
 

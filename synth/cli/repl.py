@@ -29,15 +29,15 @@ from dsl.interp import definitions_as_primitives, eval_expr
 from dsl.parser import parse_expr, parse_program
 from dsl.printer import format_definition, format_program
 from dsl.registry import FAMILIES, Registry, default_registry
-from synth.invariants import infer_invariants
+from synth.analysis.invariants import infer_invariants
 from dsl.typecheck import check_program, infer_expr
 from dsl.types import GRID, Type
 from dsl.values import Object
-from synth.datasets import load_task_ref
-from synth.errors import InputError
-from synth.golden import diff_cells
-from synth.render import grid_rich
-from synth.task import Task
+from synth.data.datasets import load_task_ref
+from synth.data.errors import InputError
+from synth.data.golden import diff_cells
+from synth.cli.render import grid_rich
+from synth.data.task import Task
 
 DEFAULT_PRIMS_FILE = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) \
     / "synth" / "prims.dsl"

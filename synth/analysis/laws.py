@@ -23,7 +23,7 @@ import numpy as np
 import z3
 
 from dsl.primitives.objects import objects
-from synth.task import Grid, Task
+from synth.data.task import Grid, Task
 
 TARGETS: tuple[str, ...] = ("out_h", "out_w", "out_colors")
 FEATURES: tuple[str, ...] = ("in_h", "in_w", "colors", "fg_colors", "fg_cells", "objects4",

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from synth.atomic import write_json_atomic
-from synth.errors import InputError
-from synth.task import Grid, grid_to_list, parse_grid
+from synth.data.atomic import write_json_atomic
+from synth.data.errors import InputError
+from synth.data.task import Grid, grid_to_list, parse_grid
 
 __all__ = ["empty_entry", "submission_entry", "validate_submission", "write_json_atomic"]
 
@@ -25,7 +25,7 @@ def empty_entry(n_test: int) -> list[dict[str, list[list[int]]]]:
 
 
 def _valid_grid(value: Any) -> bool:
-    """A JSON grid passing the same validation as task files (`synth.task.parse_grid`)."""
+    """A JSON grid passing the same validation as task files (`synth.data.task.parse_grid`)."""
     try:
         parse_grid(value, "attempt")
     except InputError:

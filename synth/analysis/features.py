@@ -2,7 +2,7 @@
 
 Background colour, palettes, and output-size hypotheses (same as input, constant, scaled,
 transposed) that hold on every train pair; `consistent_outputs` says whether a candidate's
-test outputs obey the task's invariants (the loop sets it from `synth.invariants` when Z3 is
+test outputs obey the task's invariants (the loop sets it from `synth.analysis.invariants` when Z3 is
 on; proposers use it to keep searching past programs whose test outputs break them).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from synth.task import Grid, Task
+from synth.data.task import Grid, Task
 
 
 def _anything_goes(outputs: Sequence[Grid]) -> bool:

@@ -1,13 +1,13 @@
 """The meta-voter: a small boosted-tree model that re-orders a task's verified alternatives.
 
 `synth eval` records per task the options the solver ranked (`extras.alternatives`, see
-`synth.rank`): the verified groups in the heuristic's order, then up to two unverified
+`synth.select.rank`): the verified groups in the heuristic's order, then up to two unverified
 fallbacks, each with per-test-output correctness. This module holds:
 
 - features: `FEATURES` names the columns of `alternative_features` (support, cost, prior,
   properties of the test outputs, agreement with the other alternatives and the task's
-  invariant checks from `synth.invariants`, encoded 1 / 0 / -1 for holds / violated / unknown;
-  `alternative_checks` takes them as recorded by `synth.rank`, else computes them);
+  invariant checks from `synth.analysis.invariants`, encoded 1 / 0 / -1 for holds / violated / unknown;
+  `alternative_checks` takes them as recorded by `synth.select.rank`, else computes them);
 - recorded runs: `load_runs` reads run folders (config.json, records.jsonl and the dataset
   named in config.json) into `RecordedTask`s; `training_rows` turns them into (X, y, task keys);
 - training: `train_voter` fits the model on training-set runs only (an evaluation set is
@@ -32,12 +32,12 @@ from typing import Any
 import numpy as np
 
 from synth import __version__
-from synth.atomic import write_text_atomic
-from synth.datasets import Dataset, load_dataset
-from synth.errors import InputError
-from synth.evaluate import alternative_correct
-from synth.scoring import grids_equal
-from synth.task import Grid, Task, make_grid, parse_grid, read_json
+from synth.data.atomic import write_text_atomic
+from synth.data.datasets import Dataset, load_dataset
+from synth.data.errors import InputError
+from synth.run.evaluate import alternative_correct
+from synth.data.scoring import grids_equal
+from synth.data.task import Grid, Task, make_grid, parse_grid, read_json
 
 PROPOSERS: tuple[str, ...] = ("library", "enumerative", "beam", "sketch")
 CHECKS: tuple[str, ...] = ("size", "palette", "preserved")
@@ -63,8 +63,8 @@ Checker = Callable[[Task, Sequence[Sequence[Grid]]], list[Checks]]
 
 
 def invariant_checks(task: Task, outputs: Sequence[Sequence[Grid]]) -> list[Checks]:
-    """Per alternative (its test outputs), the task's invariant checks (`synth.invariants`)."""
-    from synth.invariants import check_outputs, infer_invariants
+    """Per alternative (its test outputs), the task's invariant checks (`synth.analysis.invariants`)."""
+    from synth.analysis.invariants import check_outputs, infer_invariants
 
     invariants = infer_invariants(task)
     return [dict(check_outputs(invariants, task, outs)) for outs in outputs]
@@ -73,7 +73,7 @@ def invariant_checks(task: Task, outputs: Sequence[Sequence[Grid]]) -> list[Chec
 def alternative_checks(task: Task, alternatives: Sequence[Alternative],
                        checker: Checker = invariant_checks,
                        outputs: Sequence[Sequence[Grid]] | None = None) -> list[Checks]:
-    """Each alternative's invariant checks: the recorded `checks` (`synth.rank` records them;
+    """Each alternative's invariant checks: the recorded `checks` (`synth.select.rank` records them;
     an empty dict where no invariants were inferred) when every alternative has them, else
     computed with `checker` (older runs); `outputs` are the parsed grids, if at hand."""
     recorded = [a.get("checks") for a in alternatives]
@@ -145,7 +145,7 @@ def alternative_features(task: Task, alternatives: Sequence[Alternative], index:
                          checks: Checks) -> list[float]:
     """The feature row (named by `FEATURES`) of `alternatives[index]` among a task's options.
 
-    `checks` is `synth.invariants.check_outputs` of that alternative's test outputs; the
+    `checks` is `synth.analysis.invariants.check_outputs` of that alternative's test outputs; the
     alternatives are as recorded (outputs as nested lists, assumed valid grids)."""
     grids = [_grids(a) for a in alternatives]
     return _features(task, alternatives, grids, index, checks)
@@ -273,7 +273,7 @@ def refuse_evaluation_runs(run_dirs: Iterable[str | Path]) -> None:
 
 
 def _read_records(path: Path) -> list[dict[str, Any]]:
-    """records.jsonl lines as dicts, the first per task id (as `synth.evaluate.load_records`);
+    """records.jsonl lines as dicts, the first per task id (as `synth.run.evaluate.load_records`);
     an unparsable line (a torn write) is skipped. Read only: the run may still be going."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")

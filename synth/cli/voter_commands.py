@@ -1,7 +1,7 @@
 """`synth voter train | eval`: fit the meta-voter on training-set runs, and compare its
-order with the heuristic's on recorded runs (see `synth.voter`).
+order with the heuristic's on recorded runs (see `synth.select.voter`).
 
-`add_voter_parser` only builds the argument parser; `synth.voter` (xgboost, the datasets) is
+`add_voter_parser` only builds the argument parser; `synth.select.voter` (xgboost, the datasets) is
 imported when a command runs."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def add_voter_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_train(runs: list[str], out: str, seed: int) -> int:
     """Train, write the voter file and print a summary."""
-    from synth.voter import train_voter
+    from synth.select.voter import train_voter
 
     meta = train_voter(runs, out, seed=seed)
     training = meta["training"]
@@ -44,7 +44,7 @@ def _line(name: str, figures: dict[str, Any], voted: dict[str, Any]) -> str:
 
 def cmd_eval(runs: list[str], voter_path: str) -> int:
     """Print replayed score_task and ranking gap, heuristic order vs voter order, per run."""
-    from synth.voter import Voter, heuristic_order, load_runs, order_figures
+    from synth.select.voter import Voter, heuristic_order, load_runs, order_figures
 
     voter = Voter.load(voter_path)
     all_tasks, heuristic, voted = [], [], []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from synth.proposers.base import ProgramCandidate, train_matches
-from synth.task import Grid, Task
+from synth.data.task import Grid, Task
 
 MAX_SIDE = 30
 

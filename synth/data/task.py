@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from synth.errors import InputError
+from synth.data.errors import InputError
 
 Grid = np.ndarray
 MAX_SIDE = 30
