@@ -154,7 +154,7 @@ def patch_objects(draw: st.DrawFn, grid: np.ndarray, max_side: int | None = None
 
 @cache
 def _arc1_train() -> dict:
-    from synth.datasets import load_dataset
+    from synth.data.datasets import load_dataset
     return load_dataset("arc1:train").entries
 
 

@@ -16,8 +16,8 @@ from dsl.generate import random_program
 from dsl.interp import Budget, run_program
 from dsl.parser import parse_program
 from dsl.registry import default_registry
-from synth.datasets import load_dataset
-from synth.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files
+from synth.data.datasets import load_dataset
+from synth.data.golden import DATASET_OF_FOLDER, LIBRARY_ROOT, library_files
 from tests.dsl.parity import run_both, same_value
 from tests.strategies import grids
 
