@@ -24,10 +24,11 @@ from synth.data.task import Task  # noqa: E402
 
 def task_figures(task: Task, timeout_ms: int) -> dict:
     """Size predictions and invariant outcomes on one task's known test outputs."""
-    inv = infer_invariants(task, timeout_ms)
+    challenge = task.challenge()
+    inv = infer_invariants(challenge, timeout_ms)
     truths = [ex.output for ex in task.test]
     predicted = [(shape, truth) for shape, truth in zip(inv.shapes, truths) if shape is not None]
-    checks = check_outputs(inv, task, truths)
+    checks = check_outputs(inv, challenge, truths)
     return {"tests": len(truths), "predicted": len(predicted),
             "right": sum(shape == truth.shape for shape, truth in predicted),
             "checks": checks, "seconds": inv.laws.seconds,

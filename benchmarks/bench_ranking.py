@@ -7,14 +7,15 @@ Reads `synth eval` run folders (config.json, records.jsonl with `extras.alternat
 per run, replays four orders of each task's alternatives: (0) no voting: verified
 alternatives by description length alone (shortest program first, then prior), support
 ignored; (a) the recorded heuristic order (self-consistency voting: support first),
-(b) the invariant filter (verified alternatives that violate a `synth.analysis.invariants` check moved
-after the consistent ones), (c) the meta-voter: on training-set runs cross-validated by task
+(b) the invariant filter (verified alternatives that violate a `synth.analysis.invariants`
+check moved after the consistent ones), (c) the meta-voter: on training-set runs cross-validated by task
 over `--folds` folds pooled across the runs (a task id of one dataset stays in one fold; the
 voter trained on the other folds orders the held-out one), on evaluation-set runs (or with
 `--folds 0`) the `--voter FILE` given, else not shown. Figures: tasks, tasks with a right
 verified alternative, replayed score_task (pass@2 with the first two alternatives; an identity
 fill-in counts as wrong, so it can sit below the recorded score) and the ranking gap (tasks
-with a right verified alternative scoring below 1). Writes JSON (--json) and prints a table.
+with a right verified alternative scoring below 1). Writes JSON (--json; `features`: the
+cross-validated voter's columns, `voter_features`: the file's) and prints a table.
 """
 from __future__ import annotations
 
@@ -31,28 +32,30 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 from synth.data.errors import InputError  # noqa: E402
-from synth.select.voter import (FEATURES, Checks, RecordedRun, RecordedTask, Voter,  # noqa: E402
-                         all_correct, alternative_checks, feature_matrix, fit_model,
-                         heuristic_order, invariant_checks, invariant_order, is_evaluation_run,
-                         load_runs, order_figures, predict, voted_order)
+from synth.select.voter import (Checks, RecordedRun, RecordedTask, Row, Voter,  # noqa: E402
+                                all_correct, alternative_checks, feature_matrix, feature_names,
+                                fit_model, heuristic_order, invariant_checks, invariant_order,
+                                is_evaluation_run, load_runs, order_figures, predict,
+                                task_features, voted_order)
 
 Order = list[int]
 
 
 class Prepared:
-    """A run's tasks with, for those that have a verified alternative, checks and features."""
+    """A run's tasks with, for those that have a verified alternative, checks and named
+    feature rows (one per alternative)."""
 
     def __init__(self, run: RecordedRun) -> None:
         self.run = run
         self.tasks: list[RecordedTask] = list(run.tasks)
         self.checks: list[list[Checks] | None] = []
-        self.rows: list[np.ndarray | None] = []
+        self.rows: list[list[Row] | None] = []
         for rt in self.tasks:
             checks = alternative_checks(rt.task, rt.alternatives, invariant_checks,
                                         rt.outputs) if rt.votable else None
             self.checks.append(checks)
             self.rows.append(None if checks is None else
-                             feature_matrix(rt.task, rt.alternatives, checks))
+                             task_features(rt.task, rt.alternatives, checks))
 
     @property
     def training(self) -> bool:
@@ -68,12 +71,14 @@ def fold_of(keys: Sequence[str], folds: int, seed: int) -> dict[str, int]:
 
 
 def cross_validated(prepared: Sequence[Prepared], folds: int, seed: int
-                    ) -> tuple[dict[tuple[int, int], Order], int]:
+                    ) -> tuple[dict[tuple[int, int], Order], int, tuple[str, ...]]:
     """Voter orders of every votable task, each from a model fitted on the other folds;
     keyed by (run index, task index); also the number of folds that could not be fitted
-    (one label only) and kept the heuristic order."""
-    items = [(r, k, p.tasks[k], p.rows[k]) for r, p in enumerate(prepared)
-             for k in range(len(p.tasks)) if p.rows[k] is not None]
+    (one label only) and kept the heuristic order, and the feature columns (`feature_names`
+    of all the runs' rows, the same for every fold)."""
+    names = feature_names(row for p in prepared for rows in p.rows if rows for row in rows)
+    items = [(r, k, p.tasks[k], feature_matrix(rows, names)) for r, p in enumerate(prepared)
+             for k, rows in enumerate(p.rows) if rows is not None]
     if len({rt.key for _, _, rt, _ in items}) < folds:
         raise InputError(f"{folds} folds need at least {folds} tasks with a verified "
                          f"alternative", field="--folds")
@@ -86,15 +91,15 @@ def cross_validated(prepared: Sequence[Prepared], folds: int, seed: int
         y = np.array([all_correct(a) for rt, _ in train for a in rt.alternatives],
                      dtype=np.float32)
         try:
-            booster = fit_model(x, y, seed)
+            booster = fit_model(x, y, names, seed)
         except InputError:
             booster = None
             unfitted += 1
         for r, k, rt, rows in items:
             if fold[rt.key] == f:
                 orders[(r, k)] = heuristic_order(rt.alternatives) if booster is None else \
-                    voted_order(rt.alternatives, predict(booster, rows))
-    return orders, unfitted
+                    voted_order(rt.alternatives, predict(booster, rows, names))
+    return orders, unfitted, names
 
 
 def shortest_order(alternatives: Sequence[dict[str, Any]]) -> Order:
@@ -166,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         training = [p for p in prepared if p.training]
         cv: dict[tuple[int, int], Order] = {}
         unfitted = 0
+        names: tuple[str, ...] = ()
         if args.folds >= 2 and training:
-            cv, unfitted = cross_validated(training, args.folds, args.seed)
+            cv, unfitted, names = cross_validated(training, args.folds, args.seed)
     except InputError as err:
         print(f"bench_ranking: error: {err.message}", file=sys.stderr)
         return 2
@@ -183,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             runs.append(run_figures(p, None, None))
     result = {"runs": runs, "folds": args.folds, "seed": args.seed, "voter_file": args.voter,
-              "unfitted_folds": unfitted, "features": list(FEATURES), **stamp()}
+              "unfitted_folds": unfitted, "features": list(names),
+              "voter_features": None if voter is None else list(voter.features), **stamp()}
     report(result, table(result), args.json)
     return 0
 

@@ -19,7 +19,9 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from synth.run.evaluate import EvalConfig, run_eval
+from synth.data.options import add_flags, from_flags
+from synth.run.config import EvalConfig
+from synth.run.evaluate import run_eval
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -72,30 +74,16 @@ def print_table(summary: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark."""
+    """Run the benchmark (every `synth eval` flag applies; 2 workers by default)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset")
-    parser.add_argument("--ids")
-    parser.add_argument("--limit", type=int)
-    parser.add_argument("--time-limit", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--memory-limit", type=int, default=4096)
-    parser.add_argument("--solver", default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--agreement", type=int, default=3)
-    parser.add_argument("--z3", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--voter", default=None)
-    parser.add_argument("--out", default="runs/bench-search")
+    add_flags(parser, EvalConfig)
+    parser.set_defaults(workers=2, out_dir=Path("runs/bench-search"))
     parser.add_argument("--json", dest="json_out", help="write the summary here")
     args = parser.parse_args(argv)
-    out_dir = Path(args.out)
-    results = run_eval(EvalConfig(dataset=args.dataset, ids_file=args.ids, limit=args.limit,
-                                  time_limit=args.time_limit, memory_mb=args.memory_limit,
-                                  workers=args.workers, out_dir=out_dir, solver=args.solver,
-                                  beam=100, seed=args.seed, agreement=args.agreement,
-                                  z3=args.z3, voter=args.voter,
-                                  progress=sys.stderr.isatty()))
-    summary = summarise(out_dir, results)
+    config = from_flags(EvalConfig, args, dataset=args.dataset, progress=sys.stderr.isatty())
+    results = run_eval(config)
+    summary = summarise(config.out_dir, results)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(summary, indent=1) + "\n")
     print_table(summary)

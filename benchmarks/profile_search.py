@@ -26,7 +26,7 @@ SECTIONS = {  # label -> (file suffix, function name) whose cumulative time is r
     "beam proposer": ("proposers/beam.py", "propose"),
     "primitive evaluation (enumerator calls)": ("search/enumerate.py", "call"),
     "value hashing (value_key)": ("dsl/values.py", "value_key"),
-    "beam scorer (closeness)": ("proposers/beam.py", "closeness"),
+    "beam scorer (closeness)": ("search/closeness.py", "closeness"),
     "compiled plans (library)": ("dsl/compile.py", "run_compiled"),
 }
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     profile = cProfile.Profile()
     profile.enable()
     for task_id in ids:
-        solve_task(entries[task_id], SolveConfig(time_limit=args.time_limit))
+        solve_task(entries[task_id].challenge(), SolveConfig(time_limit=args.time_limit))
     profile.disable()
     stats = pstats.Stats(profile)
     total = stats.total_tt  # type: ignore[attr-defined]

@@ -41,3 +41,10 @@ if "NUMBA_CACHE_DIR" not in os.environ and not _writable(Path(__file__).parent /
     os.environ["NUMBA_CACHE_DIR"] = str(numba_cache_dir())
     if "numba" in sys.modules:  # imported before us: numba read its config already
         sys.modules["numba"].config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+
+
+def kernels_cached() -> bool:
+    """Whether numba's cache already holds compiled kernels (else the first call compiles
+    them, which takes a while)."""
+    folder = Path(os.environ.get("NUMBA_CACHE_DIR") or Path(__file__).parent / "__pycache__")
+    return folder.is_dir() and any(folder.rglob("*.nbi"))

@@ -52,4 +52,4 @@ def test_dsl_list_check_and_fmt(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["dsl", "fmt", "--write", str(program)]) == 0
     assert program.read_text() == "solve(I: Grid) -> Grid:\n    O = rot180(I)\n"
     program.write_text("solve(I: Grid) -> Grid:\n    O = rot90(I)\n")
-    assert main(["dsl", "check", str(program), "--task", "arc1:train:3c9b0459"]) == 1
+    assert main(["dsl", "check", str(program), "--task", "arc1:train:3c9b0459"]) == 3

@@ -1,6 +1,7 @@
 """Tests of the batch runner: loaders through eval, isolation of bad tasks, resume, SIGKILL."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 
 from synth.cli.main import main
-from synth.run.evaluate import EvalConfig, load_records, run_eval
+from synth.run.config import EvalConfig, SolveConfig
+from synth.run.evaluate import load_records, run_eval
 from synth.data.submission import validate_submission
 
 RESULT_KEYS = {"dataset", "data_version", "synth_version", "config", "n_tasks", "score_task",
@@ -38,10 +40,14 @@ def make_folder(root: Path, tasks: dict[str, Any]) -> Path:
 
 
 def evaluate(dataset: Path | str, out: Path, **kwargs: Any) -> dict[str, Any]:
-    """run_eval with test-friendly defaults (no progress bar, short limits)."""
-    kwargs.setdefault("time_limit", 5.0)
-    kwargs.setdefault("solver", "baseline")
-    return run_eval(EvalConfig(dataset=str(dataset), out_dir=out, progress=False, **kwargs))
+    """run_eval with test-friendly defaults (no progress bar, short limits); keyword
+    arguments that are SolveConfig fields go to the per-task configuration."""
+    solve_fields = {f.name for f in dataclasses.fields(SolveConfig)}
+    solve = {k: kwargs.pop(k) for k in list(kwargs) if k in solve_fields}
+    solve.setdefault("time_limit", 5.0)
+    solve.setdefault("solver", "baseline")
+    return run_eval(EvalConfig(dataset=str(dataset), out_dir=out, progress=False,
+                               solve=SolveConfig(**solve), **kwargs))
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:

@@ -10,20 +10,21 @@ import z3
 
 from synth.analysis import laws as laws_module
 from synth.analysis.features import analyse
-from synth.proposers.base import Budget, Pool, ProgramCandidate
+from synth.proposers.base import Budget, Pool, ProgramCandidate, SearchOptions
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.search.enumerate import EnumConfig
 from synth.analysis.invariants import check_outputs, consistent, infer_invariants, obeys
 from synth.analysis.laws import Law, infer_laws, informative_features, input_features
 from synth.select.rank import rank
 from synth.run.config import SolveConfig
-from synth.run.solve import Votes, solve_task
-from synth.data.task import Example, Task, make_grid
+from synth.run.solve import solve_task
+from synth.select.votes import Votes
+from synth.data.task import Challenge, Example, make_grid
 
 
-def task_of(pairs: list[tuple[np.ndarray, np.ndarray]], tests: list[np.ndarray]) -> Task:
-    return Task("t", tuple(Example(make_grid(i), make_grid(o)) for i, o in pairs),
-                tuple(Example(make_grid(t), None) for t in tests))
+def task_of(pairs: list[tuple[np.ndarray, np.ndarray]], tests: list[np.ndarray]) -> Challenge:
+    return Challenge("t", tuple(Example(make_grid(i), make_grid(o)) for i, o in pairs),
+                     tuple(make_grid(t) for t in tests))
 
 
 def blank(h: int, w: int, color: int = 0) -> np.ndarray:
@@ -120,7 +121,7 @@ def test_unknown_invariants_are_none() -> None:
     assert checks == {"size": None, "palette": True, "preserved": None}
 
 
-def candidate(program: str, outputs: list[np.ndarray], task: Task) -> ProgramCandidate:
+def candidate(program: str, outputs: list[np.ndarray], task: Challenge) -> ProgramCandidate:
     return ProgramCandidate(program, "enumerative", tuple(ex.output for ex in task.train),
                             tuple(make_grid(o) for o in outputs), prior=1.0, cost=2)
 
@@ -129,9 +130,9 @@ def test_ranking_puts_invariant_violations_last() -> None:
     inv = infer_invariants(RECOLOR)
     right = candidate("right", [with_dots(3, 3, [(1, 0, 1), (2, 2, 2)])], RECOLOR)
     wrong = [candidate(f"wrong{i}", [with_dots(3, 3, [(0, 0, 2)])], RECOLOR) for i in range(3)]
-    assert rank(RECOLOR, [*wrong, right], []).winner.program.startswith("wrong")
+    assert rank(RECOLOR, [*wrong, right], []).program.startswith("wrong")
     ranked = rank(RECOLOR, [*wrong, right], [], inv)
-    assert ranked.winner is right
+    assert ranked.program == "right"
     assert ranked.alternatives[0]["checks"] == {"size": True, "palette": True, "preserved": True}
     assert ranked.alternatives[1]["checks"]["preserved"] is False
 
@@ -140,7 +141,7 @@ def test_reorder_hook_changes_the_winner() -> None:
     first = candidate("a", [blank(3, 3)], RECOLOR)
     second = candidate("b", [blank(3, 3, 1)], RECOLOR)
     ranked = rank(RECOLOR, [first, first, second], [], None, lambda task, alts: [1, 0])
-    assert ranked.winner is second and ranked.alternatives[0]["program"] == "b"
+    assert ranked.program == "b" and ranked.alternatives[0]["program"] == "b"
 
 
 def test_votes_count_distinct_consistent_programs() -> None:
@@ -159,7 +160,7 @@ def test_solve_reports_laws_and_respects_agreement() -> None:
     solution = solve_task(flip, SolveConfig(time_limit=20, agreement=1))
     assert solution.stats["laws"]["out_w"] == "out_w = in_w"
     assert solution.stats["agreement"] == 1 and solution.stats["verified"] >= 1
-    off = solve_task(flip, SolveConfig(time_limit=20, agreement=1, z3=False))
+    off = solve_task(flip, SolveConfig(time_limit=20, agreement=1, search=SearchOptions(z3=False)))
     assert "laws" not in off.stats and off.attempts[0][0].tolist() == [[8, 7]]
 
 

@@ -97,3 +97,9 @@ def test_repl_subprocess_reads_piped_input(repo: Path, tmp_path: Path) -> None:
                           env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert "4/4 train outputs match" in proc.stdout
+
+
+def test_help_lists_the_commands_for_users(session: ReplSession) -> None:
+    out = run(session, ":help")
+    assert ":laws" in out and ":save FILE" in out
+    assert "ReplSession" not in out and "readline" not in out

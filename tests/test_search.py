@@ -11,24 +11,27 @@ from dsl.types import GRID
 from synth.analysis.features import analyse, background_color, size_rules
 from synth.data.datasets import load_task_ref
 from synth.proposers.base import Budget, Pool, ProgramCandidate
-from synth.proposers.enumerative import EnumerativeProposer, cell_accuracy
+from synth.proposers.enumerative import EnumerativeProposer
+from synth.search.closeness import train_accuracy
 from synth.proposers.library import LibraryProposer, variants
 from synth.select.rank import group_candidates, rank
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.program import flatten, program_text
 from synth.run.config import SolveConfig
 from synth.run.solve import solve_task
-from synth.data.task import Example, Task, make_grid
-from synth.select.verify import valid_grid, verified
+from synth.data.task import Challenge, Example, Task, make_grid, valid_grid
+from synth.select.verify import verified
 
 
 def grid(rows: list[list[int]]) -> np.ndarray:
     return make_grid(rows)
 
 
-def make_task(pairs: list[tuple[list, list]], tests: list[tuple[list, list | None]]) -> Task:
+def make_task(pairs: list[tuple[list, list]], tests: list[tuple[list, list | None]]
+              ) -> Challenge:
+    """A challenge (what a solver sees: the test outputs are dropped)."""
     return Task("t", tuple(Example(grid(i), grid(o)) for i, o in pairs),
-                tuple(Example(grid(i), grid(o) if o else None) for i, o in tests))
+                tuple(Example(grid(i), grid(o) if o else None) for i, o in tests)).challenge()
 
 
 FLIP_TASK = make_task([([[1, 2], [3, 4]], [[2, 1], [4, 3]]), ([[5, 0, 0]], [[0, 0, 5]])],
@@ -46,9 +49,9 @@ def test_flatten_shares_subexpressions_and_round_trips() -> None:
 
 
 def test_enumerator_dedups_and_reaches_depth() -> None:
-    inputs = [ex.input for ex in FLIP_TASK.train + FLIP_TASK.test]
+    inputs = list(FLIP_TASK.inputs)
     enum = Enumerator(inputs, [0, 1, 2], config=EnumConfig(max_cost=2, max_nodes=5000))
-    nodes = list(enum.run(deadline=float("inf")))
+    nodes = list(enum.run(lambda evaluations: False))
     assert enum.stats.level_reached == 2 and enum.stats.duplicates > 0
     grids = [n for n in nodes if n.type == GRID]
     keys = {tuple((v.shape, v.tobytes()) for v in n.values) for n in grids}
@@ -66,14 +69,16 @@ def test_enumerative_proposer_finds_flip() -> None:
     assert "flip_h(I)" in found[0].program
 
 
-def test_cell_accuracy() -> None:
+def test_train_accuracy_counts_a_wrong_shape_as_no_cell_right() -> None:
     values = (grid([[2, 1], [4, 4]]), grid([[0, 0, 5]]))
-    assert cell_accuracy(values, FLIP_TASK) == pytest.approx((0.75 + 1.0) / 2)
-    assert cell_accuracy((grid([[1]]), grid([[0, 0, 5]])), FLIP_TASK) == 0.0
+    assert train_accuracy(values, FLIP_TASK) == pytest.approx((0.75 + 1.0) / 2)
+    assert train_accuracy((grid([[1]]), grid([[0, 0, 5]])), FLIP_TASK) == pytest.approx(0.5)
+    assert train_accuracy((grid([[1]]), None), FLIP_TASK) == 0.0
+    assert train_accuracy(values[:1], FLIP_TASK) == 0.0
 
 
 def test_library_leaves_out_the_task_itself(examples_dir) -> None:
-    task = load_task_ref(str(examples_dir / "3c9b0459.json"))
+    task = load_task_ref(str(examples_dir / "3c9b0459.json")).challenge()
     proposer = LibraryProposer()
     found = list(proposer.propose(task, analyse(task), Budget.from_seconds(20), Pool()))
     assert "3c9b0459" in proposer.left_out
@@ -113,7 +118,7 @@ def test_rank_groups_by_test_output_and_fills_attempts() -> None:
     assert np.array_equal(ranked.attempts[0][0], [[8, 7]])
     assert np.array_equal(ranked.attempts[0][1], [[1, 1]])
     lonely = rank(FLIP_TASK, [], [])
-    assert lonely.winner is None and np.array_equal(lonely.attempts[0][0], [[7, 8]])
+    assert lonely.program is None and np.array_equal(lonely.attempts[0][0], [[7, 8]])
 
 
 def test_solve_task_answers_and_reports_stats() -> None:
@@ -148,12 +153,13 @@ def test_colour_map_finishing_step() -> None:
     assert found and verified(found[0], recolour)
     assert "map_colors(I, [blue, red, green], [yellow, grey, magenta])" in found[0].program
     assert np.array_equal(found[0].test_outputs[0], [[5, 4, 6]])
-    rerun = run_program(parse_program(found[0].program), [recolour.test[0].input])[0]
+    rerun = run_program(parse_program(found[0].program), [recolour.test_inputs[0]])[0]
     assert np.array_equal(rerun, [[5, 4, 6]])
 
 
 def test_beam_finds_chain_and_scorer_orders_closeness() -> None:
-    from synth.proposers.beam import BeamProposer, closeness
+    from synth.proposers.beam import BeamProposer
+    from synth.search.closeness import closeness
 
     chain = make_task([([[1, 2, 3]], [[3, 3, 2, 2, 1, 1], [3, 3, 2, 2, 1, 1]]),
                        ([[4, 0]], [[0, 0, 4, 4], [0, 0, 4, 4]])], [([[5, 6]], None)])
@@ -166,13 +172,18 @@ def test_beam_finds_chain_and_scorer_orders_closeness() -> None:
     found = list(proposer.propose(chain, analyse(chain), Budget.from_seconds(20), Pool()))
     assert found and all(verified(c, chain) for c in found)
     ranked = rank(chain, found, [])
-    assert ranked.winner is not None and "map_colors" not in ranked.winner.program
+    assert ranked.program is not None and "map_colors" not in ranked.program
     assert np.array_equal(ranked.attempts[0][0], [[6, 6, 5, 5], [6, 6, 5, 5]])
 
 
 def test_results_config_states_the_library_policy() -> None:
-    from synth.run.evaluate import EvalConfig, results_config
+    from synth.run.config import EvalConfig
+    from synth.run.evaluate import results_config
+    from synth.run.solvers import get_solver
 
-    info = results_config(EvalConfig(dataset="arc1:train", solver="search"))["solver_info"]
-    assert "leave-one-out" in info["library"]
-    assert "solver_info" not in results_config(EvalConfig(dataset="x", solver="baseline"))
+    config = EvalConfig(dataset="arc1:train")
+    info = results_config(config, get_solver("search"))["solver_info"]
+    assert "leave-one-out" in info["library"]["policy"]
+    assert info["library"]["programs"] > 300 and info["library"]["unparseable"] == []
+    assert info["stages"] == "library:0.1,enumerative:0.67,sketch:0.2,beam:1"
+    assert "solver_info" not in results_config(config, get_solver("baseline"))

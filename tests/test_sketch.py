@@ -14,13 +14,14 @@ from synth.proposers.base import Budget, Pool, ProgramCandidate
 from synth.proposers.sketch import (SENTINEL, ColorConstraints, ColorSolver, Hole,
                                     SketchProposer, assignments, color_constraints, find_holes,
                                     run, solve_colors)
-from synth.data.task import Example, Task, make_grid
+from synth.data.task import Challenge, Example, Task, make_grid
 from synth.select.verify import verified
 
 
-def make_task(pairs: list[tuple[list, list]], tests: list[tuple[list, list]]) -> Task:
+def make_task(pairs: list[tuple[list, list]], tests: list[tuple[list, list]]) -> Challenge:
+    """A challenge (the test outputs are dropped: a proposer never sees them)."""
     return Task("t", tuple(Example(make_grid(i), make_grid(o)) for i, o in pairs),
-                tuple(Example(make_grid(i), make_grid(o)) for i, o in tests))
+                tuple(Example(make_grid(i), make_grid(o)) for i, o in tests)).challenge()
 
 
 # Blue cells become grey.
@@ -41,14 +42,14 @@ def program(body: str) -> str:
     return format_program(parse_program(f"solve(I: Grid) -> Grid:\n    O = {body}\n"))
 
 
-def candidate(text: str, task: Task, proposer: str = "enumerative") -> ProgramCandidate:
-    outputs = run(parse_program(text), [ex.input for ex in task.train + task.test])
+def candidate(text: str, task: Challenge, proposer: str = "enumerative") -> ProgramCandidate:
+    outputs = run(parse_program(text), list(task.inputs))
     assert outputs is not None
     n = len(task.train)
     return ProgramCandidate(text, proposer, tuple(outputs[:n]), tuple(outputs[n:]))
 
 
-def propose(proposer: SketchProposer, task: Task, *texts: str, seconds: float = 10.0
+def propose(proposer: SketchProposer, task: Challenge, *texts: str, seconds: float = 10.0
             ) -> list[ProgramCandidate]:
     pool = Pool([candidate(t, task) for t in texts])
     found = list(proposer.propose(task, analyse(task), Budget.from_seconds(seconds), pool))
@@ -100,15 +101,15 @@ def test_wrong_colour_is_fixed_by_z3() -> None:
     found = propose(proposer, RECOLOR, program("replace(I, 1, green)"))
     assert [c.program for c in found] == [program("replace(I, 1, grey)")]
     assert found[0].prior == 0.6
-    assert proposer.stats["z3_sat"] == 1 and proposer.stats["filled_by"] == ["z3"]
-    assert proposer.stats["enumerated"] == 0 and proposer.stats["filled"] == 1
+    assert proposer.stats()["z3_sat"] == 1 and proposer.stats()["filled_by"] == ["z3"]
+    assert proposer.stats()["enumerated"] == 0 and proposer.stats()["filled"] == 1
 
 
 def test_unsat_sketch_yields_nothing() -> None:
     proposer = SketchProposer()
     assert propose(proposer, RECOLOR, program("replace(flip_h(I), 1, green)")) == []
-    assert proposer.stats["z3_unsat"] >= 1 and proposer.stats["z3_sat"] == 0
-    assert proposer.stats["enumerated"] == 0 and proposer.stats["sketches"] == 1
+    assert proposer.stats()["z3_unsat"] >= 1 and proposer.stats()["z3_sat"] == 0
+    assert proposer.stats()["enumerated"] == 0 and proposer.stats()["sketches"] == 1
 
 
 def test_z3_timeout_falls_back_to_enumeration(monkeypatch) -> None:
@@ -116,55 +117,55 @@ def test_z3_timeout_falls_back_to_enumeration(monkeypatch) -> None:
     proposer = SketchProposer(z3_timeout_ms=1)
     found = propose(proposer, RECOLOR, program("replace(I, 1, green)"))
     assert [c.program for c in found] == [program("replace(I, 1, grey)")]
-    assert proposer.stats["z3_timeout"] == 1 and proposer.stats["enumerated"] == 1
-    assert proposer.stats["filled_by"] == ["enumeration"]
+    assert proposer.stats()["z3_timeout"] == 1 and proposer.stats()["enumerated"] == 1
+    assert proposer.stats()["filled_by"] == ["enumeration"]
 
 
 def test_z3_disabled_enumerates() -> None:
     proposer = SketchProposer(enabled_z3=False)
     found = propose(proposer, RECOLOR, program("replace(I, 1, green)"))
     assert [c.program for c in found] == [program("replace(I, 1, grey)")]
-    assert proposer.stats["z3_sat"] == proposer.stats["z3_unsat"] == 0
-    assert proposer.stats["filled_by"] == ["enumeration"]
+    assert proposer.stats()["z3_sat"] == proposer.stats()["z3_unsat"] == 0
+    assert proposer.stats()["filled_by"] == ["enumeration"]
 
 
 def test_int_hole_is_fixed_by_enumeration() -> None:
     proposer = SketchProposer()
     found = propose(proposer, SHIFT, program("shift(I, 0, 1)"))
     assert [c.program for c in found] == [program("shift(I, 0, 2)")]
-    assert proposer.stats["filled_by"] == ["enumeration"]
-    assert proposer.stats["z3_not_applicable"] == 1 and proposer.stats["enumerated"] == 1
-    assert proposer.stats["evaluations"] <= 10
+    assert proposer.stats()["filled_by"] == ["enumeration"]
+    assert proposer.stats()["z3_not_applicable"] == 1 and proposer.stats()["enumerated"] == 1
+    assert proposer.stats()["evaluations"] <= 10
 
 
 def test_int_and_colour_holes_together() -> None:
     proposer = SketchProposer()
     found = propose(proposer, SHIFT_RECOLOR, program("replace(shift(I, 0, 1), 1, green)"))
     assert [c.program for c in found] == [program("replace(shift(I, 0, 2), 1, grey)")]
-    assert proposer.stats["filled_by"] == ["z3"] and proposer.stats["z3_unsat"] >= 1
+    assert proposer.stats()["filled_by"] == ["z3"] and proposer.stats()["z3_unsat"] >= 1
 
 
 def test_colour_holes_that_never_paint_are_not_for_z3() -> None:
     proposer = SketchProposer()
     found = propose(proposer, RECOLOR, program("replace(I, 2, grey)"))
     assert [c.program for c in found] == [program("replace(I, blue, grey)")]
-    assert proposer.stats["z3_not_applicable"] == 1
-    assert proposer.stats["filled_by"] == ["enumeration"]
+    assert proposer.stats()["z3_not_applicable"] == 1
+    assert proposer.stats()["filled_by"] == ["enumeration"]
 
 
 def test_verified_and_known_programs_are_not_reproposed() -> None:
     proposer = SketchProposer()
     assert propose(proposer, RECOLOR, program("replace(I, 1, grey)")) == []
-    assert proposer.stats["sketches"] == 0
+    assert proposer.stats()["sketches"] == 0
     assert propose(proposer, RECOLOR, program("replace(I, 1, grey)"),
                    program("replace(I, 1, green)")) == []
-    assert proposer.stats["z3_sat"] == 1 and proposer.stats["filled"] == 0
+    assert proposer.stats()["z3_sat"] == 1 and proposer.stats()["filled"] == 0
 
 
 def test_poor_near_misses_are_skipped() -> None:
     proposer = SketchProposer(min_accuracy=0.95)
     assert propose(proposer, RECOLOR, program("replace(I, 1, green)")) == []
-    assert proposer.stats["sketches"] == 0
+    assert proposer.stats()["sketches"] == 0
 
 
 def test_budget_expiry_stops_promptly() -> None:
@@ -173,18 +174,18 @@ def test_budget_expiry_stops_promptly() -> None:
     pool = Pool([candidate(t, SHIFT) for t in texts])
     proposer = SketchProposer(enabled_z3=False, max_evaluations=2000)   # ~4 s unbounded
     assert list(proposer.propose(SHIFT, analyse(SHIFT), Budget(time.monotonic() - 1), pool)) == []
-    assert proposer.stats["evaluations"] == 0
+    assert proposer.stats()["evaluations"] == 0
     start = time.monotonic()
     found = list(proposer.propose(SHIFT, analyse(SHIFT), Budget.from_seconds(0.2), pool))
     assert time.monotonic() - start < 1.5
     assert all(verified(c, SHIFT) for c in found)
-    assert 0 < proposer.stats["evaluations"] < proposer.stats["sketches"] * 2000
+    assert 0 < proposer.stats()["evaluations"] < proposer.stats()["sketches"] * 2000
 
 
 def test_yielded_outputs_are_the_programs_outputs() -> None:
     proposer = SketchProposer()
     [found] = propose(proposer, RECOLOR, program("replace(I, 1, green)"))
-    rerun = run(parse_program(found.program), [ex.input for ex in RECOLOR.train + RECOLOR.test])
+    rerun = run(parse_program(found.program), list(RECOLOR.inputs))
     assert rerun is not None
     assert all(np.array_equal(a, b)
                for a, b in zip(rerun, found.train_outputs + found.test_outputs))

@@ -1,5 +1,5 @@
-"""Tests of the meta-voter: features, training rows, training on fake runs, the voter file,
-replay arithmetic and the orders."""
+"""Tests of the meta-voter: named features and proposer columns, training rows, training on
+fake runs, the voter file (the shipped one included), replay arithmetic and the orders."""
 from __future__ import annotations
 
 import json
@@ -12,16 +12,20 @@ import pytest
 
 from synth.cli import main as cli
 from synth.data.errors import InputError
-from synth.data.task import Grid, Task, parse_task
-from synth.select.voter import (FEATURES, Checks, Voter, alternative_checks, alternative_features,
-                         heuristic_order, invariant_order, load_runs, order_figures, replay,
-                         train_voter, training_rows, voted_order)
+from synth.data.task import Challenge, Grid, parse_task
+from synth.proposers.registry import PROPOSERS, RESERVED
+from synth.select.voter import (BASE_FEATURES, Checks, Voter, alternative_checks,
+                                alternative_features, feature_matrix, feature_names,
+                                heuristic_order, invariant_order, load_runs, order_figures,
+                                predict, replay, task_features, train_voter, training_rows,
+                                voted_order)
 
 N_TASKS = 40
 UNKNOWN = {"size": None, "palette": None, "preserved": None}
+SHIPPED = Path(__file__).resolve().parents[1] / "voters" / "arc1-train.json"
 
 
-def no_checks(task: Task, outputs: Sequence[Sequence[Grid]]) -> list[Checks]:
+def no_checks(task: Challenge, outputs: Sequence[Sequence[Grid]]) -> list[Checks]:
     """A checker stub: no invariant known."""
     return [UNKNOWN] * len(outputs)
 
@@ -38,9 +42,17 @@ def alternative(outputs: list, verified: bool, members: int, **extra: Any) -> di
             "program": "solve(I: Grid) -> Grid:\n    O = I\n", **extra}
 
 
-def members_tasks(seed: int) -> dict[str, tuple[dict, list[dict]]]:
+def challenge(train: list[tuple[list, list]], test: list[tuple[list, list]]) -> Challenge:
+    """A Challenge from (input, output) pairs; the test outputs are dropped."""
+    return parse_task({"train": [{"input": i, "output": o} for i, o in train],
+                       "test": [{"input": i, "output": o} for i, o in test]}, "t").challenge()
+
+
+def members_tasks(seed: int, right_proposers: Sequence[str] = ("enumerative",)
+                  ) -> dict[str, tuple[dict, list[dict]]]:
     """Tasks whose right verified alternative has 5 members and the wrong ones 1, placed at a
-    random rank among three verified alternatives, then one unverified fallback."""
+    random rank among three verified alternatives, then one unverified fallback; the right
+    one is supported by `right_proposers`."""
     rng = np.random.default_rng(seed)
     tasks = {}
     for k in range(N_TASKS):
@@ -49,7 +61,8 @@ def members_tasks(seed: int) -> dict[str, tuple[dict, list[dict]]]:
                 "test": [{"input": test_in, "output": truth}]}
         wrong = [alternative([grid(rng)], True, 1) for _ in range(2)]
         verified = wrong[:]
-        verified.insert(int(rng.integers(0, 3)), alternative([truth], True, 5))
+        verified.insert(int(rng.integers(0, 3)),
+                        alternative([truth], True, 5, proposers=list(right_proposers)))
         tasks[f"t{seed}_{k:02d}"] = (task, verified + [alternative([grid(rng)], False, 1)])
     return tasks
 
@@ -83,31 +96,50 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_features_are_named_and_encode_outputs_and_checks() -> None:
-    task = parse_task({"train": [{"input": [[1, 2]], "output": [[2, 1]]}],
-                       "test": [{"input": [[3, 4]], "output": [[4, 3]]}]}, "t")
+    task = challenge([([[1, 2]], [[2, 1]])], [([[3, 4]], [[4, 3]])])
     alts = [alternative([[[3, 4]]], True, 2, proposers=["library", "beam"]),
-            alternative([[[5, 5, 5]]], True, 1), alternative([[[4, 3]]], False, 1)]
-    assert len(set(FEATURES)) == len(FEATURES)
-    row = dict(zip(FEATURES, alternative_features(
-        task, alts, 0, {"size": True, "palette": False, "preserved": None}), strict=True))
+            alternative([[[5, 5, 5]]], True, 1),
+            alternative([[[4, 3]]], False, 1, proposers=["transduction"], grids=1,
+                        confidence=0.75, program=None)]
+    assert len(set(BASE_FEATURES)) == len(BASE_FEATURES)
+    row = alternative_features(task, alts, 0, {"size": True, "palette": False, "preserved": None})
+    assert set(row) == {*BASE_FEATURES, "proposer_library", "proposer_beam"}
     assert row["identity"] == 1.0 and row["same_shape"] == 1.0 and row["kept_cells"] == 1.0
     assert (row["check_size"], row["check_palette"], row["check_preserved"]) == (1.0, 0.0, -1.0)
     assert row["proposer_library"] == row["proposer_beam"] == 1.0 == row["n_proposers"] - 1
     assert row["n_verified"] == 2.0 and row["members_share"] == pytest.approx(2 / 3)
-    other = dict(zip(FEATURES, alternative_features(task, alts, 1, UNKNOWN), strict=True))
+    assert row["grids"] == row["confidence"] == 0.0  # absent from older records: 0
+    other = alternative_features(task, alts, 1, UNKNOWN)
     assert other["single_colour"] == 1.0 and other["new_colours"] == 1.0
     assert other["kept_cells"] == -1.0 and other["area_ratio"] == 1.5 and other["rank"] == 1.0
-    fallback = dict(zip(FEATURES, alternative_features(task, alts, 2, UNKNOWN), strict=True))
+    fallback = alternative_features(task, alts, 2, UNKNOWN)
     assert fallback["verified"] == 0.0 and fallback["members_share"] == 0.0
     assert fallback["train_accuracy"] == 0.5  # missing: the prior of an unverified one
+    assert fallback["grids"] == 1.0 and fallback["confidence"] == 0.75
+    assert fallback["proposer_transduction"] == 1.0 and "proposer_enumerative" not in fallback
+
+
+def test_feature_names_cover_the_registry_and_every_seen_proposer() -> None:
+    rows = [{"proposer_zeta": 1.0, "members": 2.0}, {"proposer_alpha": 1.0}]
+    names = feature_names(rows)
+    assert names[:len(BASE_FEATURES)] == BASE_FEATURES
+    columns = names[len(BASE_FEATURES):]
+    assert columns == tuple(sorted(columns))  # deterministic
+    assert set(columns) == {f"proposer_{p}" for p in (*PROPOSERS, *RESERVED, "zeta", "alpha")}
+    assert feature_names(rows[::-1]) == names
+    assert feature_names(rows, proposers=()) == (*BASE_FEATURES, "proposer_alpha", "proposer_zeta")
+    x = feature_matrix(rows, ("proposer_alpha", "members", "proposer_beam"))
+    assert x.dtype == np.float32 and x.tolist() == [[0.0, 2.0, 0.0], [1.0, 0.0, 0.0]]
+    assert feature_matrix([], names).shape == (0, len(names))
 
 
 def test_training_rows_label_every_alternative(tmp_path: Path) -> None:
     tasks = members_tasks(3)
-    x, y, keys = training_rows([make_run(tmp_path, tasks)], checker=no_checks)
-    assert x.shape == (4 * N_TASKS, len(FEATURES))
-    assert int(y.sum()) == N_TASKS and len(set(keys)) == N_TASKS
-    members = x[:, FEATURES.index("members")]
+    rows = training_rows([make_run(tmp_path, tasks)], checker=no_checks)
+    x, y = rows.x, rows.y
+    assert x.shape == (4 * N_TASKS, len(rows.names)) and rows.names == feature_names([])
+    assert int(y.sum()) == N_TASKS and len(set(rows.keys)) == N_TASKS
+    members = x[:, rows.names.index("members")]
     assert set(members[y == 1]) == {5.0} and set(members[y == 0]) == {1.0}
 
 
@@ -127,8 +159,7 @@ def test_voter_learns_members_and_puts_the_right_one_first(trained: tuple[Path, 
 
 def test_voter_order_keeps_unverified_alternatives_last(trained: tuple[Path, Path]) -> None:
     voter = Voter.load(trained[0], checker=no_checks)
-    task = parse_task({"train": [{"input": [[1]], "output": [[2]]}],
-                       "test": [{"input": [[3]], "output": [[4]]}]}, "t")
+    task = challenge([([[1]], [[2]])], [([[3]], [[4]])])
     alts = [alternative([[[4]]], False, 50), alternative([[[5]]], True, 1),
             alternative([[[6]]], False, 50), alternative([[[7]]], True, 5)]
     assert voter.order(task, alts) == [3, 1, 0, 2]
@@ -143,11 +174,10 @@ def test_pure_orders() -> None:
 
 
 def test_recorded_checks_are_used_when_every_alternative_has_them() -> None:
-    task = parse_task({"train": [{"input": [[1]], "output": [[2]]}],
-                       "test": [{"input": [[3]], "output": [[4]]}]}, "t")
+    task = challenge([([[1]], [[2]])], [([[3]], [[4]])])
     calls: list[int] = []
 
-    def counting(task: Task, outputs: Sequence[Sequence[Grid]]) -> list[Checks]:
+    def counting(task: Challenge, outputs: Sequence[Sequence[Grid]]) -> list[Checks]:
         calls.append(len(outputs))
         return [{"size": True}] * len(outputs)
 
@@ -209,20 +239,104 @@ def test_bad_voter_files_are_input_errors(tmp_path: Path, trained: tuple[Path, P
         Voter.load(corrupt)
     assert err.value.file == str(corrupt)
     good = json.loads(trained[0].read_text())
+    renamed = [{"members": "member_count"}.get(n, n) for n in good["features"]]
     cases = {"features": {**good, "features": good["features"][:-1]},
              "format": {**good, "format": "other"},
-             "model": {**good, "model": {"learner": "nonsense"}}}
-    for field, data in cases.items():
-        bad = tmp_path / f"{field}.json"
+             "model": {**good, "model": {"learner": "nonsense"}},
+             "unknown": {**good, "features": renamed},
+             "twice": {**good, "features": good["features"][:-1] + ["verified"]}}
+    for name, data in cases.items():
+        bad = tmp_path / f"{name}.json"
         bad.write_text(json.dumps(data))
         with pytest.raises(InputError) as err:
             Voter.load(bad)
+        field = "features" if name in ("unknown", "twice") else name
         assert err.value.field == field and err.value.file == str(bad)
+    with pytest.raises(InputError, match="'member_count'"):
+        Voter.load(tmp_path / "unknown.json")
+
+
+def test_a_new_proposer_gets_its_column_without_editing_a_list(tmp_path: Path) -> None:
+    run = make_run(tmp_path / "a", members_tasks(9, right_proposers=("enumerative", "oracle")))
+    meta = train_voter([run], tmp_path / "v.json", checker=no_checks)
+    assert "proposer_oracle" in meta["features"] and "proposer_llm" in meta["features"]
+    voter = Voter.load(tmp_path / "v.json", checker=no_checks)
+    assert voter.features == tuple(meta["features"])
+    rows = training_rows([run], checker=no_checks)
+    assert rows.names == voter.features
+    column = rows.x[:, rows.names.index("proposer_oracle")]
+    assert (column == rows.y).all()  # only the right alternatives have it
+    task = challenge([([[1]], [[2]])], [([[3]], [[4]])])
+    alts = [alternative([[[5]]], True, 1), alternative([[[4]]], True, 1,
+                                                      proposers=["enumerative", "oracle"])]
+    assert voter.order(task, alts) == [1, 0]
+
+
+def test_a_voter_trained_without_a_proposer_ignores_its_column(
+        trained: tuple[Path, Path]) -> None:
+    voter = Voter.load(trained[0], checker=no_checks)
+    assert "proposer_oracle" not in voter.features
+    task = challenge([([[1]], [[2]])], [([[3]], [[4]])])
+    plain = [alternative([[[5]]], True, 1), alternative([[[6]]], True, 5),
+             alternative([[[7]]], True, 1)]
+    extra = [dict(a, proposers=["oracle"]) for a in plain]
+    rows = task_features(task, extra, [UNKNOWN] * 3)
+    assert all(row["proposer_oracle"] == 1.0 for row in rows)
+    x = feature_matrix(rows, voter.features)
+    assert x[:, voter.features.index("proposer_enumerative")].tolist() == [0.0] * 3
+    assert voter.order(task, plain) == voter.order(task, extra) == [1, 0, 2]
+    assert voter.scores(task, extra).tolist() == \
+        predict(voter.booster, x, voter.features).tolist()
+
+
+def shipped_scores_case() -> tuple[Challenge, list[dict[str, Any]]]:
+    """A task and four alternatives scored by the shipped voter before named features."""
+    task = challenge([([[1, 2], [2, 1]], [[2, 1], [1, 2]]), ([[3, 0], [0, 3]], [[0, 3], [3, 0]])],
+                     [([[1, 0], [0, 4]], [[0, 1], [4, 0]])])
+    alts = [alternative([[[0, 1], [4, 0]]], True, 3, proposers=["enumerative", "library"],
+                        programs=2, cost=4, prior=0.6, program="x",
+                        checks={"size": True, "palette": True, "preserved": None}),
+            alternative([[[1, 0], [0, 4]]], True, 1, proposers=["beam"], cost=2, prior=0.8,
+                        program="x", checks={"size": True, "palette": True, "preserved": True}),
+            alternative([[[5, 5, 5]]], True, 2, proposers=["sketch", "enumerative"], cost=7,
+                        prior=0.3, program="x",
+                        checks={"size": False, "palette": False, "preserved": None}),
+            alternative([[[4, 0], [0, 1]]], False, 1, cost=3, prior=0.4, program="x",
+                        checks={"size": True, "palette": True, "preserved": False})]
+    return task, alts
+
+
+def test_the_shipped_voter_loads_and_scores_as_before() -> None:
+    voter = Voter.load(SHIPPED)
+    assert "grids" not in voter.features and "proposer_library" in voter.features
+    task, alts = shipped_scores_case()
+    scores = voter.scores(task, alts)
+    # computed with the fixed-list features (FEATURES) before they became named
+    assert scores.tolist() == pytest.approx(
+        [0.02442506141960621, 0.097875215113163, 0.01864609867334366, 0.0275222547352314],
+        rel=1e-6)
+    # the old row: every column computed, a proposer one as membership, in the stored order
+    stored = [[float(name.removeprefix("proposer_") in alt["proposers"])
+               if name.startswith("proposer_") else
+               alternative_features(task, alts, i, alt["checks"])[name]
+               for name in voter.features] for i, alt in enumerate(alts)]
+    old_way = predict(voter.booster, np.array(stored, dtype=np.float32), voter.features)
+    assert scores.tolist() == old_way.tolist()
+    assert voter.order(task, alts) == [1, 0, 2, 3]
+    # the base features added since do not move its scores; a proposer it was not trained
+    # on counts in n_proposers only, like any other unknown one
+    with_grids = [dict(a, grids=1, confidence=0.9) for a in alts]
+    assert voter.scores(task, with_grids).tolist() == scores.tolist()
+    llm, oracle = ([dict(a, proposers=[*a["proposers"], p]) for a in alts]
+                   for p in ("llm", "oracle"))
+    assert all(row["proposer_llm"] == 1.0
+               for row in task_features(task, llm, [a["checks"] for a in alts]))
+    assert voter.scores(task, llm).tolist() == voter.scores(task, oracle).tolist()
 
 
 def test_voter_file_records_its_training(trained: tuple[Path, Path]) -> None:
     meta = Voter.load(trained[0], checker=no_checks).meta
-    assert meta["features"] == list(FEATURES)
+    assert meta["features"] == list(feature_names([]))
     assert meta["training"]["rows"] == 4 * N_TASKS
     run = meta["training"]["runs"][0]
     assert run["dataset"].endswith("tasks") and run["time_limit"] == 30.0

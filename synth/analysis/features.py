@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from synth.data.task import Grid, Task
+from synth.data.task import Grid, Challenge
 
 
 def _anything_goes(outputs: Sequence[Grid]) -> bool:
@@ -63,16 +63,16 @@ class TaskAnalysis:
         return {s for r in self.size_rules if (s := r.predict(in_shape)) is not None}
 
 
-def background_color(task: Task) -> int:
+def background_color(task: Challenge) -> int:
     """The most common colour over all inputs (ties -> 0, then the smaller colour)."""
     counts: Counter[int] = Counter()
-    for ex in (*task.train, *task.test):
-        values, n = np.unique(ex.input, return_counts=True)
+    for grid in task.inputs:
+        values, n = np.unique(grid, return_counts=True)
         counts.update(dict(zip(values.tolist(), n.tolist())))
     return max(sorted(counts), key=lambda c: (counts[c], c == 0))
 
 
-def size_rules(task: Task) -> tuple[SizeRule, ...]:
+def size_rules(task: Challenge) -> tuple[SizeRule, ...]:
     """Size hypotheses consistent with every train pair."""
     shapes = [(ex.input.shape, ex.output.shape) for ex in task.train]
     rules = []
@@ -94,9 +94,9 @@ def _colors(grids: list[np.ndarray]) -> frozenset[int]:
     return frozenset(int(c) for g in grids for c in np.unique(g))
 
 
-def analyse(task: Task) -> TaskAnalysis:
+def analyse(task: Challenge) -> TaskAnalysis:
     """Compute the analysis of a task."""
-    inputs = [ex.input for ex in (*task.train, *task.test)]
+    inputs = task.inputs
     outputs = [ex.output for ex in task.train]
     always = frozenset.intersection(*(_colors([o]) for o in outputs))
     return TaskAnalysis(background_color(task), _colors(inputs), _colors(outputs),

@@ -22,7 +22,7 @@ import numpy as np
 
 from synth.analysis.features import background_color
 from synth.analysis.laws import DEFAULT_TIMEOUT_MS, Laws, infer_laws
-from synth.data.task import Grid, Task
+from synth.data.task import Grid, Challenge
 
 CHECKS: tuple[str, ...] = ("size", "palette", "preserved")
 
@@ -50,13 +50,13 @@ def keeps_foreground(source: Grid, result: Grid, background: int) -> bool:
     return bool(np.array_equal(source[fg], result[fg]))
 
 
-def infer_invariants(task: Task, timeout_ms: int = DEFAULT_TIMEOUT_MS,
-                     laws: Laws | None = None) -> Invariants:
+def infer_invariants(task: Challenge, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+                     laws: Laws | None = None, deterministic: bool = False) -> Invariants:
     """The invariants of a task's train pairs (laws inferred with Z3 unless given)."""
     background = background_color(task)
-    laws = laws if laws is not None else infer_laws(task, background, timeout_ms)
+    laws = laws if laws is not None else infer_laws(task, background, timeout_ms, deterministic)
     shapes = []
-    for i in range(len(task.test)):
+    for i in range(len(task.test_inputs)):
         h, w = laws.predicted("out_h", i), laws.predicted("out_w", i)
         shapes.append((h, w) if h is not None and w is not None else None)
     new_colors = frozenset().union(*(_colors(ex.output) - _colors(ex.input) for ex in task.train))
@@ -64,14 +64,14 @@ def infer_invariants(task: Task, timeout_ms: int = DEFAULT_TIMEOUT_MS,
     return Invariants(tuple(shapes), new_colors, preserves, background, laws)
 
 
-def check_outputs(inv: Invariants, task: Task, outputs: Sequence[Grid]
+def check_outputs(inv: Invariants, task: Challenge, outputs: Sequence[Grid]
                   ) -> dict[str, bool | None]:
     """Per invariant: do these test outputs obey it (None: no such invariant inferred)."""
-    pairs = list(zip(task.test, outputs))
+    pairs = list(zip(task.test_inputs, outputs))
     known_shapes = [(shape, out) for shape, (_, out) in zip(inv.shapes, pairs) if shape is not None]
     size = all(out.shape == shape for shape, out in known_shapes) if known_shapes else None
-    palette = all(_colors(out) <= _colors(ex.input) | inv.new_colors for ex, out in pairs)
-    preserved = all(keeps_foreground(ex.input, out, inv.background) for ex, out in pairs) \
+    palette = all(_colors(out) <= _colors(source) | inv.new_colors for source, out in pairs)
+    preserved = all(keeps_foreground(source, out, inv.background) for source, out in pairs) \
         if inv.preserves_foreground else None
     return {"size": size, "palette": palette, "preserved": preserved}
 
@@ -81,6 +81,6 @@ def consistent(checks: Mapping[str, bool | None]) -> bool:
     return all(value is not False for value in checks.values())
 
 
-def obeys(inv: Invariants, task: Task, outputs: Sequence[Grid]) -> bool:
+def obeys(inv: Invariants, task: Challenge, outputs: Sequence[Grid]) -> bool:
     """Test outputs that violate none of the task's invariants."""
     return consistent(check_outputs(inv, task, outputs))

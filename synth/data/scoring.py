@@ -7,16 +7,31 @@ out of both aggregates.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from synth.data.task import Grid
+from synth.data.task import Challenge, Grid, Task, make_grid
 
 
 def grids_equal(a: Grid | None, b: Grid | None) -> bool:
     """Exact equality, shape included; None equals nothing."""
     return a is not None and b is not None and a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def train_matches(outputs: Sequence[Grid | None], task: Challenge) -> bool:
+    """True when every train output is reproduced exactly."""
+    return len(outputs) == len(task.train) and all(
+        grids_equal(out, ex.output) for out, ex in zip(outputs, task.train))
+
+
+def alternative_correct(task: Task, alternative: Mapping[str, Any]) -> list[bool | None]:
+    """Per test output: does this alternative's output equal the known answer (None: unknown)."""
+    outputs = alternative.get("outputs", [])
+    return [None if ex.output is None else
+            (i < len(outputs) and grids_equal(make_grid(outputs[i]), ex.output))
+            for i, ex in enumerate(task.test)]
 
 
 def output_correct(attempts: Sequence[Grid | None], truth: Grid | None) -> bool | None:

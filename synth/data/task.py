@@ -1,4 +1,4 @@
-"""Grids, examples and tasks, and the validation that turns raw JSON into them.
+"""Grids, examples, tasks and challenges (tasks without test outputs), and the validation that turns raw JSON into them.
 
 A grid is a read-only 2-D `uint8` numpy array, 1..30 cells per side, colours 0..9.
 Validation errors are `InputError`s naming the field path, e.g. `train[2].output[3][7]`.
@@ -49,12 +49,40 @@ class Task:
             return d
         return {"train": [pair(e) for e in self.train], "test": [pair(e) for e in self.test]}
 
+    def challenge(self) -> Challenge:
+        """What a solver may see of this task: no test output."""
+        return Challenge(self.id, self.train, tuple(ex.input for ex in self.test))
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """What a solver sees of a task: the train pairs and the test inputs, never a test output.
+
+    Solvers and proposers take a Challenge, so a test answer cannot reach them; the batch
+    runner and `synth solve` keep the Task and score in the parent."""
+
+    id: str
+    train: tuple[Example, ...]
+    test_inputs: tuple[Grid, ...]
+
+    @property
+    def inputs(self) -> tuple[Grid, ...]:
+        """Every input: the train inputs, then the test inputs."""
+        return tuple(ex.input for ex in self.train) + self.test_inputs
+
 
 def make_grid(rows: list[list[int]] | np.ndarray) -> Grid:
     """Build a read-only uint8 grid from nested lists or an array (no validation)."""
     arr = np.array(rows, dtype=np.uint8)
     arr.setflags(write=False)
     return arr
+
+
+def valid_grid(grid: Grid | None) -> bool:
+    """A 2-D uint8 array, 1..30 per side, colours 0..9 (what an answer may be)."""
+    return (isinstance(grid, np.ndarray) and grid.dtype == np.uint8 and grid.ndim == 2
+            and 1 <= grid.shape[0] <= MAX_SIDE and 1 <= grid.shape[1] <= MAX_SIDE
+            and int(grid.max()) <= N_COLORS - 1)
 
 
 def grid_to_list(grid: Grid) -> list[list[int]]:

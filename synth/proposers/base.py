@@ -11,36 +11,91 @@ import heapq
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from synth.analysis.features import TaskAnalysis
-from synth.data.scoring import grids_equal
-from synth.data.task import Grid, Task
+from synth.data.options import Flag, integer, option, positive_int
+from synth.search.options import Node
+from synth.search.program import expr_size, program_text
+from synth.data.task import Grid, Challenge
+
+
+@dataclass
+class WorkMeter:
+    """Evaluations spent so far in one solve (shared by every share of its budget)."""
+
+    spent: int = 0
 
 
 @dataclass(frozen=True)
 class Budget:
-    """A wall-clock deadline (time.monotonic seconds) plus a node cap for enumerators."""
+    """A wall-clock deadline (time.monotonic seconds) and, in reproducible mode, a work limit.
+
+    Work is counted in evaluations (a primitive applied to every example, a program run on
+    every input); proposers report theirs with `spend`. With a work limit, shares split the
+    work and keep the overall deadline, so where a search stops does not depend on the
+    machine's speed: the deadline is then only a safety net (`wall_limited` says it struck).
+    """
 
     deadline: float
-    max_nodes: int = 400_000
+    work_limit: int | None = None
+    meter: WorkMeter = field(default_factory=WorkMeter, compare=False)
 
     @classmethod
-    def from_seconds(cls, seconds: float, max_nodes: int = 400_000) -> "Budget":
-        """A budget ending `seconds` from now."""
-        return cls(time.monotonic() + seconds, max_nodes)
+    def from_seconds(cls, seconds: float, work_limit: int | None = None) -> Budget:
+        """A budget ending `seconds` from now (or after `work_limit` evaluations)."""
+        return cls(time.monotonic() + seconds, work_limit, WorkMeter())
 
     def remaining(self) -> float:
         """Seconds left (may be negative)."""
         return self.deadline - time.monotonic()
 
-    def expired(self) -> bool:
-        """True once the deadline has passed."""
-        return time.monotonic() >= self.deadline
+    def spend(self, evaluations: int = 1) -> None:
+        """Count work done."""
+        self.meter.spent += evaluations
 
-    def share(self, fraction: float) -> "Budget":
-        """A budget ending after `fraction` of the remaining time."""
-        return Budget(time.monotonic() + max(0.0, self.remaining()) * fraction, self.max_nodes)
+    def work_left(self, pending: int = 0) -> bool:
+        """Whether the work limit (if any) still allows `pending` more uncounted evaluations."""
+        return self.work_limit is None or self.meter.spent + pending < self.work_limit
+
+    def expired(self, pending: int = 0) -> bool:
+        """True once the deadline has passed or the work is spent (`pending`: evaluations
+        done but not yet counted with `spend`)."""
+        return not self.work_left(pending) or time.monotonic() >= self.deadline
+
+    def wall_limited(self) -> bool:
+        """In reproducible mode: the deadline struck before the work was spent."""
+        return self.work_limit is not None and self.work_left() and \
+            time.monotonic() >= self.deadline
+
+    def share(self, fraction: float) -> Budget:
+        """A budget for `fraction` of what remains: of the work in reproducible mode (same
+        deadline), else of the time."""
+        if self.work_limit is not None:
+            left = max(0, self.work_limit - self.meter.spent)
+            return Budget(self.deadline, self.meter.spent + int(left * fraction), self.meter)
+        return Budget(time.monotonic() + max(0.0, self.remaining()) * fraction, None,
+                      self.meter)
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """The settings proposers read (their flags are part of `synth solve` and `synth eval`)."""
+
+    beam: int = option(100, Flag("--beam", "beam width of the beam proposer", positive_int,
+                                 "N"))
+    z3: bool = option(True, Flag("--z3", "Z3 laws, invariant checks and sketch hole filling",
+                                 None))
+    z3_timeout_ms: int = option(300, Flag("--z3-timeout", "time box of each Z3 query in "
+                                          "milliseconds (a deterministic resource limit of the "
+                                          "same size with --work-limit)", positive_int, "MS"))
+    library: str = option("arc1-train", Flag(
+        "--library", "golden-program folders the library proposer reads, comma-separated: "
+        "names under library/ or paths; evaluation-set folders are refused", str, "DIRS"))
+    seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
+                                         "generators); the symbolic search makes none", integer,
+                               "N"))
+    deterministic: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,13 +138,25 @@ class Pool:
 
 
 class Proposer(Protocol):
-    """Anything with a name that yields candidates for a task within a budget."""
+    """Anything with a name that yields candidates for a task within a budget.
+
+    `warm_up` loads what every task needs (run once before the clock starts, and once in a
+    batch runner's parent before it forks workers); `stats` describes the last `propose`
+    (JSON-able numbers and strings, shown by `synth solve` and kept in records.jsonl)."""
 
     name: str
 
-    def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
+    def warm_up(self) -> None:
+        """Load shared data (cached per process)."""
+        ...
+
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         """Yield candidates until done or the budget is spent."""
+        ...
+
+    def stats(self) -> dict[str, Any]:
+        """What the last `propose` did."""
         ...
 
 
@@ -101,16 +168,8 @@ def keep_best(heap: list, item: tuple, limit: int) -> None:
         heapq.heappushpop(heap, item)
 
 
-def train_accuracy(outputs: Sequence[Grid | None], task: Task) -> float:
-    """Mean fraction of right cells over train pairs; a missing or wrongly shaped output
-    counts 0 for its pair."""
-    scores = [float((out == ex.output).mean())
-              if out is not None and out.shape == ex.output.shape else 0.0
-              for out, ex in zip(outputs, task.train)]
-    return sum(scores) / len(task.train) if len(outputs) == len(task.train) else 0.0
-
-
-def train_matches(outputs: Sequence[Grid | None], task: Task) -> bool:
-    """True when every train output is reproduced exactly."""
-    return len(outputs) == len(task.train) and all(
-        grids_equal(out, ex.output) for out, ex in zip(outputs, task.train))
+def node_candidate(node: Node, task: Challenge, proposer: str, prior: float) -> ProgramCandidate:
+    """A program candidate from a Grid node (train outputs first, then test outputs)."""
+    n = len(task.train)
+    return ProgramCandidate(program_text(node.expr), proposer, tuple(node.values[:n]),
+                            tuple(node.values[n:]), prior=prior, cost=expr_size(node.expr))

@@ -13,41 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 
 from dsl.registry import Primitive
 from dsl.types import GRID
 from dsl.values import value_key
 from synth.analysis.features import TaskAnalysis
-from synth.proposers.base import Budget, Candidate, Pool
-from synth.proposers.enumerative import color_mapping, mapped_node, node_candidate
+from synth.proposers.base import Budget, Candidate, Pool, node_candidate
+from synth.search.closeness import closeness
+from synth.search.finishing import color_mapping, mapped_node
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.options import Node
 from synth.search.program import expr_size
-from synth.data.task import Grid, Task
+from synth.data.task import Grid, Challenge
 
-Scorer = Callable[[Sequence[Grid], Task], float]
+Scorer = Callable[[Sequence[Grid], Challenge], float]
 MAX_MAPPED_PER_STEP = 3
-
-
-def closeness(values: Sequence[Grid], task: Task) -> float:
-    """How close train values are to the train outputs, in [0, 1] (1 = exact).
-
-    Per pair: with the right shape, 0.5 + 0.5 x the fraction of right cells; otherwise up to
-    0.4 for how much the shapes overlap. Palette agreement adds a little. Mean over pairs."""
-    total = 0.0
-    for value, ex in zip(values, task.train):
-        out = ex.output
-        colours = set(np.unique(value).tolist()) ^ set(np.unique(out).tolist())
-        palette = 0.05 * (1.0 - min(1.0, len(colours) / 4))
-        if value.shape == out.shape:
-            total += 0.45 + 0.5 * float(np.mean(value == out)) + palette
-        else:
-            overlap = (min(value.shape[0], out.shape[0]) * min(value.shape[1], out.shape[1])
-                       / (max(value.shape[0], out.shape[0]) * max(value.shape[1], out.shape[1])))
-            total += 0.4 * overlap + palette
-    return total / len(task.train)
 
 
 @dataclass
@@ -58,7 +40,14 @@ class BeamProposer:
     max_steps: int = 6
     scorer: Scorer = closeness
     name: str = "beam"
-    stats: dict = field(default_factory=dict)
+    last: dict[str, Any] = field(default_factory=dict)
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def stats(self) -> dict[str, Any]:
+        """The last search's steps and evaluations."""
+        return dict(self.last)
 
     def expansions(self, enumerator: Enumerator, prim: Primitive, state: Node, root: Node
                    ) -> Iterator[list[Node]]:
@@ -77,9 +66,9 @@ class BeamProposer:
                 choices.append(options)
         yield from _product(choices)
 
-    def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
-        inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
+        inputs = list(task.inputs)
         enumerator = Enumerator(inputs, sorted(analysis.palette), config=EnumConfig())
         root = enumerator.root
         prims = [p for p in enumerator.prims
@@ -97,6 +86,7 @@ class BeamProposer:
                         break
                     for args in self.expansions(enumerator, prim, state, root):
                         evaluations += 1
+                        budget.spend()
                         child = enumerator.call(prim, args, {})
                         if child is None or child.type != GRID:
                             continue
@@ -119,7 +109,7 @@ class BeamProposer:
                 break
             children.sort(key=lambda item: item[0], reverse=True)
             beam = [child for _, child in children[:self.width]]
-        self.stats = {"steps": steps, "evaluations": evaluations, "width": self.width}
+        self.last = {"steps": steps, "evaluations": evaluations, "width": self.width}
 
 
 def _product(choices: list[list[Node]]) -> Iterator[list[Node]]:

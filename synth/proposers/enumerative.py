@@ -14,67 +14,21 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 
-from dsl import ast
 from dsl.types import GRID
-from dsl.primitives.color import map_colors
 from synth.analysis.features import TaskAnalysis
-from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, keep_best
+from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candidate
+from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node
-from synth.search.program import expr_size, program_text
-from synth.data.task import Task
+from synth.search.finishing import color_mapping, mapped_node
+from synth.search.program import expr_size
+from synth.data.task import Challenge
 
 N_PARTIAL = 4
 MAX_MAPPED_PER_LEVEL = 3
-
-
-def cell_accuracy(values: tuple, task: Task) -> float:
-    """Mean fraction of right cells over train pairs; 0 when any shape differs."""
-    scores = []
-    for value, ex in zip(values, task.train):
-        if value.shape != ex.output.shape:
-            return 0.0
-        scores.append(float(np.mean(value == ex.output)))
-    return sum(scores) / len(scores)
-
-
-def color_mapping(values: tuple, task: Task) -> dict[int, int] | None:
-    """A colour map sending every train value's cells onto the train outputs, if one exists.
-
-    Returns only non-identity maps (the pairs that change), or None when shapes differ or two
-    outputs disagree on what one colour becomes."""
-    mapping: dict[int, int] = {}
-    for value, ex in zip(values, task.train):
-        if value.shape != ex.output.shape:
-            return None
-        pairs = np.unique(value.astype(np.int16) * 16 + ex.output, return_counts=False)
-        for code in pairs.tolist():
-            source, target = divmod(code, 16)
-            if mapping.setdefault(source, target) != target:
-                return None
-    changes = {s: t for s, t in mapping.items() if s != t}
-    return changes or None
-
-
-def mapped_node(node: Node, changes: dict[int, int]) -> Node:
-    """`map_colors(node, [sources], [targets])` as a new node (cost + 1)."""
-    sources = tuple(sorted(changes))
-    targets = tuple(changes[s] for s in sources)
-    values = tuple(map_colors(v, sources, targets) for v in node.values)
-    expr = ast.Call("map_colors", (node.expr,
-                                   ast.ListLit(tuple(ast.Literal(c, "color") for c in sources)),
-                                   ast.ListLit(tuple(ast.Literal(c, "color") for c in targets))))
-    return Node(node.type, values, node.cost + 1, expr)
-
-
-def node_candidate(node: Node, task: Task, proposer: str, prior: float) -> ProgramCandidate:
-    """A program candidate from a Grid node (train outputs first, then test outputs)."""
-    n = len(task.train)
-    return ProgramCandidate(program_text(node.expr), proposer, tuple(node.values[:n]),
-                            tuple(node.values[n:]), prior=prior, cost=expr_size(node.expr))
 
 
 @dataclass
@@ -83,24 +37,38 @@ class EnumerativeProposer:
 
     config: EnumConfig = field(default_factory=EnumConfig)
     name: str = "enumerative"
-    stats: EnumStats = field(default_factory=EnumStats)
+    enum_stats: EnumStats = field(default_factory=EnumStats)
 
-    def mapped_candidates(self, mapped: list[Node], task: Task) -> Iterator[Candidate]:
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def stats(self) -> dict[str, Any]:
+        """The last enumeration's nodes, evaluations, depth and speed."""
+        return self.enum_stats.as_dict()
+
+    def mapped_candidates(self, mapped: list[Node], task: Challenge) -> Iterator[Candidate]:
         """The shortest few colour-mapped programs of one level."""
         for node in sorted(mapped, key=lambda m: expr_size(m.expr))[:MAX_MAPPED_PER_LEVEL]:
             yield node_candidate(node, task, self.name, prior=0.9)
 
-    def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
-        inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
+        inputs = list(task.inputs)
         enumerator = Enumerator(inputs, sorted(analysis.palette), config=self.config)
-        self.stats = enumerator.stats
+        self.enum_stats = enumerator.stats
+        try:
+            yield from self._search(task, analysis, budget, enumerator)
+        finally:
+            budget.spend(enumerator.stats.evaluations)
+
+    def _search(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
+                enumerator: Enumerator) -> Iterator[Candidate]:
         targets = [(ex.output.shape, ex.output.tobytes()) for ex in task.train]
         n = len(task.train)
         partial: list[tuple[float, int, Node]] = []
         mapped: list[Node] = []
         solved_at: int | None = None
-        for node in itertools.chain((enumerator.root,), enumerator.run(budget.deadline)):
+        for node in itertools.chain((enumerator.root,), enumerator.run(lambda done: budget.expired(pending=done))):
             if mapped and node.cost > mapped[0].cost - 1:
                 yield from self.mapped_candidates(mapped, task)
                 mapped.clear()
@@ -120,7 +88,7 @@ class EnumerativeProposer:
                     solved_at = node.cost + 1
                 mapped.append(fixed)
                 continue
-            score = cell_accuracy(node.values[:n], task)
+            score = train_accuracy(node.values[:n], task)
             if score > 0:
                 keep_best(partial, (score, -enumerator.stats.nodes, node), N_PARTIAL)
         yield from self.mapped_candidates(mapped, task)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -25,26 +26,48 @@ from dsl.compile import run_compiled
 from dsl.parser import parse_program
 from dsl.printer import format_program
 from synth.analysis.features import TaskAnalysis
-from synth.data.golden import LIBRARY_ROOT
-from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, keep_best,
-                                  train_accuracy, train_matches)
-from synth.data.task import Task
+from synth.data.golden import DEFAULT_LIBRARY, library_files
+from synth.data.scoring import train_matches
+from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, keep_best
+from synth.search.closeness import train_accuracy
+from synth.data.task import Challenge
 
 MAX_VARIANTS = 40
 N_NEAR_MISSES = 8
 MIN_NEAR_MISS_ACCURACY = 0.5
 
 
+@dataclass(frozen=True)
+class Library:
+    """The parsed programs of some golden-program folders, and the files that failed."""
+
+    folders: tuple[Path, ...]
+    programs: tuple[tuple[str, ast.Program], ...]
+    unparseable: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, Any]:
+        """What was loaded: folders, program count, and every file that failed to parse."""
+        return {"folders": [_shown(f) for f in self.folders], "programs": len(self.programs),
+                "unparseable": list(self.unparseable)}
+
+
+def _shown(folder: Path) -> str:
+    """A library folder as `library/NAME` when it is one of the shipped ones."""
+    root = DEFAULT_LIBRARY.parent
+    return f"library/{folder.name}" if folder.parent == root else str(folder)
+
+
 @cache
-def load_library(root: Path = LIBRARY_ROOT) -> tuple[tuple[str, ast.Program], ...]:
-    """Every parseable `.dsl` program under the library root, with its file stem."""
-    programs = []
-    for path in sorted(root.glob("*/*.dsl")):
+def load_library(folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)) -> Library:
+    """Every `.dsl` program of the folders with its file stem; a file that cannot be read or
+    parsed is listed in `unparseable` (path and reason), never dropped in silence."""
+    programs, failed = [], []
+    for path in (p for folder in folders for p in library_files(folder)):
         try:
             programs.append((path.stem, parse_program(path.read_text(encoding="utf-8"))))
-        except (DSLError, OSError):
-            continue
-    return tuple(programs)
+        except (DSLError, OSError, UnicodeDecodeError) as err:
+            failed.append(f"{path}: {err}")
+    return Library(folders, tuple(programs), tuple(failed))
 
 
 def _map_expr(expr: ast.Expr, fn) -> ast.Expr:
@@ -104,29 +127,36 @@ def _swap_connect(expr: ast.Expr) -> ast.Expr:
 class LibraryProposer:
     """Runs library programs (leave-one-out) and their variants on the task."""
 
-    root: Path = LIBRARY_ROOT
+    folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)
     name: str = "library"
     tried: int = 0
     left_out: list[str] = field(default_factory=list)
 
     def warm_up(self) -> None:
         """Parse the library (cached per process)."""
-        load_library(self.root)
+        load_library(self.folders)
 
-    def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
+    def stats(self) -> dict[str, Any]:
+        """Programs tried, those left out (leave-one-out), and what failed to parse."""
+        library = load_library(self.folders)
+        return {"tried": self.tried, "programs": len(library.programs),
+                "left_out": list(self.left_out), "unparseable": len(library.unparseable)}
+
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
+        self.tried, self.left_out = 0, []
         near: list[tuple[float, int, ProgramCandidate]] = []
         yield from self._verified(task, analysis, budget, near)
         for _, _, cand in sorted(near, key=lambda item: item[:2], reverse=True):
             yield cand
 
-    def _verified(self, task: Task, analysis: TaskAnalysis, budget: Budget,
+    def _verified(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
                   near: list[tuple[float, int, ProgramCandidate]]) -> Iterator[Candidate]:
         """Verified programs; the best near misses are kept in the heap `near`."""
-        inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
+        inputs = list(task.inputs)
         n = len(task.train)
         seen: set[str] = set()
-        for stem, program in load_library(self.root):
+        for stem, program in load_library(self.folders).programs:
             if stem == task.id:
                 self.left_out.append(stem)
                 continue
@@ -138,6 +168,7 @@ class LibraryProposer:
                     continue
                 seen.add(text)
                 self.tried += 1
+                budget.spend()
                 try:
                     outputs = run_compiled(variant, inputs, typecheck=False)
                 except DSLError:

@@ -39,10 +39,11 @@ from dsl.registry import Param, Registry, default_registry
 from dsl.typecheck import definition_callee
 from dsl.types import COLOR, INT, TCon
 from synth.analysis.features import TaskAnalysis
-from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, train_accuracy,
-                                  train_matches)
-from synth.data.task import Grid, Task
-from synth.select.verify import valid_grid
+from synth.analysis.laws import limit_solver
+from synth.data.scoring import train_matches
+from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
+from synth.search.closeness import train_accuracy
+from synth.data.task import Challenge, Grid, valid_grid
 
 SENTINEL = 10            # colour hole k runs as colour SENTINEL + k in a sentinel run
 MAX_COLOR_HOLES = 3
@@ -231,7 +232,7 @@ def run(program: ast.Program, grids: Sequence[Grid]) -> Outputs | None:
     return [r if isinstance(r, np.ndarray) and r.ndim == 2 else None for r in results]
 
 
-def near_misses(pool: Pool, task: Task, min_accuracy: float, limit: int
+def near_misses(pool: Pool, task: Challenge, min_accuracy: float, limit: int
                 ) -> list[ProgramCandidate]:
     """Pool programs with a grid for every train input that are wrong somewhere, with train
     accuracy of at least `min_accuracy`: best first, one per program text, at most `limit`."""
@@ -290,12 +291,13 @@ class ColorSolver:
         for hole in self.holes:
             self.solver.add(hole >= 0, hole <= 9)
 
-    def solve(self, constraints: ColorConstraints, written: Sequence[int], timeout_ms: int
+    def solve(self, constraints: ColorConstraints, written: Sequence[int], timeout_ms: int,
+              deterministic: bool = False
               ) -> tuple[str, tuple[int, ...] | None]:
         """('sat', values), ('unsat', None) or ('timeout', None); a hole no cell constrains
         keeps its written value."""
         constrained = {k for k, _ in constraints.equalities}
-        self.solver.set("timeout", max(1, int(timeout_ms)))
+        limit_solver(self.solver, max(1, int(timeout_ms)), deterministic)
         self.solver.push()
         try:
             self.solver.add(z3.BoolVal(constraints.consistent))
@@ -363,15 +365,23 @@ class SketchProposer:
     max_programs: int = 24
     max_evaluations: int = 200
     prior: float = 0.6
+    deterministic: bool = False
     name: str = "sketch"
-    stats: dict[str, Any] = field(default_factory=new_stats)
+    last: dict[str, Any] = field(default_factory=new_stats)
 
-    def propose(self, task: Task, analysis: TaskAnalysis, budget: Budget, pool: Pool
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def stats(self) -> dict[str, Any]:
+        """How each sketch of the last run was handled (Z3 outcomes, enumeration, fills)."""
+        return dict(self.last)
+
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
-        self.stats = new_stats()
+        self.last = new_stats()
         registry = default_registry()
         known = {c.program for c in pool.programs()}
-        inputs = [ex.input for ex in task.train] + [ex.input for ex in task.test]
+        inputs = list(task.inputs)
         n = len(task.train)
         palette = sorted(analysis.palette)
         for cand in near_misses(pool, task, self.min_accuracy, self.max_programs):
@@ -384,39 +394,42 @@ class SketchProposer:
             sketch = self._sketch(program, registry, cand, task, budget)
             if sketch is None:
                 continue
-            self.stats["sketches"] += 1
+            self.last["sketches"] += 1
             for filled, path in self._fill(sketch, registry, task, palette, budget):
                 text = format_program(filled)
                 if text in known:
                     continue
                 known.add(text)
-                outputs = self._run(filled, inputs)
+                outputs = self._run(filled, inputs, budget)
                 if outputs is None or not all(valid_grid(o) for o in outputs) \
                         or not train_matches(outputs[:n], task):
                     continue
-                self.stats["filled"] += 1
-                self.stats["filled_by"].append(path)
+                self.last["filled"] += 1
+                self.last["filled_by"].append(path)
                 yield ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
                                        prior=self.prior, cost=len(filled.entry.body))
                 break
 
-    def _run(self, program: ast.Program, grids: Sequence[Grid]) -> Outputs | None:
-        self.stats["evaluations"] += 1
+    def _run(self, program: ast.Program, grids: Sequence[Grid], budget: Budget
+             ) -> Outputs | None:
+        self.last["evaluations"] += 1
+        budget.spend()
         return run(program, grids)
 
-    def _train_run(self, task: Task) -> Callable[[ast.Program], Outputs | None]:
+    def _train_run(self, task: Challenge, budget: Budget
+                   ) -> Callable[[ast.Program], Outputs | None]:
         inputs = [ex.input for ex in task.train]
-        return lambda program: self._run(program, inputs)
+        return lambda program: self._run(program, inputs, budget)
 
     def _sketch(self, program: ast.Program, registry: Registry, cand: ProgramCandidate,
-                task: Task, budget: Budget) -> Sketch | None:
+                task: Challenge, budget: Budget) -> Sketch | None:
         """The program with its holes chosen, or None if it has none."""
         holes = find_holes(program, registry)
         if not holes:
             return None
         colors = [h for h in holes if h.kind == "color"]
         ints = [h for h in holes if h.kind == "int"]
-        evaluate = self._train_run(task)
+        evaluate = self._train_run(task, budget)
         if len(colors) > MAX_COLOR_HOLES and not budget.expired():
             probed = colors[:MAX_PROBED]
             masks = sentinel_masks(program, registry, probed, evaluate)
@@ -428,7 +441,7 @@ class SketchProposer:
         return Sketch(program, tuple(colors[:MAX_COLOR_HOLES]), tuple(ints[:MAX_INT_HOLES]))
 
     def _rank_int_holes(self, program: ast.Program, registry: Registry, holes: Sequence[Hole],
-                        task: Task, evaluate: Callable[[ast.Program], Outputs | None]
+                        task: Challenge, evaluate: Callable[[ast.Program], Outputs | None]
                         ) -> list[Hole]:
         """The int holes whose nearest other values give the best train accuracy first."""
         def best(hole: Hole) -> float:
@@ -441,27 +454,27 @@ class SketchProposer:
         scored = [(best(h), h) for h in holes]
         return [h for _, h in sorted(scored, key=lambda item: (-item[0], item[1].index))]
 
-    def _fill(self, sketch: Sketch, registry: Registry, task: Task, palette: Sequence[int],
+    def _fill(self, sketch: Sketch, registry: Registry, task: Challenge, palette: Sequence[int],
               budget: Budget) -> Iterator[tuple[ast.Program, str]]:
         """Filled programs worth checking, each with the path that found it."""
         if self.enabled_z3 and not sketch.color_holes:
-            self.stats["z3_not_applicable"] += 1
+            self.last["z3_not_applicable"] += 1
         elif self.enabled_z3:
             outcome = yield from self._fill_z3(sketch, registry, task, palette, budget)
             if outcome == "done":
                 return
-        self.stats["enumerated"] += 1
+        self.last["enumerated"] += 1
         yield from self._enumerate(sketch, registry, task, palette, budget)
 
-    def _fill_z3(self, sketch: Sketch, registry: Registry, task: Task, palette: Sequence[int],
+    def _fill_z3(self, sketch: Sketch, registry: Registry, task: Challenge, palette: Sequence[int],
                  budget: Budget) -> Generator[tuple[ast.Program, str], None, str]:
         """Solve the painting colour holes with Z3 for each value combination of the other
         holes; returns 'fallback' where Z3 does not apply or timed out, else 'done'."""
-        evaluate = self._train_run(task)
+        evaluate = self._train_run(task, budget)
         masks = sentinel_masks(sketch.program, registry, sketch.color_holes, evaluate)
         solved = [h for h, m in zip(sketch.color_holes, masks) if m is not None]
         if not solved:
-            self.stats["z3_not_applicable"] += 1
+            self.last["z3_not_applicable"] += 1
             return "fallback"
         searched = [h for h in sketch.holes if h not in solved]
         expected = [ex.output for ex in task.train]
@@ -474,22 +487,23 @@ class SketchProposer:
             outputs = evaluate(fill(sketch.program, registry, {**chosen, **sentinels(solved)}))
             if outputs is None:
                 continue
-            timeout = min(self.z3_timeout_ms, max(1, int(budget.remaining() * 1000)))
+            timeout = self.z3_timeout_ms if self.deterministic else \
+                min(self.z3_timeout_ms, max(1, int(budget.remaining() * 1000)))
             status, colours = solver.solve(color_constraints(outputs, expected, len(solved)),
-                                           written, timeout)
-            self.stats[f"z3_{status}"] += 1
+                                           written, timeout, self.deterministic)
+            self.last[f"z3_{status}"] += 1
             if status == "timeout":
                 return "fallback"
             if colours is not None:
                 yield fill(sketch.program, registry, {**chosen, **assign(solved, colours)}), "z3"
         return "done"
 
-    def _enumerate(self, sketch: Sketch, registry: Registry, task: Task,
+    def _enumerate(self, sketch: Sketch, registry: Registry, task: Challenge,
                    palette: Sequence[int], budget: Budget) -> Iterator[tuple[ast.Program, str]]:
         """Value combinations of every hole (the written one skipped) that reproduce every
         train output, at most `max_evaluations` runs."""
         holes = sketch.holes
-        evaluate = self._train_run(task)
+        evaluate = self._train_run(task, budget)
         for values in itertools.islice(assignments(holes, palette), 1,
                                        1 + self.max_evaluations):
             if budget.expired():

@@ -40,7 +40,6 @@ bar refreshes from the main loop), so forking is safe and the solver is imported
 from __future__ import annotations
 
 import ctypes
-import importlib
 import json
 import multiprocessing
 import os
@@ -62,61 +61,23 @@ from synth.data.datasets import Dataset, load_dataset, read_id_list
 from synth.data.errors import InputError
 from synth.data.atomic import write_text_atomic
 from synth.run.report import write_report
-from synth.data.scoring import aggregate, grids_equal, output_correct, task_score
-from synth.run.solvers import DEFAULT_SOLVER, SolveConfig, Solver, get_solver
+from synth.data.scoring import aggregate, alternative_correct, output_correct, task_score
+from synth.data.options import settings
+from synth.run.config import EvalConfig, SolveConfig
+from synth.run.solvers import Solver, resolve_solver, solver_info, warm_up
 from synth.data.submission import (empty_entry, submission_entry, validate_submission,
                               write_json_atomic)
-from synth.data.task import Task, make_grid, read_json
+from synth.data.task import Challenge, Task, make_grid, read_json
 
 STATUSES: tuple[str, ...] = ("solved", "unsolved", "timeout", "error", "oom")
 THREAD_VARS: tuple[str, ...] = ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS",
                                 "OPENBLAS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                                 "NUMEXPR_NUM_THREADS")
-IDENTITY_FIELDS: tuple[str, ...] = ("dataset", "data_version", "solver", "time_limit",
-                                    "memory_mb", "beam", "seed", "agreement", "z3",
-                                    "z3_timeout_ms", "voter")
 OOM_SIGNALS: frozenset[int] = frozenset({signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT,
                                          signal.SIGBUS})
 REPORT_EVERY_S = 60.0
 TICK_S = 0.5
 PR_SET_PDEATHSIG = 1
-
-
-@dataclass(frozen=True)
-class EvalConfig:
-    """Settings of one `synth eval` run (see the CLI for the meaning of each flag)."""
-
-    dataset: str
-    ids_file: str | None = None
-    limit: int | None = None
-    time_limit: float = 30.0
-    memory_mb: int = 4096
-    workers: int = 1
-    out_dir: Path = Path("runs/latest")
-    solver: str | None = None
-    beam: int = 100
-    seed: int = 0
-    agreement: int = 3
-    z3: bool = True
-    z3_timeout_ms: int = 300
-    voter: str | None = None
-    progress: bool = False
-
-    def solve_config(self) -> SolveConfig:
-        """The per-task settings every worker gets."""
-        return SolveConfig(time_limit=self.time_limit, beam=self.beam, seed=self.seed,
-                           agreement=self.agreement, z3=self.z3,
-                           z3_timeout_ms=self.z3_timeout_ms, voter=self.voter)
-
-    @property
-    def solver_name(self) -> str:
-        """The solver spec actually used (the default solver when none is named)."""
-        return self.solver or DEFAULT_SOLVER
-
-    @property
-    def grace_s(self) -> float:
-        """Extra seconds a worker gets past the time limit before it is killed."""
-        return 0.5 + 0.05 * self.time_limit
 
 
 @dataclass(frozen=True)
@@ -143,33 +104,6 @@ class _Job:
 
 
 # ---------------------------------------------------------------- selection and solver lookup
-
-def resolve_solver(spec: str | None) -> Solver:
-    """A solver by registered name, or a `module:function` spec imported with importlib.
-
-    For a `module:function` spec the current folder is appended to `sys.path` (as `python -m`
-    would put it first), so `synth eval ... --solver tests.helpers:slowish` works from the
-    repository root with the console script too.
-    """
-    name = spec or DEFAULT_SOLVER
-    if ":" not in name:
-        try:
-            return get_solver(name)
-        except KeyError as err:
-            raise InputError(err.args[0], field="--solver") from None
-    module_name, _, attr = name.partition(":")
-    if os.getcwd() not in sys.path:
-        sys.path.append(os.getcwd())
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise InputError(f"cannot import solver module '{module_name}' ({exc}); it must be "
-                         f"importable from the current folder", field="--solver") from None
-    solver = getattr(module, attr, None)
-    if not callable(solver):
-        raise InputError(f"'{module_name}' has no function '{attr}'", field="--solver")
-    return solver
-
 
 def select_ids(dataset: Dataset, ids_file: str | None, limit: int | None) -> list[str]:
     """Task ids to run, in dataset order: those in `ids_file` (if given), then the first `limit`."""
@@ -198,32 +132,17 @@ def _dataset_key(spec: str) -> str:
 def run_identity(config: EvalConfig, dataset: Dataset) -> dict[str, Any]:
     """The settings that results depend on; stored in `config.json`, checked on resume."""
     return {"dataset": _dataset_key(config.dataset), "data_version": dataset.version,
-            "solver": config.solver_name, "time_limit": config.time_limit,
-            "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed,
-            "agreement": config.agreement, "z3": config.z3,
-            "z3_timeout_ms": config.z3_timeout_ms, "voter": config.voter}
+            **settings(config, identity_only=True)}
 
 
-def results_config(config: EvalConfig) -> dict[str, Any]:
-    """The `config` object of results.json."""
-    settings = {"solver": config.solver_name, "time_limit": config.time_limit,
-                "memory_mb": config.memory_mb, "beam": config.beam, "seed": config.seed,
-                "agreement": config.agreement, "z3": config.z3,
-                "z3_timeout_ms": config.z3_timeout_ms, "voter": config.voter,
-                "workers": config.workers, "ids_file": config.ids_file, "limit": config.limit}
-    info = solver_info(config.solver)
+def results_config(config: EvalConfig, solver: Solver) -> dict[str, Any]:
+    """The `config` object of results.json: every setting, the mode, and the solver's own
+    description of itself (stage plan, library folders and policy)."""
+    found = {**settings(config), "mode": config.solve.mode()}
+    info = solver_info(solver, config.solve)
     if info:
-        settings["solver_info"] = info
-    return settings
-
-
-def solver_info(spec: str | None) -> dict[str, Any]:
-    """What a registered solver says about itself (e.g. its library policy), if anything."""
-    try:
-        solver = get_solver(spec or DEFAULT_SOLVER)
-    except KeyError:
-        return {}
-    return dict(getattr(solver, "info", {}))
+        found["solver_info"] = info
+    return found
 
 
 def check_identity(out_dir: Path, identity: Mapping[str, Any]) -> None:
@@ -238,7 +157,7 @@ def check_identity(out_dir: Path, identity: Mapping[str, Any]) -> None:
     stored = read_json(path)
     if not isinstance(stored, dict):
         raise InputError("expected a JSON object", file=str(path))
-    for key in IDENTITY_FIELDS:
+    for key in identity:
         if stored.get(key) != identity[key]:
             raise InputError(f"this folder holds a run with {key}={stored.get(key)!r}, this run "
                              f"has {key}={identity[key]!r}; use another --out, or the same "
@@ -326,7 +245,7 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _solve_message(task: Task, solver: Solver, solve_config: SolveConfig,
+def _solve_message(task: Challenge, solver: Solver, solve_config: SolveConfig,
                    memory_mb: int) -> tuple:
     try:
         solution = solver(task, solve_config)
@@ -341,9 +260,10 @@ def _solve_message(task: Task, solver: Solver, solve_config: SolveConfig,
         return ("error", _describe(exc))
 
 
-def _worker(task: Task, solver: Solver, solve_config: SolveConfig, memory_mb: int,
+def _worker(task: Challenge, solver: Solver, solve_config: SolveConfig, memory_mb: int,
             parent_pid: int, conn: Connection) -> None:
-    """Entry point of a worker process: solve one task and send the result to the parent."""
+    """Entry point of a worker process: solve one challenge (a task without its test
+    outputs: the parent keeps those and scores) and send the result to the parent."""
     _isolate(memory_mb, parent_pid)
     conn.send(_solve_message(task, solver, solve_config, memory_mb))
     conn.close()
@@ -354,9 +274,9 @@ def _worker(task: Task, solver: Solver, solve_config: SolveConfig, memory_mb: in
 def _start_job(task: Task, solver: Solver, config: EvalConfig) -> _Job:
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
-    solve_config = config.solve_config()
     process = ctx.Process(target=_worker, name=f"synth-{task.id}", daemon=True,
-                          args=(task, solver, solve_config, config.memory_mb, os.getpid(),
+                          args=(task.challenge(), solver, config.solve, config.memory_mb,
+                                os.getpid(),
                                 writer))
     started = time.monotonic()
     process.start()
@@ -477,14 +397,6 @@ def _checked(task: Task, outcome: Outcome) -> Outcome:
     return Outcome(None, outcome.time_s, failure="error", error=error)
 
 
-def alternative_correct(task: Task, alternative: Mapping[str, Any]) -> list[bool | None]:
-    """Per test output: does this alternative's output equal the known answer (None: unknown)."""
-    outputs = alternative.get("outputs", [])
-    return [None if ex.output is None else
-            (i < len(outputs) and grids_equal(make_grid(outputs[i]), ex.output))
-            for i, ex in enumerate(task.test)]
-
-
 def any_correct(task: Task, alternatives: Iterable[Mapping[str, Any]]) -> bool | None:
     """Whether some verified alternative answers every test output correctly (None when the
     answers are unknown): together with the score this measures "found but not chosen"."""
@@ -522,13 +434,13 @@ def invalid_task_record(task_id: str, err: InputError) -> dict[str, Any]:
     return {"id": task_id, "record": record, "entry": empty_entry(1), "error": err.message}
 
 
-def build_results(dataset: Dataset, config: EvalConfig, ids: list[str],
+def build_results(dataset: Dataset, config: Mapping[str, Any], ids: list[str],
                   records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """results.json over the given ids (in that order), all of which must have records."""
     tasks = {i: records[i]["record"] for i in ids}
     score_task, score_output = aggregate(rec["correct"] for rec in tasks.values())
     return {"dataset": dataset.name, "data_version": dataset.version,
-            "synth_version": __version__, "config": results_config(config),
+            "synth_version": __version__, "config": dict(config),
             "n_tasks": len(ids), "score_task": score_task, "score_output": score_output,
             "ranking_gap": ranking_gap(tasks.values()), "tasks": tasks}
 
@@ -551,7 +463,7 @@ def build_submission(dataset: Dataset, ids: list[str],
     return submission
 
 
-def write_outputs(out_dir: Path, dataset: Dataset, config: EvalConfig, ids: list[str],
+def write_outputs(out_dir: Path, dataset: Dataset, config: Mapping[str, Any], ids: list[str],
                   records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Write submission.json, results.json and report.html atomically; return the results."""
     submission = build_submission(dataset, ids, records)
@@ -584,7 +496,7 @@ class ProgressView:
             self._bar.update(self._task, advance=1, score=f"{score:.3f}", refresh=True)
         elif self._plain:
             print(f"[{self._done}/{self._total}] {task_id} {status} {time_s:.2f}s "
-                  f"score_task {score:.3f}", file=sys.stderr, flush=True)
+                  f"(running mean score_task {score:.3f})", file=sys.stderr, flush=True)
 
     def tick(self) -> None:
         """Redraw (elapsed time and ETA) without progress."""
@@ -613,8 +525,10 @@ def _rich_progress() -> Any:
 class _Run:
     """One evaluation run's state: records so far, the record log, progress and snapshots."""
 
-    def __init__(self, config: EvalConfig, dataset: Dataset, ids: list[str]) -> None:
+    def __init__(self, config: EvalConfig, dataset: Dataset, ids: list[str],
+                 results_config: Mapping[str, Any]) -> None:
         self.config, self.dataset, self.ids = config, dataset, ids
+        self.results_config = results_config
         records_path = config.out_dir / "records.jsonl"
         self.records = load_records(records_path)
         self.log = RecordLog(records_path)
@@ -644,7 +558,7 @@ class _Run:
         if time.monotonic() - self.last_snapshot >= REPORT_EVERY_S:
             self.last_snapshot = time.monotonic()
             done = [i for i in self.ids if i in self.records]
-            results = build_results(self.dataset, self.config, done, self.records)
+            results = build_results(self.dataset, self.results_config, done, self.records)
             write_report(self.config.out_dir / "report.html", results, self.dataset,
                          self.records, total=len(self.ids))
 
@@ -656,22 +570,22 @@ class _Run:
 
 def run_eval(config: EvalConfig) -> dict[str, Any]:
     """Evaluate a solver on a dataset (resuming from `config.out_dir`); return results.json."""
-    solver = resolve_solver(config.solver)
+    solver = resolve_solver(config.solve.solver)
     dataset = load_dataset(config.dataset)
     ids = select_ids(dataset, config.ids_file, config.limit)
+    described = results_config(config, solver)
     config.out_dir.mkdir(parents=True, exist_ok=True)
     check_identity(config.out_dir, run_identity(config, dataset))
-    run = _Run(config, dataset, ids)
+    run = _Run(config, dataset, ids, described)
     try:
         for task_id in ids:
             entry = dataset.entries[task_id]
             if task_id not in run.records and isinstance(entry, InputError):
                 run.add(invalid_task_record(task_id, entry))
         pending = [dataset.entries[i] for i in ids if i not in run.records]
-        warm_up = getattr(solver, "warm_up", None)
-        if pending and callable(warm_up):
-            warm_up()
+        if pending:
+            warm_up(solver, config.solve)
         run_tasks(pending, solver, config, run.on_done, run.on_tick)
     finally:
         run.close()
-    return write_outputs(config.out_dir, dataset, config, ids, run.records)
+    return write_outputs(config.out_dir, dataset, described, ids, run.records)

@@ -1,34 +1,49 @@
 """Named solvers: the functions `synth solve` and `synth eval` can run on a task.
 
-A solver takes a Task and a SolveConfig and returns a Solution holding two attempts per test
-input. `search` (the default) is the program search of `synth.run.solve`; `baseline` answers the
-identity and the most frequent train output, the floor every real solver must beat.
+A solver takes a Challenge (a task without test outputs) and a SolveConfig and returns a
+Solution holding two attempts per test input. `search` (the default) is the program search of
+`synth.run.solve`; `baseline` answers the identity and the most frequent train output, the
+floor every real solver must beat. `resolve_solver` also takes `module:function`, a solver of
+the user's own. A solver may have `warm_up(config)` (load shared data once, before a batch
+runner forks its workers) and `describe(config)` (what results.json records about it).
 """
 from __future__ import annotations
 
+import difflib
+import importlib
+import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import Any
 
+from dsl.registry import default_registry
+from synth.data.errors import InputError
+from synth.data.golden import library_scope
 from synth.data.scoring import grids_equal
+from synth.data.task import Challenge, Example, Grid, make_grid
+from synth.proposers.library import load_library
+from synth.proposers.registry import parse_plan, plan_text
 from synth.run.config import SolveConfig, Solution
-from synth.data.task import Grid, Task
+from synth.run.solve import default_stages, solve_task
 
-
-Solver = Callable[[Task, SolveConfig], Solution]
+Solver = Callable[[Challenge, SolveConfig], Solution]
 WARM_UP_S = 2.0
+LEAVE_ONE_OUT = ("golden programs and their variants, leave-one-out: a program written for "
+                 "the task being solved (same file stem as the task id) is never used on it")
 
 
-def _most_frequent_output(task: Task) -> Grid:
+def _most_frequent_output(task: Challenge) -> Grid:
     counts = Counter((ex.output.shape, ex.output.tobytes()) for ex in task.train)
     key, _ = counts.most_common(1)[0]
     return next(ex.output for ex in task.train if (ex.output.shape, ex.output.tobytes()) == key)
 
 
-def solve_baseline(task: Task, config: SolveConfig) -> Solution:
+def solve_baseline(task: Challenge, config: SolveConfig) -> Solution:
     """Identity as attempt 1, the most frequent train output as attempt 2."""
     frequent = _most_frequent_output(task)
-    attempts = tuple((ex.input, frequent) for ex in task.test)
+    attempts = tuple((grid, frequent) for grid in task.test_inputs)
     program = None
     if all(grids_equal(ex.input, ex.output) for ex in task.train):
         program = "identity"
@@ -39,39 +54,33 @@ def solve_baseline(task: Task, config: SolveConfig) -> Solution:
 
 
 class SearchSolver:
-    """The program search (library + enumeration), see `synth.run.solve`.
+    """The program search over the configured stage plan, see `synth.run.solve`."""
 
-    `warm_up()` loads what every task needs (the parsed program library) so that a batch
-    runner can do it once in the parent before forking workers."""
-
-    info: Mapping[str, str] = MappingProxyType({
-        "stages": "library, enumerative, beam",
-        "library": "library/ golden programs and their variants, leave-one-out: a program "
-                   "written for the task being solved (same file stem as the task id) is "
-                   "never used on it",
-    })
-
-    def __call__(self, task: Task, config: SolveConfig) -> Solution:
-        from synth.run.solve import solve_task
-
+    def __call__(self, task: Challenge, config: SolveConfig) -> Solution:
         return solve_task(task, config)
 
-    def warm_up(self) -> None:
-        """Import the search and the registry and parse the program library, once.
+    def warm_up(self, config: SolveConfig) -> None:
+        """Load the registry and every configured proposer's data, and the compiled kernels.
 
         Called in a batch runner's parent before forking, so every worker starts with the
         same code and data already loaded; a short solve of a tiny task also loads the
         compiled kernels (numba's cache) once instead of in every worker."""
-        from dsl.registry import default_registry
-        from synth.proposers.library import load_library
-        from synth.run.solve import solve_task
-        from synth.data.task import Example, make_grid
-
         default_registry()
-        load_library()
-        tiny = Task("warm-up", (Example(make_grid([[1, 0], [0, 2]]), make_grid([[9]])),),
-                    (Example(make_grid([[0, 3], [3, 0]]), None),))
-        solve_task(tiny, SolveConfig(time_limit=WARM_UP_S))
+        for stage in default_stages(config):
+            stage.proposer.warm_up()
+        tiny = Challenge("warm-up", (Example(make_grid([[1, 0], [0, 2]]), make_grid([[9]])),),
+                         (make_grid([[0, 3], [3, 0]]),))
+        solve_task(tiny, SolveConfig(time_limit=WARM_UP_S, search=config.search))
+
+    def describe(self, config: SolveConfig) -> dict[str, Any]:
+        """The stage plan and what each stage loaded (e.g. the library's folders and any
+        program that failed to parse)."""
+        plan = parse_plan(config.proposers)
+        info: dict[str, Any] = {"stages": plan_text(plan), "mode": config.mode()}
+        if any(name == "library" for name, _ in plan):
+            library = load_library(library_scope(config.search.library))
+            info["library"] = {"policy": LEAVE_ONE_OUT, **library.describe()}
+        return info
 
 
 SOLVERS: Mapping[str, Solver] = MappingProxyType({
@@ -80,13 +89,48 @@ SOLVERS: Mapping[str, Solver] = MappingProxyType({
 })
 DEFAULT_SOLVER = "search"
 
-__all__ = ["DEFAULT_SOLVER", "SOLVERS", "SolveConfig", "Solution", "Solver", "get_solver",
-           "solve_baseline"]
-
 
 def get_solver(name: str) -> Solver:
-    """Look up a solver by name; unknown names raise KeyError listing the known ones."""
-    try:
+    """A registered solver; an unknown name is an InputError with a did-you-mean."""
+    if name in SOLVERS:
         return SOLVERS[name]
-    except KeyError:
-        raise KeyError(f"unknown solver '{name}' (known: {', '.join(SOLVERS)})") from None
+    close = difflib.get_close_matches(name, SOLVERS, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise InputError(f"unknown solver '{name}'{hint} (known: {', '.join(SOLVERS)}, or "
+                     f"module:function)", field="--solver")
+
+
+def resolve_solver(spec: str) -> Solver:
+    """A solver by registered name, or a `module:function` spec imported with importlib.
+
+    For a `module:function` spec the current folder is appended to `sys.path` (as `python -m`
+    would put it first), so `synth eval ... --solver tests.helpers:slowish` works from the
+    repository root with the console script too.
+    """
+    if ":" not in spec:
+        return get_solver(spec)
+    module_name, _, attr = spec.partition(":")
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError(f"cannot import solver module '{module_name}' ({exc}); it must be "
+                         f"importable from the current folder", field="--solver") from None
+    solver = getattr(module, attr, None)
+    if not callable(solver):
+        raise InputError(f"'{module_name}' has no function '{attr}'", field="--solver")
+    return solver
+
+
+def solver_info(solver: Solver, config: SolveConfig) -> dict[str, Any]:
+    """What a solver says about itself under this configuration (empty if it says nothing)."""
+    describe = getattr(solver, "describe", None)
+    return dict(describe(config)) if callable(describe) else {}
+
+
+def warm_up(solver: Solver, config: SolveConfig) -> None:
+    """Run the solver's warm-up, if it has one."""
+    hook = getattr(solver, "warm_up", None)
+    if callable(hook):
+        hook(config)

@@ -30,6 +30,7 @@ from synth.search.options import Node, function_options, literal_options
 
 SCALARS = (COLOR, INT, BOOL)
 MAX_SIDE = 60
+Stop = Callable[[int], bool]
 MAX_ITEMS = 100
 DEFAULT_EXCLUDE = frozenset({
     "identity", "apply", "compose", "iterate", "fold", "branch", "range", "pair",
@@ -268,15 +269,15 @@ class Enumerator:
         expr = ast.Call(prim.name, positional, keywords)
         return Node(typ, tuple(values), 1 + sum(a.cost for a in args), expr)
 
-    def level(self, cost: int, deadline: float) -> Iterator[Node]:
-        """Build and yield the new nodes of one cost level until the deadline."""
+    def level(self, cost: int, expired: Stop) -> Iterator[Node]:
+        """Build and yield the new nodes of one cost level until `expired` says stop."""
         for prim in self.prims:
             combos = self.combos(prim, cost - prim.cost)
             for count, (args, subst) in enumerate(combos):
                 if count >= self.config.max_combos_per_split * max(1, cost) \
                         or self.stats.nodes >= self.config.max_nodes:
                     break
-                if count % 64 == 0 and time.monotonic() >= deadline:
+                if count % 64 == 0 and expired(self.stats.evaluations):
                     return
                 node = self.call(prim, args, subst)
                 if node is None:
@@ -287,14 +288,15 @@ class Enumerator:
                 else:
                     self.stats.duplicates += 1
 
-    def run(self, deadline: float) -> Iterator[Node]:
-        """All levels 1..max_cost, yielding each new node."""
+    def run(self, expired: Stop) -> Iterator[Node]:
+        """All levels 1..max_cost, yielding each new node; `expired(evaluations so far)` is
+        asked every 64 argument combinations and after each level."""
         start = time.monotonic()
         try:
             for cost in range(1, self.config.max_cost + 1):
                 self.stats.level_reached = cost
-                yield from self.level(cost, deadline)
-                if time.monotonic() >= deadline or self.stats.nodes >= self.config.max_nodes:
+                yield from self.level(cost, expired)
+                if expired(self.stats.evaluations) or self.stats.nodes >= self.config.max_nodes:
                     return
         finally:
             self.stats.seconds = time.monotonic() - start

@@ -2,23 +2,19 @@
 exactly and its test outputs are valid ARC grids (1..30 per side, colours 0..9)."""
 from __future__ import annotations
 
-import numpy as np
-
-from synth.proposers.base import ProgramCandidate, train_matches
-from synth.data.task import Grid, Task
-
-MAX_SIDE = 30
+from synth.data.scoring import train_matches
+from synth.data.task import Challenge, valid_grid
+from synth.proposers.base import GridCandidate, ProgramCandidate
 
 
-def valid_grid(grid: Grid | None) -> bool:
-    """A 2-D uint8 array, 1..30 per side, colours 0..9."""
-    return (isinstance(grid, np.ndarray) and grid.dtype == np.uint8 and grid.ndim == 2
-            and 1 <= grid.shape[0] <= MAX_SIDE and 1 <= grid.shape[1] <= MAX_SIDE
-            and int(grid.max()) <= 9)
-
-
-def verified(candidate: ProgramCandidate, task: Task) -> bool:
+def verified(candidate: ProgramCandidate, task: Challenge) -> bool:
     """Exact on all train pairs and valid test outputs."""
     return (train_matches(candidate.train_outputs, task)
-            and len(candidate.test_outputs) == len(task.test)
+            and len(candidate.test_outputs) == len(task.test_inputs)
+            and all(valid_grid(g) for g in candidate.test_outputs))
+
+
+def valid_answer(candidate: GridCandidate, task: Challenge) -> bool:
+    """A grid answer gives one valid grid per test input."""
+    return (len(candidate.test_outputs) == len(task.test_inputs)
             and all(valid_grid(g) for g in candidate.test_outputs))

@@ -1,0 +1,109 @@
+"""Proposers by name, and the stage plan that orders them.
+
+`PROPOSERS` is the single list of the proposers a solve can run: each entry has a name, its
+default share of the remaining budget, a builder from `SearchOptions` and a doc line. A stage
+plan is text such as `library,enumerative:0.5,beam` (names in running order, each with an
+optional share); `parse_plan` checks it and fills in the default shares. `llm` (program text
+from language models) and `transduction` (output grids from models) are reserved names.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from synth.data.errors import InputError
+from synth.data.golden import library_scope
+from synth.proposers.base import Proposer, SearchOptions
+from synth.proposers.beam import BeamProposer
+from synth.proposers.enumerative import EnumerativeProposer
+from synth.proposers.library import LibraryProposer
+from synth.proposers.sketch import SketchProposer
+
+
+@dataclass(frozen=True)
+class ProposerEntry:
+    """A proposer the search loop can run."""
+
+    name: str
+    share: float
+    build: Callable[[SearchOptions], Proposer]
+    doc: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A proposer and the share of the remaining budget it may use."""
+
+    proposer: Proposer
+    share: float
+
+
+PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e for e in (
+    ProposerEntry("library", 0.1, lambda o: LibraryProposer(library_scope(o.library)),
+                  "golden programs of training tasks and their colour/connectivity variants "
+                  "(leave-one-out)"),
+    ProposerEntry("enumerative", 0.67, lambda o: EnumerativeProposer(),
+                  "bottom-up enumeration by cost with observational equivalence and a "
+                  "colour-map finishing step"),
+    ProposerEntry("sketch", 0.2, lambda o: SketchProposer(z3_timeout_ms=o.z3_timeout_ms,
+                                                          enabled_z3=o.z3,
+                                                          deterministic=o.deterministic),
+                  "near misses with their constants as holes, filled by Z3 or enumeration"),
+    ProposerEntry("beam", 1.0, lambda o: BeamProposer(width=o.beam),
+                  "beam search over Grid-to-Grid steps scored by train closeness"),
+)})
+RESERVED: MappingProxyType[str, str] = MappingProxyType({
+    "llm": "program text from language models",
+    "transduction": "output grids from models",
+})
+DEFAULT_PLAN = "library,enumerative,sketch,beam"
+
+
+def _unknown(name: str) -> InputError:
+    if name in RESERVED:
+        return InputError(f"proposer '{name}' ({RESERVED[name]}) is not available in this "
+                          f"version", field="--proposers")
+    close = difflib.get_close_matches(name, list(PROPOSERS) + list(RESERVED), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return InputError(f"unknown proposer '{name}'{hint} (known: {', '.join(PROPOSERS)})",
+                      field="--proposers")
+
+
+def _share(text: str, name: str) -> float:
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0 < share <= 1:
+        raise InputError(f"share of '{name}' must be a number in (0, 1], got '{text}'",
+                         field="--proposers")
+    return share
+
+
+def parse_plan(text: str) -> tuple[tuple[str, float], ...]:
+    """`name[:share],...` as (name, share) pairs; unknown names and bad shares are InputErrors."""
+    plan = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, sep, share = item.partition(":")
+        if name not in PROPOSERS:
+            raise _unknown(name)
+        if any(name == seen for seen, _ in plan):
+            raise InputError(f"proposer '{name}' is named twice", field="--proposers")
+        plan.append((name, _share(share, name) if sep else PROPOSERS[name].share))
+    if not plan:
+        raise InputError("no proposer named", field="--proposers")
+    return tuple(plan)
+
+
+def plan_text(plan: tuple[tuple[str, float], ...]) -> str:
+    """The canonical text of a plan (every share written out)."""
+    return ",".join(f"{name}:{share:g}" for name, share in plan)
+
+
+def build_stages(plan: str, options: SearchOptions) -> list[Stage]:
+    """Fresh proposers for one solve, in plan order."""
+    return [Stage(PROPOSERS[name].build(options), share) for name, share in parse_plan(plan)]

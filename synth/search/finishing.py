@@ -1,0 +1,42 @@
+"""Finishing steps: cheap repairs that turn a near miss into an exact program.
+
+`color_mapping` finds the colour substitution (if one exists) that maps a value's train cells
+onto the train outputs; `mapped_node` appends that `map_colors` step to a search node.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from dsl import ast
+from dsl.primitives.color import map_colors
+from synth.data.task import Challenge
+from synth.search.options import Node
+
+
+def color_mapping(values: tuple, task: Challenge) -> dict[int, int] | None:
+    """A colour map sending every train value's cells onto the train outputs, if one exists.
+
+    Returns only non-identity maps (the pairs that change), or None when shapes differ or two
+    outputs disagree on what one colour becomes."""
+    mapping: dict[int, int] = {}
+    for value, ex in zip(values, task.train):
+        if value.shape != ex.output.shape:
+            return None
+        pairs = np.unique(value.astype(np.int16) * 16 + ex.output, return_counts=False)
+        for code in pairs.tolist():
+            source, target = divmod(code, 16)
+            if mapping.setdefault(source, target) != target:
+                return None
+    changes = {s: t for s, t in mapping.items() if s != t}
+    return changes or None
+
+
+def mapped_node(node: Node, changes: dict[int, int]) -> Node:
+    """`map_colors(node, [sources], [targets])` as a new node (cost + 1)."""
+    sources = tuple(sorted(changes))
+    targets = tuple(changes[s] for s in sources)
+    values = tuple(map_colors(v, sources, targets) for v in node.values)
+    expr = ast.Call("map_colors", (node.expr,
+                                   ast.ListLit(tuple(ast.Literal(c, "color") for c in sources)),
+                                   ast.ListLit(tuple(ast.Literal(c, "color") for c in targets))))
+    return Node(node.type, values, node.cost + 1, expr)
