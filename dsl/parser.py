@@ -30,6 +30,10 @@ _TOKEN_WORDS = MappingProxyType({
 _FOUND_WORDS = MappingProxyType({"$END": "end of input", "_NL": "end of line",
                                  "_INDENT": "indentation",
                                  "_DEDENT": "end of the indented body"})
+_CLOSER_OF = MappingProxyType({"(": ")", "[": "]"})
+_OPENER_OF = MappingProxyType({")": "(", "]": "["})
+_CLOSER_TOKENS = MappingProxyType({")": "RPAR", "]": "RSQB"})
+_AT_END = frozenset({"$END", "_DEDENT", "<EOF>"})
 
 
 class _BodyIndenter(Indenter):
@@ -169,11 +173,87 @@ def _describe_expected(expected: set[str]) -> str:
     return ", ".join(words[:6]) + (", ..." if len(words) > 6 else "")
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset into the text."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def _scan_brackets(text: str, end: int) -> tuple[list[int], int]:
+    """Offsets of the brackets still open before `end` (innermost last; comments skipped),
+    and the offset just after the last character before `end` that is not blank."""
+    stack: list[int] = []
+    last, i = 0, 0
+    while i < end:
+        char = text[i]
+        if char == "#":
+            newline = text.find("\n", i, end)
+            i = end if newline < 0 else newline
+            continue
+        if char in _CLOSER_OF:       # an opening bracket
+            stack.append(i)
+        elif char in _OPENER_OF and stack:   # a closing one
+            stack.pop()
+        if not char.isspace():
+            last = i + 1
+        i += 1
+    return stack, last
+
+
+def _opened_at(text: str, opener: int, line: int) -> str:
+    """`'(' opened at column 17`, naming the line too when it is not `line`."""
+    open_line, open_column = _line_col(text, opener)
+    where = f"column {open_column}" if open_line == line else \
+        f"line {open_line}, column {open_column}"
+    return f"{text[opener]!r} opened at {where}"
+
+
+def _stray_closer(token: Token, text: str, stack: list[int]) -> DSLParseError | None:
+    """An unexpected ')' or ']': unmatched, or closing the wrong kind of bracket."""
+    char = str(token)
+    if not stack:
+        return DSLParseError(f"unmatched {char!r}", token.line, token.column,
+                             f"no {_OPENER_OF[char]!r} is open here")
+    closer = _CLOSER_OF[text[stack[-1]]]
+    if closer == char:
+        return None
+    return DSLParseError(f"missing {closer!r} to close "
+                         f"{_opened_at(text, stack[-1], token.line)}", token.line,
+                         token.column, f"unexpected {char!r}")
+
+
+def _bracket_error(err: UnexpectedToken | UnexpectedEOF, text: str) -> DSLParseError | None:
+    """A stray closing bracket, or one left open: reported at the end of the line where its
+    closer is missing. (Newlines inside brackets are insignificant to `_BodyIndenter`, so the
+    parser only notices a missing ')' at the next line's first token or at the end.)"""
+    token = err.token
+    ends = token.type in ("$END", "<EOF>") or token.start_pos is None
+    stack, last = _scan_brackets(text, len(text) if ends else token.start_pos)
+    if str(token) in _OPENER_OF:
+        return _stray_closer(token, text, stack)
+    if not stack:
+        return None
+    closer = _CLOSER_OF[text[stack[-1]]]
+    line, column = _line_col(text, last)
+    if token.type in _AT_END or token.start_pos is None:   # inside brackets, a _DEDENT
+        hint = "unexpected end of program"                  # comes only at the end
+    elif token.line > line and _CLOSER_TOKENS[closer] in err.expected:
+        found = _FOUND_WORDS.get(token.type, repr(str(token)))
+        hint = f"unexpected {found} on line {token.line}"
+    else:
+        return None
+    return DSLParseError(f"missing {closer!r} to close {_opened_at(text, stack[-1], line)}",
+                         line, column, hint)
+
+
 def _friendly(err: UnexpectedInput, text: str) -> DSLParseError:
     line, column = getattr(err, "line", 0), getattr(err, "column", 0)
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
         return DSLParseError(f"unexpected character {char!r}", line, column)
+    assert isinstance(err, (UnexpectedToken, UnexpectedEOF))
+    bracket = _bracket_error(err, text)
+    if bracket is not None:
+        return bracket
     if isinstance(err, UnexpectedEOF):
         return DSLParseError("unexpected end of program", line, column,
                              f"expected {_describe_expected(set(err.expected))}")

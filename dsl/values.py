@@ -75,10 +75,19 @@ def make_object(colors: np.ndarray, mask: np.ndarray, top: int = 0, left: int = 
     """Build an Object trimmed to the bounding box of its mask (mask must be non-empty)."""
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
-    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     sub_mask = np.ascontiguousarray(mask[r0:r1, c0:c1], dtype=bool)
     sub_colors = np.where(sub_mask, colors[r0:r1, c0:c1], 0).astype(np.uint8)
-    return Object(frozen(sub_colors), frozen(sub_mask), int(top + r0), int(left + c0))
+    return Object(frozen(sub_colors), frozen(sub_mask), int(top) + r0, int(left) + c0)
+
+
+def near_grid(obj: Object, shape: tuple[int, int], margin: int = 0) -> bool:
+    """True when the object's bounding box overlaps a grid of `shape` grown by `margin` cells
+    on every side. Plain-int arithmetic, so it holds for offsets beyond 64 bits (an object
+    moved absurdly far); a near object's offsets are small enough for numpy arithmetic."""
+    h, w = shape
+    return (-margin - obj.height < obj.top < h + margin
+            and -margin - obj.width < obj.left < w + margin)
 
 
 def value_key(value: object) -> object:

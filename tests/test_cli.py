@@ -53,3 +53,38 @@ def test_dsl_list_check_and_fmt(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert program.read_text() == "solve(I: Grid) -> Grid:\n    O = rot180(I)\n"
     program.write_text("solve(I: Grid) -> Grid:\n    O = rot90(I)\n")
     assert main(["dsl", "check", str(program), "--task", "arc1:train:3c9b0459"]) == 3
+
+
+@pytest.mark.parametrize("body, where", [
+    ("    x1 = objects(I, connect=8\n    O = crop(I, bbox(x1))\n", "line 2"),
+    ("    O = rot91(I)\n", "unknown primitive"),
+    ("    O = tile(I, I, 2)\n", "line 2"),
+])
+def test_dsl_check_of_a_bad_program_is_bad_input(tmp_path: Path, body: str, where: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    program = tmp_path / "bad.dsl"
+    program.write_text("solve(I: Grid) -> Grid:\n" + body)
+    assert main(["dsl", "check", str(program)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith(f"synth: error: {program}: ") and where in captured.err
+
+
+def test_a_task_reference_with_an_unknown_dataset_names_the_task(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", "arc3:eval:00576224"]) == 2
+    err = capsys.readouterr().err
+    assert "TASK: 'arc3:eval:00576224' is neither a task file nor DATASET:ID" in err
+    assert "DATASET:" not in err.split("TASK:")[0]
+
+
+def test_the_plain_eval_log_names_the_running_mean(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    task = {"train": [{"input": [[1]], "output": [[1]]}], "test": [{"input": [[2]],
+                                                                      "output": [[2]]}]}
+    (folder / "same.json").write_text(json.dumps(task))
+    assert main(["eval", str(folder), "--solver", "baseline", "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "[1/1] same solved" in err and "(running mean score_task 1.000)" in err

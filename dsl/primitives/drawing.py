@@ -13,7 +13,7 @@ import numpy as np
 
 from dsl.errors import EvalError
 from dsl.registry import primitive
-from dsl.values import Grid, Object, Point, as_grid
+from dsl.values import Grid, Object, Point, as_grid, near_grid
 
 DIRECTIONS: tuple[tuple[int, int], ...] = (
     (-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1),
@@ -61,15 +61,18 @@ def _paint(grid: Grid, rows: np.ndarray, cols: np.ndarray, color: int) -> Grid:
     return as_grid(out)
 
 
-def _cells(obj: Object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Absolute rows, cols and colours of an object's cells."""
+def _cells(obj: Object, shape: tuple[int, int], margin: int) -> tuple[np.ndarray, np.ndarray]:
+    """Absolute rows and cols of an object's cells; none when its bounding box is more than
+    `margin` cells away from a grid of `shape` (its offsets may then exceed 64 bits)."""
+    if not near_grid(obj, shape, margin):
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
     rr, cc = np.nonzero(obj.mask)
-    return rr + obj.top, cc + obj.left, obj.colors[rr, cc]
+    return rr + obj.top, cc + obj.left
 
 
 def _footprint(shape: tuple[int, int], obj: Object) -> np.ndarray:
     """The object's in-grid cells as a mask of `shape`."""
-    rows, cols, _ = _cells(obj)
+    rows, cols = _cells(obj, shape, 0)
     keep = (rows >= 0) & (rows < shape[0]) & (cols >= 0) & (cols < shape[1])
     mask = np.zeros(shape, dtype=bool)
     mask[rows[keep], cols[keep]] = True
@@ -164,11 +167,12 @@ def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
     step = _direction(direction)
     out = np.array(grid, dtype=np.uint8)
     blocked = (grid != bg) | _footprint(grid.shape, obj)
-    for r, c, color in zip(*_cells(obj)):
-        rows, cols = _walk(grid.shape, (int(r), int(c)), step, 1)
+    rr, cc = np.nonzero(obj.mask)
+    for r, c in zip(rr.tolist(), cc.tolist()):  # plain ints: a far cell's ray may still enter
+        rows, cols = _walk(grid.shape, (obj.top + r, obj.left + c), step, 1)
         hit = np.flatnonzero(blocked[rows, cols])
         stop = int(hit[0]) if hit.size else rows.size
-        out[rows[:stop], cols[:stop]] = color
+        out[rows[:stop], cols[:stop]] = obj.colors[r, c]
     return as_grid(out)
 
 
@@ -208,7 +212,7 @@ def outline(grid: Grid, obj: Object, color: int, connect: int = 4, bg: int = 0) 
     """Paint the bg cells 4- or 8-adjacent to the object's cells."""
     steps = _neighbours(connect)
     h, w = grid.shape
-    rows, cols, _ = _cells(obj)
+    rows, cols = _cells(obj, grid.shape, 1)
     foot = _footprint(grid.shape, obj)
     near = np.zeros((h, w), dtype=bool)
     for dr, dc in steps:

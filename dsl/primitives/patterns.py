@@ -13,7 +13,7 @@ import numpy as np
 
 from dsl.errors import EvalError
 from dsl.registry import primitive
-from dsl.values import Grid, Object, Point, as_grid
+from dsl.values import Grid, Object, Point, as_grid, near_grid
 
 _STEPS: tuple[tuple[int, int], ...] = (
     (-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1),
@@ -239,6 +239,8 @@ def move_until_contact(grid: Grid, obj: Object, direction: int, bg: int = 0) -> 
     """Erase the object and redraw it moved in a direction (0-3) until it would hit or leave."""
     dr, dc = _direction4(direction)
     h, w = grid.shape
+    if not near_grid(obj, grid.shape):   # before numpy arithmetic on far offsets
+        raise EvalError("object is not inside the grid")
     mr, mc = np.nonzero(obj.mask)
     rows, cols, colors = mr + obj.top, mc + obj.left, obj.colors[mr, mc]
     if rows.min() < 0 or cols.min() < 0 or rows.max() >= h or cols.max() >= w:

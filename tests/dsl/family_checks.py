@@ -7,7 +7,7 @@ DSL type) and builds the registry-level tests from here:
   lists standing for grids and masks;
 - `total_well_typed_and_pure_test(family, draws, ...)`: random well-typed calls raise nothing
   but EvalError, return a value of the declared type (a read-only array when an array), and
-  modify none of their array arguments;
+  modify none of their arguments' arrays (objects' and list items' too);
 - `solves(task_id, source)`: a DSL program maps every input of an arc1:train task (train and
   test pairs) to its output; `programs_solve_test(programs)`, one such case per task;
 - `patch_objects(grid)`: objects cut from a grid's own cells;
@@ -37,6 +37,7 @@ from dsl.registry import Primitive, default_registry
 from dsl.typeof import value_has_type
 from dsl.types import COLOR, GRID, INT, TCon
 from dsl.values import Object, make_object
+from tests.dsl.parity import input_arrays
 from tests.strategies import colors, covers, grids, small_grids
 
 # A family's argument strategies for one base grid: DSL type (as `str(type)`) -> strategy.
@@ -101,9 +102,9 @@ def draw_args(data: st.DataObject, prim: Primitive, grid: np.ndarray, draws: Dra
 def check_total_and_pure(prim: Primitive, grid: np.ndarray, args: Sequence[Any],
                          shape_preserving: bool = False) -> None:
     """Only EvalError may escape; a result has the declared type and is read-only when an
-    array (with `grid`'s shape when `shape_preserving`); `grid` and every array argument are
-    left as they were."""
-    inputs = [a for a in (grid, *args) if isinstance(a, np.ndarray)]
+    array (with `grid`'s shape when `shape_preserving`); `grid` and every array in the
+    arguments are left as they were."""
+    inputs = input_arrays((grid, *args))
     before = [a.copy() for a in inputs]
     try:
         result = prim(*args)

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsl.errors import EvalError
 from dsl.kernels import FAST_PATHS, fast_path, implementation
 from dsl.primitives.objects import _label
 from dsl.registry import Primitive, default_registry
@@ -21,6 +20,7 @@ from dsl.values import Object, frozen
 from native import cells, components, numba_cache_dir
 from native.gridhash import grid_hash
 from native.match import count_pattern, find_pattern
+from tests.dsl.parity import input_arrays, outcome, same_outcome
 from tests.strategies import colors, grids, objects_
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -225,49 +225,6 @@ ARGS: dict[str, st.SearchStrategy[tuple]] = {
 }
 
 
-# --- comparison ------------------------------------------------------------------------------
-
-def _outcome(fn: Any, args: tuple) -> Any:
-    try:
-        return fn(*args)
-    except EvalError as err:
-        return err
-
-
-def _same(ref: Any, fast: Any, where: str = "result") -> None:
-    """Equal values of equal runtime types; arrays read-only; errors with equal messages."""
-    assert type(ref) is type(fast), f"{where}: {type(ref).__name__} vs {type(fast).__name__}"
-    if isinstance(ref, EvalError):
-        assert str(ref) == str(fast), where
-    elif isinstance(ref, np.ndarray):
-        assert ref.dtype == fast.dtype and ref.shape == fast.shape, where
-        assert np.array_equal(ref, fast), where
-        assert not fast.flags.writeable, f"{where}: not read-only"
-    elif isinstance(ref, Object):
-        assert (ref.top, ref.left) == (fast.top, fast.left), where
-        assert type(fast.top) is int and type(fast.left) is int, where
-        _same(ref.mask, fast.mask, f"{where}.mask")
-        _same(ref.colors, fast.colors, f"{where}.colors")
-    elif isinstance(ref, tuple):
-        assert len(ref) == len(fast), where
-        for i, (a, b) in enumerate(zip(ref, fast)):
-            _same(a, b, f"{where}[{i}]")
-    else:
-        assert ref == fast, f"{where}: {ref!r} vs {fast!r}"
-
-
-def _inputs(args: tuple) -> list[np.ndarray]:
-    arrays = []
-    for arg in args:
-        if isinstance(arg, np.ndarray):
-            arrays.append(arg)
-        elif isinstance(arg, Object):
-            arrays += [arg.colors, arg.mask]
-        elif isinstance(arg, tuple):
-            arrays += _inputs(arg)
-    return arrays
-
-
 # --- fast paths vs references ----------------------------------------------------------------
 
 def test_every_kernel_name_has_a_fast_path_and_a_strategy() -> None:
@@ -297,11 +254,12 @@ def test_fast_path_equals_reference(kernel: str) -> None:
     @given(ARGS[kernel])
     def check(args: tuple) -> None:
         assert len(args) == len(prim.params)
-        before = [a.copy() for a in _inputs(args)]
-        _same(_outcome(prim.fn, args), _outcome(fast, args), prim.name)
+        before = [a.copy() for a in input_arrays(args)]
+        same_outcome(outcome(prim.fn, args), outcome(fast, args), prim.name)
         # optional parameters left out take the same defaults
-        _same(_outcome(prim.fn, args[:required]), _outcome(fast, args[:required]), prim.name)
-        for old, new in zip(before, _inputs(args)):
+        same_outcome(outcome(prim.fn, args[:required]), outcome(fast, args[:required]),
+                     prim.name)
+        for old, new in zip(before, input_arrays(args)):
             assert np.array_equal(old, new), "an input was modified"
 
     check()

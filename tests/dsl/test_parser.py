@@ -67,6 +67,52 @@ def test_parse_errors_are_positioned(text: str, line: int, fragment: str) -> Non
     assert fragment in str(info.value)
 
 
+HEADER = "solve(I: Grid) -> Grid:\n"
+
+
+@pytest.mark.parametrize("body, line, column, message", [
+    ("    x1 = objects(I, connect=8\n    O = crop(I, bbox(x1))\n", 2, 30,
+     "missing ')' to close '(' opened at column 17 (unexpected 'O' on line 3)"),
+    ("    x1 = rot90(I", 2, 17,
+     "missing ')' to close '(' opened at column 15 (unexpected end of program)"),
+    ("    x1 = f(g(h(I)\n    O = x1\n", 2, 18,
+     "missing ')' to close '(' opened at column 13 (unexpected 'O' on line 3)"),
+    ("    x1 = f(I,  # a (comment\n           g(I)\n    O = x1\n", 3, 16,
+     "missing ')' to close '(' opened at line 2, column 11 (unexpected 'O' on line 4)"),
+    ("    x1 = stack_h([I, I\n    O = x1\n", 2, 23,
+     "missing ']' to close '[' opened at column 18 (unexpected 'O' on line 3)"),
+    ("    x1 = stack_h([I, I)\n", 2, 23,
+     "missing ']' to close '[' opened at column 18 (unexpected ')')"),
+    ("    x1 = rot90(I]\n", 2, 17, "missing ')' to close '(' opened at column 15 "
+                                  "(unexpected ']')"),
+    ("    x1 = rot90(I))\n", 2, 18, "unmatched ')' (no '(' is open here)"),
+    ("    x1 = rot90(I)]\n", 2, 18, "unmatched ']' (no '[' is open here)"),
+])
+def test_bracket_errors_point_where_the_bracket_is_missing(body: str, line: int, column: int,
+                                                           message: str) -> None:
+    with pytest.raises(DSLParseError) as info:
+        parse_program(HEADER + body)
+    assert str(info.value) == f"line {line}, column {column}: {message}"
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_bracket_errors_in_headers_and_other_errors_inside_brackets() -> None:
+    with pytest.raises(DSLParseError, match=r"^line 1, column 19: missing '\]' to close '\['"
+                                            r" opened at column 14 \(unexpected '\)'\)$"):
+        parse_program("solve(I: List[Grid) -> Grid:\n    O = rot90(I)\n")
+    with pytest.raises(DSLParseError) as info:   # not a missing ')': an argument is wrong
+        parse_program(HEADER + "    x1 = hconcat(I,\n                 = 3)\n")
+    assert (info.value.line, info.value.column) == (3, 18)
+    assert str(info.value).startswith("line 3, column 18: unexpected '='")
+
+
+def test_brackets_may_span_lines() -> None:
+    program = parse_program(HEADER + "    x1 = hconcat(I,  # (\n        rot90(I))\n"
+                            "    O = stack_h([x1,\n                 x1])\n")
+    check_program(program)
+    assert [s.target for s in program.entry.body] == ["x1", "O"]
+
+
 @pytest.mark.parametrize("text, fragment", [
     ("solve(I: Grid) -> Grid:\n    x = rot9(I)\n", "unknown primitive 'rot9' (did you mean rot90?)"),
     ("solve(I: Grid) -> Grid:\n    x = rot90(I, I)\n", "takes 1 argument(s), got 2"),

@@ -168,6 +168,26 @@ def test_object_rays_match_a_cell_by_cell_walk(pair, direction, bg) -> None:
     assert _only_changed(grid, out, grid == bg)
 
 
+far_offsets = st.sampled_from([2**31, 2**63 - 1, 2**63, 10**30])
+
+
+@covers("object_rays", "outline")
+@FAST
+@given(grids(max_side=12), objects_(), st.integers(0, 3), far_offsets, bgs)
+def test_objects_beyond_64_bit_offsets_are_drawn_exactly(grid, obj, direction, far, bg) -> None:
+    """An object just off the grid, against the direction of its rays, and the same object
+    moved `far` further along them (offsets beyond int64) cast the same rays; neither outlines
+    anything."""
+    (h, w), (dr, dc) = grid.shape, D.DIRECTIONS[direction]
+    top = {0: h, 2: -obj.height}.get(direction, obj.top)
+    left = {1: -obj.width, 3: w}.get(direction, obj.left)
+    near = Object(obj.colors, obj.mask, top, left)
+    moved = Object(obj.colors, obj.mask, top - far * dr, left - far * dc)
+    assert np.array_equal(D.object_rays(grid, moved, direction, bg),
+                          D.object_rays(grid, near, direction, bg))
+    assert np.array_equal(D.outline(grid, moved, 5, 8, bg), grid)
+
+
 # --- boxes, outlines and fills ----------------------------------------------------------------
 
 def _ring(shape, top, left, bottom, right) -> np.ndarray:

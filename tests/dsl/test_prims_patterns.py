@@ -239,6 +239,17 @@ def test_move_until_contact_rejects_objects_outside_the_grid(grid, obj, directio
             P.move_until_contact(grid, obj, direction)
 
 
+@covers("move_until_contact")
+@FAST
+@given(grids(max_side=6), objects_(), st.sampled_from([2**63 - 1, 2**63, -(2**63) - 1, 10**30]),
+       st.booleans(), st.integers(0, 3))
+def test_move_until_contact_rejects_objects_beyond_64_bit_offsets(grid, obj, far, rows,
+                                                                   direction) -> None:
+    moved = Object(obj.colors, obj.mask, far if rows else 0, 0 if rows else far)
+    with pytest.raises(EvalError, match="not inside the grid"):
+        P.move_until_contact(grid, moved, direction)
+
+
 # --- denoising --------------------------------------------------------------------------------
 
 def _component_sizes(grid: np.ndarray, bg: int) -> np.ndarray:
