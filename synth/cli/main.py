@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from synth.data.task import Task, plural
 from synth.proposers.library import Library, load_library
 from synth.proposers.registry import parse_plan
 from synth.run.config import EvalConfig, SolveConfig, Solution
-from synth.run.solvers import resolve_solver
+from synth.run.solvers import compile_kernels, resolve_solver
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -134,8 +135,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     config = checked_solve_config(args)
     solver = resolve_solver(config.solver)
     if not kernels_cached():
-        print("synth: compiling the numba kernels (first run only, about 20 s)...",
-              file=sys.stderr, flush=True)
+        print("synth: compiling the numba kernels (first run only, about 20 s; not counted "
+              "in the time limit)...", file=sys.stderr, flush=True)
+        compile_kernels()
     solution = solver(task.challenge(), config)
     entry = submission_entry(solution.attempts)
     correct = [output_correct(pair, ex.output) for pair, ex in zip(solution.attempts, task.test)]
@@ -241,6 +243,7 @@ COMMANDS = MappingProxyType({"solve": _cmd_solve, "eval": _cmd_eval, "show": _cm
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `synth` console script; returns the process exit code."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `synth ... | head` ends quietly
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")
     args = build_parser().parse_args(argv)

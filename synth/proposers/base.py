@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from synth.analysis.features import TaskAnalysis
-from synth.data.options import Flag, integer, option, positive_int
+from synth.data.options import Flag, integer, non_negative_int, option, positive_int
 from synth.search.options import Node
 from synth.search.program import expr_size, program_text
 from synth.data.task import Grid, Challenge
@@ -92,6 +92,14 @@ class SearchOptions:
     library: str = option("arc1-train", Flag(
         "--library", "golden-program folders the library proposer reads, comma-separated: "
         "names under library/ or paths; evaluation-set folders are refused", str, "DIRS"))
+    models: str | None = option(None, Flag(
+        "--models", "models file (TOML): the ensemble of language models the llm proposer "
+        "samples programs from (see models/seed-ensemble.toml)", str, "FILE"))
+    samples: int | None = option(None, Flag(
+        "--samples", "program samples per model member and task (default: the models file's "
+        "`samples`)", positive_int, "N"))
+    refine: int = option(1, Flag("--refine", "refinement rounds: near misses go back to the "
+                                             "model with their mistakes", non_negative_int, "K"))
     seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
                                          "generators); the symbolic search makes none", integer,
                                "N"))
@@ -100,7 +108,10 @@ class SearchOptions:
 
 @dataclass(frozen=True)
 class ProgramCandidate:
-    """A program with its outputs on train inputs then test inputs (grids, or None on error)."""
+    """A program with its outputs on train inputs then test inputs (grids, or None on error).
+
+    `origin` says where it came from beyond the proposer (a golden file, a model sample);
+    `weight` is the ensemble weight of the model member that wrote it (0 for symbolic ones)."""
 
     program: str
     proposer: str
@@ -108,6 +119,8 @@ class ProgramCandidate:
     test_outputs: tuple[Grid | None, ...]
     prior: float = 0.0
     cost: int = 1
+    origin: str = ""
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,7 @@ class GridCandidate:
     test_outputs: tuple[Grid, ...]
     proposer: str
     confidence: float = 0.0
+    weight: float = 0.0
 
 
 Candidate = ProgramCandidate | GridCandidate
@@ -140,7 +154,7 @@ class Pool:
 class Proposer(Protocol):
     """Anything with a name that yields candidates for a task within a budget.
 
-    `warm_up` loads what every task needs (run once before the clock starts, and once in a
+    `warm_up` loads what every task needs (run at the start of a solve, and once in a
     batch runner's parent before it forks workers); `stats` describes the last `propose`
     (JSON-able numbers and strings, shown by `synth solve` and kept in records.jsonl)."""
 

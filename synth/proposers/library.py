@@ -176,6 +176,7 @@ class LibraryProposer:
                 if not all(isinstance(o, np.ndarray) and o.dtype == np.uint8 for o in outputs):
                     continue
                 cand = ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
+                                        origin=f"golden:{stem}",
                                         prior=0.5, cost=len(variant.entry.body))
                 if train_matches(outputs[:n], task):
                     yield cand

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from synth.data.errors import InputError
+from dsl.registry import default_registry
 from synth.data.golden import library_scope
+from synth.models.grammar import decoding_grammar
 from synth.proposers.base import Proposer, SearchOptions
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
+from synth.proposers.llm import LLMProposer
 from synth.proposers.sketch import SketchProposer
 
 
@@ -53,12 +56,15 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
                   "near misses with their constants as holes, filled by Z3 or enumeration"),
     ProposerEntry("beam", 1.0, lambda o: BeamProposer(width=o.beam),
                   "beam search over Grid-to-Grid steps scored by train closeness"),
+    ProposerEntry("llm", 0.5, lambda o: LLMProposer(o.models, o.samples, o.refine, o.seed,
+                                                   decoding_grammar(default_registry())),
+                  "DSL programs sampled from the language models of --models, refined on "
+                  "their mistakes"),
 )})
 RESERVED: MappingProxyType[str, str] = MappingProxyType({
-    "llm": "program text from language models",
     "transduction": "output grids from models",
 })
-DEFAULT_PLAN = "library,enumerative,sketch,beam"
+DEFAULT_PLAN = "library,enumerative,sketch,llm,beam"
 
 
 def _unknown(name: str) -> InputError:

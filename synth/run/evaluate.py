@@ -21,8 +21,10 @@ are left out of both aggregates (`synth.data.scoring.aggregate`).
 
 Files in the output folder:
 
-- `config.json`: what the results depend on (dataset, data version, solver, time and memory
-  limits, beam, seed), written once; a rerun with a different value is an `InputError`.
+- `config.json`: what the results depend on: the dataset, its data version and every
+  setting flagged as identity in `synth.run.config` (solver, limits, stage plan, search
+  options; not `--ids`, `--limit`, `--workers`, `--out`), written once; a rerun with a
+  different value is an `InputError`.
 - `records.jsonl`: one line per finished task `{"id", "record", "entry", "error"}` (the
   results.json record, the submission entry, the error message or null) plus, when the
   solver answered, `"extras"`: the worker's peak RSS in MiB, the solver's search stats and

@@ -9,7 +9,7 @@ solving the task. Program candidates are verified on every train pair; grid cand
 matches, and add their support to a program that gives the same outputs. The loop stops early
 once `agreement` distinct supporters agree on consistent outputs that a verified program gave
 (self-consistency), never drops a verified candidate, and always returns two attempts per test
-input. Proposers are warmed up before the clock starts. Once a consistent verified candidate
+input. Proposers are warmed up first (that time counts against the limit). Once a consistent verified candidate
 exists, later stages get a quarter of their usual share. With `voter`, the meta-voter reorders
 the verified groups.
 

@@ -8,7 +8,8 @@ grid model agreeing is agreement.
 
 Within the verified tier a group's score is, in order: whether its test outputs obey the
 task's invariants (when they were inferred, see `synth.analysis.invariants`), how many
-distinct proposers support it, the shortest description length (fewer is better), how many
+distinct proposers support it, the summed ensemble weight of the model members among them
+(each member's `weight` from the models file, once), the shortest description length (fewer is better), how many
 distinct programs, then the best prior. Description length comes before the program count
 because many programs that differ only by trivial recolourings are not independent support.
 Grid-only groups order by consistency, distinct proposers, then summed confidence. A
@@ -56,6 +57,14 @@ class Group:
         return frozenset(c.proposer for c in (*self.members, *self.grids))
 
     @property
+    def weight(self) -> float:
+        """The ensemble weight behind the group: each supporting member's weight, once."""
+        weights: dict[str, float] = {}
+        for cand in (*self.members, *self.grids):
+            weights[cand.proposer] = max(weights.get(cand.proposer, 0.0), cand.weight)
+        return sum(weights.values())
+
+    @property
     def confidence(self) -> float:
         """Summed confidence of the grid answers."""
         return sum(g.confidence for g in self.grids)
@@ -72,12 +81,12 @@ class Group:
             return self.best.proposer
         return max(self.grids, key=lambda g: g.confidence).proposer
 
-    def score(self) -> tuple[bool, int, int, int, float]:
+    def score(self) -> tuple[bool, int, float, int, int, float]:
         """Sort key within a tier, larger is better."""
         best = self.best
         if best is None:
-            return (self.consistent, len(self.proposers), 0, 0, self.confidence)
-        return (self.consistent, len(self.proposers), -best.cost,
+            return (self.consistent, len(self.proposers), self.weight, 0, 0, self.confidence)
+        return (self.consistent, len(self.proposers), self.weight, -best.cost,
                 len({c.program for c in self.members}), max(c.prior for c in self.members))
 
 
@@ -133,6 +142,7 @@ def describe_group(group: Group, task: Challenge, verified: bool) -> dict[str, A
             "programs": len({c.program for c in group.members}),
             "members": len(group.members) + len(group.grids),
             "grids": len(group.grids), "confidence": round(group.confidence, 4),
+            "weight": round(group.weight, 4),
             "cost": best.cost if best else 0,
             "prior": max(c.prior for c in group.members) if best else group.confidence,
             "train_accuracy": 1.0 if verified else round(
