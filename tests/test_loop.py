@@ -131,7 +131,7 @@ def test_plan_text_round_trips_and_fills_default_shares() -> None:
 
 @pytest.mark.parametrize("text, message", [
     ("enumerativ", "did you mean 'enumerative'"),
-    ("transduction", "not available"),
+    ("oracle", "unknown proposer 'oracle'"),
     ("beam:2", "(0, 1]"),
     ("beam,beam", "named twice"),
     ("", "no proposer"),

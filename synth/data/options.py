@@ -59,6 +59,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def choice(*allowed: str) -> Callable[[str], str]:
+    """A parser accepting one of `allowed`."""
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise argparse.ArgumentTypeError(f"expected one of {', '.join(allowed)}, got "
+                                             f"'{text}'")
+        return text
+    return parse
+
+
 def non_negative_int(text: str) -> int:
     """An integer >= 0."""
     value = integer(text)

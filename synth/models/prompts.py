@@ -61,6 +61,12 @@ def program_prompt(task: Challenge, reference: str, examples: Sequence[Example])
     return "\n\n".join(parts) + "\n"
 
 
+def transduction_prompt(task: Challenge, test_index: int) -> str:
+    """The task's pairs as text grids, ending with one test input and an open `output:` for a
+    grid-writing model to continue."""
+    return task_text(task, test_index)
+
+
 def _verdict(index: int, output: Grid | None, expected: Grid) -> str | None:
     if output is None:
         return f"pair {index}: the program failed on this input"

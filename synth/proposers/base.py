@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from synth.analysis.features import TaskAnalysis
-from synth.data.options import Flag, integer, non_negative_int, option, positive_int
+from synth.data.options import (Flag, choice, integer, non_negative_int, option,
+                                positive_int)
 from synth.search.options import Node
 from synth.search.program import expr_size, program_text
 from synth.data.task import Grid, Challenge
@@ -100,6 +101,12 @@ class SearchOptions:
         "`samples`)", positive_int, "N"))
     refine: int = option(1, Flag("--refine", "refinement rounds: near misses go back to the "
                                              "model with their mistakes", non_negative_int, "K"))
+    transduction: str = option("fallback", Flag(
+        "--transduction", "when the transduction proposer runs: fallback (only while no "
+        "program fits every train pair) or always", choice("fallback", "always"), "MODE"))
+    views: int = option(8, Flag("--views", "augmented views per task for transduction "
+                                           "(D8 x colour permutations x train orders)",
+                                positive_int, "N"))
     seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
                                          "generators); the symbolic search makes none", integer,
                                "N"))

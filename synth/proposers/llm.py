@@ -164,6 +164,8 @@ class LLMProposer:
         self.members, self.skipped = program_members(self.models_file)
         for line in self.skipped:
             print(f"synth: warning: {line}", file=sys.stderr)
+        if self.members:
+            training_tasks()
 
     def stats(self) -> dict[str, Any]:
         """Samples, candidates and DSL errors by kind (with a few positioned examples)."""
@@ -172,6 +174,9 @@ class LLMProposer:
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         self.warm_up()
+        if not self.members:
+            self.last = {"members": [], "skipped": list(self.skipped)}
+            return
         self.seen = set()
         self.last = {"samples": 0, "candidates": 0, "duplicates": 0, "errors": Counter(),
                      "examples": [],

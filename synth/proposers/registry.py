@@ -3,8 +3,8 @@
 `PROPOSERS` is the single list of the proposers a solve can run: each entry has a name, its
 default share of the remaining budget, a builder from `SearchOptions` and a doc line. A stage
 plan is text such as `library,enumerative:0.5,beam` (names in running order, each with an
-optional share); `parse_plan` checks it and fills in the default shares. `llm` (program text
-from language models) and `transduction` (output grids from models) are reserved names.
+optional share); `parse_plan` checks it and fills in the default shares. `RESERVED` names
+proposers announced but not built yet (none at present).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.library import LibraryProposer
 from synth.proposers.llm import LLMProposer
+from synth.proposers.transduction import TransductionProposer
 from synth.proposers.sketch import SketchProposer
 
 
@@ -60,11 +61,14 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
                                                    decoding_grammar(default_registry())),
                   "DSL programs sampled from the language models of --models, refined on "
                   "their mistakes"),
+    ProposerEntry("transduction", 0.5,
+                  lambda o: TransductionProposer(o.models, o.views, seed=o.seed,
+                                                 mode=o.transduction),
+                  "output grids written by the transduction models of --models over "
+                  "augmented views, scored across views (product of experts)"),
 )})
-RESERVED: MappingProxyType[str, str] = MappingProxyType({
-    "transduction": "output grids from models",
-})
-DEFAULT_PLAN = "library,enumerative,sketch,llm,beam"
+RESERVED: MappingProxyType[str, str] = MappingProxyType({})
+DEFAULT_PLAN = "library,enumerative,sketch,llm,transduction,beam"
 
 
 def _unknown(name: str) -> InputError:

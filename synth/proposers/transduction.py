@@ -1,0 +1,172 @@
+"""The `transduction` proposer: models write the test output grids directly.
+
+For each member of the models file with role `transduction` and each of `views` augmented
+views of the task (`synth.data.augment.views`: D8 × colour permutations keeping the
+background × train orders, the identity first), the member is asked for each test output
+(sampled, `samples` per view); answers that parse as grids (`synth.models.gridtext`) are
+mapped back with the view's inverse. Every distinct candidate is then scored under every view
+— the summed log-probability of its augmented text after that view's prompt (a product of
+experts) — and the best and second best per test input become `GridCandidate`s credited to
+`transduction:NAME` with the member's weight, a confidence (the softmax share of the
+candidate's summed score among the candidates) and the per-view scores in the stats. They meet
+program answers in the merged ranking (below verified programs, above partial matches).
+
+`mode`: `fallback` runs only when the pool holds no program that is exact on every train pair;
+`always` runs regardless (with its budget share). Malformed model output is a counted
+rejection, never an exception.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsl.values import value_key
+from synth.analysis.features import TaskAnalysis
+from synth.data.augment import Augmentation, forward_challenge, forward_grid, inverse_grid, views
+from synth.data.scoring import train_matches
+from synth.data.task import Challenge, Grid
+from synth.models.base import GenerateParams, ModelError, ModelUnavailable
+from synth.models.gridtext import GridTextError, grid_to_text, parse_grid_text
+from synth.models.prompts import transduction_prompt
+from synth.proposers.base import Budget, Candidate, GridCandidate, Pool
+from synth.proposers.llm import Member, program_members
+
+STOP: tuple[str, ...] = ("\n\n", "input:", "output:")
+CELLS_PER_TOKEN_BUDGET = 1.2
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A distinct answer for one test input, with its summed and per-view scores."""
+
+    grid: Grid
+    total: float
+    per_view: tuple[float, ...]
+
+
+def answer_budget(task: Challenge, test_index: int) -> int:
+    """Max new tokens for one answer: the largest train output (or the test input), with a
+    margin, as cells plus line breaks."""
+    sizes = [ex.output.size + ex.output.shape[0] for ex in task.train]
+    grid = task.test_inputs[test_index]
+    return int(max(*sizes, grid.size + grid.shape[0]) * CELLS_PER_TOKEN_BUDGET) + 8
+
+
+def softmax_shares(totals: Sequence[float]) -> list[float]:
+    """exp(total) normalised over the candidates (numerically stable)."""
+    top = max(totals)
+    weights = [math.exp(t - top) for t in totals]
+    mass = sum(weights)
+    return [w / mass for w in weights]
+
+
+@dataclass
+class TransductionProposer:
+    """Direct-output answers from the transduction members of a models file."""
+
+    models_file: str | None = None
+    views: int = 8
+    samples: int = 1
+    temperature: float = 0.0
+    mode: str = "fallback"
+    seed: int = 0
+    name: str = "transduction"
+    members: tuple[Member, ...] = ()
+    skipped: tuple[str, ...] = ()
+    last: dict[str, Any] = field(default_factory=dict)
+
+    def warm_up(self) -> None:
+        """Load the members once per process; one stderr line per member that cannot load."""
+        if self.members or self.skipped:
+            return
+        self.members, self.skipped = program_members(self.models_file, role="transduction")
+        for line in self.skipped:
+            print(f"synth: warning: {line}", file=sys.stderr)
+
+    def stats(self) -> dict[str, Any]:
+        """Answers, rejections by reason, and per member and test input the top candidates'
+        per-view scores."""
+        return dict(self.last)
+
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
+                ) -> Iterator[Candidate]:
+        self.warm_up()
+        self.last = {"members": [m.spec.name for m in self.members], "skipped": list(self.skipped),
+                     "answers": 0, "rejected": Counter(), "request_errors": [], "scores": {}}
+        solved = any(train_matches(c.train_outputs, task) for c in pool.programs())
+        if not self.members or (self.mode == "fallback" and solved):
+            self.last["ran"] = False
+            return
+        self.last["ran"] = True
+        augs = views(task, self.views, self.seed, background=analysis.background)
+        self.last["views"] = [a.key for a in augs]
+        for member in self.members:
+            ranked = [self._rank(member, task, augs, t, budget)
+                      for t in range(len(task.test_inputs))]
+            if any(not r for r in ranked):
+                continue
+            for place in (0, 1):
+                chosen = [r[min(place, len(r) - 1)] for r in ranked]
+                if place == 1 and all(len(r) == 1 for r in ranked):
+                    break
+                totals = [softmax_shares([s.total for s in r])[min(place, len(r) - 1)]
+                          for r in ranked]
+                yield GridCandidate(tuple(s.grid for s in chosen), f"transduction:{member.spec.name}",
+                                    math.prod(totals), member.spec.weight)
+        self.last["rejected"] = dict(self.last["rejected"])
+
+    def _rank(self, member: Member, task: Challenge, augs: Sequence[Augmentation],
+              test_index: int, budget: Budget) -> list[Scored]:
+        """The distinct answers for one test input, best first by summed score over views."""
+        found: dict[object, Grid] = {}
+        prompts = [transduction_prompt(forward_challenge(a, task), test_index) for a in augs]
+        params = GenerateParams(n=self.samples, temperature=self.temperature,
+                                max_new_tokens=answer_budget(task, test_index), stop=STOP,
+                                seed=self.seed)
+        for aug, prompt in zip(augs, prompts):
+            if budget.expired():
+                break
+            for grid in self._answers(member, prompt, params):
+                original = inverse_grid(aug, grid)
+                found.setdefault(value_key(original), original)
+            budget.spend(self.samples)
+        scored = [self._score(member, augs, prompts, grid) for grid in found.values()]
+        scored = sorted((s for s in scored if s is not None), key=lambda s: -s.total)
+        key = f"{member.spec.name}[{test_index}]"
+        self.last["scores"][key] = [list(s.per_view) for s in scored[:2]]
+        return scored
+
+    def _answers(self, member: Member, prompt: str, params: GenerateParams) -> list[Grid]:
+        """The grids of one generate call; failures and malformed texts are counted."""
+        try:
+            (samples,) = member.backend.generate([prompt], params)
+        except (ModelError, ModelUnavailable) as err:
+            self.last["request_errors"].append(f"{member.spec.name}: {err}")
+            return []
+        grids = []
+        for sample in samples:
+            grid = parse_grid_text(sample.text)
+            if isinstance(grid, GridTextError):
+                self.last["rejected"][grid.reason] += 1
+            else:
+                self.last["answers"] += 1
+                grids.append(grid)
+        return grids
+
+    def _score(self, member: Member, augs: Sequence[Augmentation], prompts: Sequence[str],
+               grid: Grid) -> Scored | None:
+        """Product of experts: the candidate's log-probability under every view."""
+        per_view = []
+        for aug, prompt in zip(augs, prompts):
+            try:
+                (logprob,) = member.backend.score(prompt, [grid_to_text(forward_grid(aug, grid))
+                                                           + "\n"])
+            except (ModelError, ModelUnavailable) as err:
+                self.last["request_errors"].append(f"{member.spec.name}: {err}")
+                return None
+            per_view.append(round(float(logprob), 4))
+        return Scored(grid, sum(per_view), tuple(per_view))
