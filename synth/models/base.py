@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from synth.data.errors import InputError
@@ -85,6 +86,13 @@ class Usage:
                 "prompt_tokens": self.prompt_tokens,
                 "completion_tokens": self.completion_tokens,
                 "cost_usd": round(self.cost_usd, 6), "by_model": self.by_model}
+
+
+@cache
+def process_usage() -> Usage:
+    """The ledger every backend of this process also adds to (all members together); each
+    backend's own `usage` keeps its share."""
+    return Usage()
 
 
 class Backend(Protocol):
