@@ -1,4 +1,4 @@
-"""The `synth` command line: solve, eval, show, dsl, voter, repl.
+"""The `synth` command line: solve, eval, show, dsl, voter, models, repl.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input (one line on stderr naming the file and the
 field), 3 a check ran and failed (`synth dsl check --task`, `synth dsl verify`).
@@ -16,12 +16,14 @@ from types import MappingProxyType
 from typing import NoReturn
 
 from synth import __version__
+from synth.cli.models_commands import add_models_parser, cmd_models
 from synth.cli.voter_commands import add_voter_parser, cmd_voter
 from synth.data.errors import InputError
 from synth.data.golden import library_scope
 from synth.data.options import add_flags, from_flags
 from synth.data.scoring import output_correct
 from synth.data.task import Task, plural
+from synth.models.spec import load_models_file
 from synth.proposers.library import Library, load_library
 from synth.proposers.registry import parse_plan
 from synth.run.config import EvalConfig, SolveConfig, Solution
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--svg", metavar="FILE", help="write an SVG image")
     _add_dsl_parser(sub)
     add_voter_parser(sub)
+    add_models_parser(sub)
     repl = sub.add_parser("repl", help="author DSL programs and primitives interactively")
     repl.add_argument("task", nargs="?", metavar="TASK", help="task JSON or DATASET:ID")
     repl.add_argument("--prims", action="append", default=[], metavar="FILE",
@@ -89,6 +92,8 @@ def checked_solve_config(args: argparse.Namespace) -> SolveConfig:
     parse_plan(config.proposers)
     if "library" in config.proposers:
         _warn_unparseable(load_library(library_scope(config.search.library)))
+    if config.search.models is not None:
+        load_models_file(config.search.models)
     if config.voter is not None:
         from synth.select.voter import Voter
 
@@ -238,7 +243,8 @@ def _cmd_repl(args: argparse.Namespace) -> int:
 
 
 COMMANDS = MappingProxyType({"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show,
-                             "dsl": _cmd_dsl, "repl": _cmd_repl, "voter": cmd_voter})
+                             "dsl": _cmd_dsl, "repl": _cmd_repl, "voter": cmd_voter,
+                             "models": cmd_models})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

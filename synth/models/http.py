@@ -500,7 +500,8 @@ class OpenAIBackend(HTTPBackend):
         def request() -> Any:
             return self.client.completions.with_raw_response.create(
                 model=self.spec.model, prompt=[prompt + c for c in continuations], echo=True,
-                max_tokens=self._score_max_tokens, logprobs=1, temperature=0.0)
+                max_tokens=self._score_max_tokens, logprobs=1, temperature=0.0,
+                extra_body={"score_prompt": prompt})  # synth's server: where the prompt ends
 
         body = parse_json(self._call(request, self._one_token).http_response.read())
         self._record(*usage_of(body, "prompt_tokens", "completion_tokens"))

@@ -2,12 +2,16 @@
 
 Each backend module is imported only when a member uses it, so the plain install never
 imports torch, vllm or an API client. `unavailable` answers "can this member load here?"
-without loading anything (for `synth models list`).
+without loading anything (for `synth models list`). Where `SYNTH_MODEL_SERVER` holds the base
+URL of synth's model server (`synth eval` sets it for its workers), a local member
+(transformers, vllm) is reached through that server instead of being loaded: the process
+never loads weights.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from synth.models.base import Backend, ModelUnavailable
@@ -19,6 +23,7 @@ PACKAGES_OF_BACKEND = {"transformers": ("torch", "transformers"), "vllm": ("vllm
                        "openai": ("openai",), "server": ("openai",),
                        "anthropic": ("anthropic",), "gemini": ("google.genai",)}
 LOCAL_BACKENDS = ("transformers", "vllm")
+SERVER_VAR = "SYNTH_MODEL_SERVER"
 
 
 def missing_extra(spec: ModelSpec, package: str) -> ModelUnavailable:
@@ -67,11 +72,34 @@ def hub_cached(model_id: str) -> bool:
     return isinstance(try_to_load_from_cache(model_id, "config.json"), str)
 
 
-def load_backend(spec: ModelSpec) -> Backend:
-    """The loaded backend of a member; ModelUnavailable names what is missing."""
+def served_spec(spec: ModelSpec, url: str) -> ModelSpec:
+    """The `server` member that reaches a local member through synth's model server at `url`
+    (the server knows the member by its name, and holds its adapter)."""
+    return replace(spec, backend="server", base_url=url, model=spec.name, api_key_env=None,
+                   adapter=None, price_in=0.0, price_out=0.0)
+
+
+def _served_backend(spec: ModelSpec) -> Backend:
+    """An OpenAIBackend for a member synth's model server holds. No disk cache: its key holds
+    the server's URL, whose port changes with every run, so an entry would never be read."""
     reason = unavailable(spec)
     if reason is not None:
         raise ModelUnavailable(reason, field=f"model {spec.name}")
+    from synth.models.cache import ModelCache
+    from synth.models.http import OpenAIBackend
+
+    return OpenAIBackend(spec, cache=ModelCache(None))
+
+
+def load_backend(spec: ModelSpec) -> Backend:
+    """The loaded backend of a member; ModelUnavailable names what is missing. A local member
+    goes through synth's model server when `SYNTH_MODEL_SERVER` is set."""
+    reason = unavailable(spec)
+    if reason is not None:
+        raise ModelUnavailable(reason, field=f"model {spec.name}")
+    url = os.environ.get(SERVER_VAR)
+    if url and spec.backend in LOCAL_BACKENDS:
+        return _served_backend(served_spec(spec, url))
     if spec.backend in ("openai", "server"):
         from synth.models.http import OpenAIBackend
 

@@ -35,6 +35,10 @@ Files in the output folder:
 - `submission.json`, `results.json`, `report.html`: written atomically at the end, in dataset
   order, so an interrupted and resumed run gives the same files as an uninterrupted one (bar
   `time_s`). `report.html` is also refreshed about once a minute while the run goes on.
+- `model-server.log`: when the llm stage samples from local members of `--models`
+  (transformers, vllm), synth's model server (`synth.models.server`) holds their weights for
+  the whole run and the workers reach it over HTTP (`SYNTH_MODEL_SERVER`); this is its log,
+  one line per member loaded and per request.
 
 Workers are forked from the parent, which stays single-threaded while they run (the progress
 bar refreshes from the main loop), so forking is safe and the solver is imported only once.
@@ -51,17 +55,22 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from synth import __version__
 from synth.data.datasets import Dataset, load_dataset, read_id_list
 from synth.data.errors import InputError
 from synth.data.atomic import write_text_atomic
+from synth.models.load import SERVER_VAR
+from synth.models.server import servable, start_server_process, stop_server_process
+from synth.proposers.registry import parse_plan
 from synth.run.report import write_report
 from synth.data.scoring import aggregate, alternative_correct, output_correct, task_score
 from synth.data.options import settings
@@ -570,6 +579,43 @@ class _Run:
         self.view.close()
 
 
+ROLE_OF_STAGE = MappingProxyType({"llm": "program", "transduction": "transduction"})
+
+
+def served_members(solve: SolveConfig) -> list[str]:
+    """The local members (transformers, vllm) that can load here and that a stage of the plan
+    will use: program writers for `llm`, grid writers for `transduction`; none without
+    `--models`."""
+    if solve.search.models is None:
+        return []
+    stages = dict(parse_plan(solve.proposers))
+    return [name for stage, role in ROLE_OF_STAGE.items() if stage in stages
+            for name in servable(solve.search.models, role=role)]
+
+
+@contextmanager
+def model_server(config: EvalConfig) -> Iterator[str | None]:
+    """synth's model server for the run, when the llm stage samples from local members: it
+    holds the weights, and `SYNTH_MODEL_SERVER` (its URL) makes `load_backend` reach those
+    members through it, in the parent's warm-up and in every worker, so no task process loads
+    weights under its memory limit. Its log is `OUT/model-server.log`; it is stopped when the
+    run ends. Where `SYNTH_MODEL_SERVER` is already set (a `synth models serve` of the user's,
+    shared by several runs), that server is used and none is started. Yields the URL, or None
+    when no server is needed."""
+    names = served_members(config.solve)
+    if not names or os.environ.get(SERVER_VAR):
+        yield os.environ.get(SERVER_VAR) if names else None
+        return
+    process, url = start_server_process(config.solve.search.models, names,
+                                        log=config.out_dir / "model-server.log")
+    os.environ[SERVER_VAR] = url
+    try:
+        yield url
+    finally:
+        os.environ.pop(SERVER_VAR, None)
+        stop_server_process(process)
+
+
 def run_eval(config: EvalConfig) -> dict[str, Any]:
     """Evaluate a solver on a dataset (resuming from `config.out_dir`); return results.json."""
     solver = resolve_solver(config.solve.solver)
@@ -585,9 +631,10 @@ def run_eval(config: EvalConfig) -> dict[str, Any]:
             if task_id not in run.records and isinstance(entry, InputError):
                 run.add(invalid_task_record(task_id, entry))
         pending = [dataset.entries[i] for i in ids if i not in run.records]
-        if pending:
-            warm_up(solver, config.solve)
-        run_tasks(pending, solver, config, run.on_done, run.on_tick)
+        with model_server(config) if pending else nullcontext():
+            if pending:
+                warm_up(solver, config.solve)
+            run_tasks(pending, solver, config, run.on_done, run.on_tick)
     finally:
         run.close()
     return write_outputs(config.out_dir, dataset, described, ids, run.records)

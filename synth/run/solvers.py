@@ -34,6 +34,7 @@ from synth.run.solve import default_stages, solve_task
 
 Solver = Callable[[Challenge, SolveConfig], Solution]
 WARM_UP_S = 2.0
+MODEL_STAGES = frozenset({"llm", "transduction"})
 LEAVE_ONE_OUT = ("golden programs and their variants, leave-one-out: a program written for "
                  "the task being solved (same file stem as the task id) is never used on it")
 
@@ -75,7 +76,9 @@ class SearchSolver:
             stage.proposer.warm_up()
         tiny = Challenge("warm-up", (Example(make_grid([[1, 0], [0, 2]]), make_grid([[9]])),),
                          (make_grid([[0, 3], [3, 0]]),))
-        solve_task(tiny, SolveConfig(time_limit=WARM_UP_S, search=config.search))
+        symbolic = ",".join(n for n, _ in parse_plan(config.proposers) if n not in MODEL_STAGES)
+        solve_task(tiny, SolveConfig(time_limit=WARM_UP_S, proposers=symbolic or "enumerative",
+                                     search=config.search))
 
     def describe(self, config: SolveConfig) -> dict[str, Any]:
         """The stage plan and what each stage loaded (e.g. the library's folders and any
