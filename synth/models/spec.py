@@ -18,6 +18,7 @@ price_in = 0.0                 # USD per million prompt tokens, for the ledger
 price_out = 0.0                # USD per million completion tokens
 timeout_s = 60.0
 device = "auto"                # transformers: auto | cpu | cuda
+ttt = "mit"                    # transduction + transformers: per-task LoRA (mit | roadmap)
 ```
 Errors name the file, the member (`model[2]`) and the field, and are bad input (exit 2).
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from synth.data.errors import InputError
+from synth.models.ttt import PRESETS
 
 BACKENDS: tuple[str, ...] = ("transformers", "vllm", "openai", "anthropic", "gemini", "server")
 ROLES: tuple[str, ...] = ("program", "transduction")
@@ -54,13 +56,14 @@ class ModelSpec:
     price_out: float = 0.0
     timeout_s: float = 60.0
     device: str = "auto"
+    ttt: str | None = None
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str, "backend": str, "model": str, "role": str, "weight": (int, float),
     "base_url": str, "api_key_env": str, "temperatures": list, "samples": int,
     "max_new_tokens": int, "constrained": bool, "adapter": str, "price_in": (int, float),
-    "price_out": (int, float), "timeout_s": (int, float), "device": str,
+    "price_out": (int, float), "timeout_s": (int, float), "device": str, "ttt": str,
 }
 
 
@@ -93,6 +96,9 @@ def _member(raw: Any, where: str, file: str) -> ModelSpec:
     if spec.role not in ROLES:
         raise InputError(f"unknown role '{spec.role}' (known: {', '.join(ROLES)})",
                          file=file, field=f"{where}.role")
+    if spec.ttt is not None and spec.ttt not in PRESETS:
+        raise InputError(f"unknown test-time training preset '{spec.ttt}' (known: "
+                         f"{', '.join(PRESETS)})", file=file, field=f"{where}.ttt")
     if spec.samples <= 0 or spec.max_new_tokens <= 0 or spec.weight < 0:
         raise InputError("samples and max_new_tokens must be > 0, weight >= 0", file=file,
                          field=where)

@@ -3,7 +3,9 @@
 For each member of the models file with role `transduction` and each of `views` augmented
 views of the task (`synth.data.augment.views`: D8 × colour permutations keeping the
 background × train orders, the identity first), the member is asked for each test output
-(sampled, `samples` per view); answers that parse as grids (`synth.models.gridtext`) are
+(sampled, `samples` per view) — after test-time training on the task's own pairs for members
+with `ttt` set (`synth.models.ttt`: a per-task LoRA adapter, at most half the stage's time);
+answers that parse as grids (`synth.models.gridtext`) are
 mapped back with the view's inverse. Every distinct candidate is then scored under every view
 — the summed log-probability of its augmented text after that view's prompt (a product of
 experts) — and the best and second best per test input become `GridCandidate`s credited to
@@ -21,7 +23,8 @@ import math
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dsl.values import value_key
@@ -32,11 +35,13 @@ from synth.data.task import Challenge, Grid
 from synth.models.base import GenerateParams, ModelError, ModelUnavailable
 from synth.models.gridtext import GridTextError, grid_to_text, parse_grid_text
 from synth.models.prompts import transduction_prompt
+from synth.models.ttt import tuned
 from synth.proposers.base import Budget, Candidate, GridCandidate, Pool
 from synth.proposers.llm import Member, program_members
 
 STOP: tuple[str, ...] = ("\n\n", "input:", "output:")
 CELLS_PER_TOKEN_BUDGET = 1.2
+TTT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ class TransductionProposer:
                 ) -> Iterator[Candidate]:
         self.warm_up()
         self.last = {"members": [m.spec.name for m in self.members], "skipped": list(self.skipped),
-                     "answers": 0, "rejected": Counter(), "request_errors": [], "scores": {}}
+                     "answers": 0, "rejected": Counter(), "request_errors": [], "scores": {},
+                     "ttt": {}}
         solved = any(train_matches(c.train_outputs, task) for c in pool.programs())
         if not self.members or (self.mode == "fallback" and solved):
             self.last["ran"] = False
@@ -105,19 +111,42 @@ class TransductionProposer:
         augs = views(task, self.views, self.seed, background=analysis.background)
         self.last["views"] = [a.key for a in augs]
         for member in self.members:
-            ranked = [self._rank(member, task, augs, t, budget)
-                      for t in range(len(task.test_inputs))]
+            with ExitStack() as stack:
+                self._adapt(member, task, augs, budget, stack)
+                ranked = [self._rank(member, task, augs, t, budget)
+                          for t in range(len(task.test_inputs))]
             if any(not r for r in ranked):
                 continue
-            for place in (0, 1):
-                chosen = [r[min(place, len(r) - 1)] for r in ranked]
-                if place == 1 and all(len(r) == 1 for r in ranked):
-                    break
-                totals = [softmax_shares([s.total for s in r])[min(place, len(r) - 1)]
-                          for r in ranked]
-                yield GridCandidate(tuple(s.grid for s in chosen), f"transduction:{member.spec.name}",
-                                    math.prod(totals), member.spec.weight)
+            yield from self._answers_of(member, ranked)
         self.last["rejected"] = dict(self.last["rejected"])
+
+    def _answers_of(self, member: Member, ranked: Sequence[list[Scored]]
+                    ) -> Iterator[GridCandidate]:
+        """The best, then the second best, answer per test input as grid candidates."""
+        for place in (0, 1):
+            if place == 1 and all(len(r) == 1 for r in ranked):
+                return
+            chosen = [r[min(place, len(r) - 1)] for r in ranked]
+            shares = [softmax_shares([s.total for s in r])[min(place, len(r) - 1)]
+                      for r in ranked]
+            yield GridCandidate(tuple(s.grid for s in chosen),
+                                f"transduction:{member.spec.name}", math.prod(shares),
+                                member.spec.weight)
+
+    def _adapt(self, member: Member, task: Challenge, augs: Sequence[Augmentation],
+               budget: Budget, stack: ExitStack) -> None:
+        """Test-time training for members that ask for it (`ttt` in the models file), with
+        at most `TTT_SHARE` of the remaining time; a member that cannot train answers as it
+        is, with one line in the stats."""
+        if member.spec.ttt is None:
+            return
+        try:
+            run = stack.enter_context(tuned(member.backend, task, augs, member.spec.ttt,
+                                            self.seed, budget.remaining() * TTT_SHARE))
+        except ModelUnavailable as err:
+            self.last["ttt"][member.spec.name] = f"skipped: {err.reason}"
+            return
+        self.last["ttt"][member.spec.name] = asdict(run)
 
     def _rank(self, member: Member, task: Challenge, augs: Sequence[Augmentation],
               test_index: int, budget: Budget) -> list[Scored]:
