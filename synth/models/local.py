@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from synth.models.base import GenerateParams, ModelError, ModelUnavailable, Sample, Usage
+from synth.models.availability import local_folder, missing_extra, weights_problem
 from synth.models.spec import ModelSpec
 
 MAX_BATCH_ROWS = 64      # rows decoded together (prompts x samples)
@@ -47,14 +48,6 @@ GROWTH = 3               # completion tokens one sampled token may add (spaces t
 SEARCH_NODES = 3000      # states the best-first completion search may expand
 GREEDY_STEPS = 128       # moves the greedy completion may take before the best-first search
 OPENERS, CLOSERS = b"([{", b")]}"
-
-
-def missing_extra(spec: ModelSpec, package: str) -> ModelUnavailable:
-    """The error for a package of the `neural` extra that is not installed (the same line
-    as `synth.models.load.missing_extra`, which cannot be imported here: load imports this
-    module)."""
-    return ModelUnavailable(f"the {spec.backend} backend needs the '{package}' package: "
-                            f"pip install 'synth-arc[neural]'", field=f"model {spec.name}")
 
 
 def _torch(spec: ModelSpec) -> Any:
@@ -68,21 +61,13 @@ def _torch(spec: ModelSpec) -> Any:
 
 
 def _files(spec: ModelSpec) -> str:
-    """Where to load the model from; ModelUnavailable when a local folder (or the adapter's)
-    is missing its files. A name that is no path is a hub id, read from the local cache."""
-    path = Path(spec.model).expanduser()
-    if spec.model.startswith((".", "/", "~")) or path.exists():
-        if not (path / "config.json").is_file():
-            raise ModelUnavailable(f"no weights at {path} (a folder with config.json is "
-                                   f"expected)", field=f"model {spec.name}")
-        source = str(path)
-    else:
-        source = spec.model
-    if spec.adapter and not (Path(spec.adapter).expanduser() / "adapter_config.json"
-                             ).is_file():
-        raise ModelUnavailable(f"no LoRA adapter at {spec.adapter} (adapter_config.json "
-                               f"expected)", field=f"model {spec.name}")
-    return source
+    """Where to load the model from (a folder, or a hub id read from the local cache);
+    ModelUnavailable when the weights or the adapter are not there."""
+    problem = weights_problem(spec)
+    if problem is not None:
+        raise ModelUnavailable(problem, field=f"model {spec.name}")
+    folder = local_folder(spec)
+    return str(folder) if folder is not None else spec.model
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
