@@ -59,6 +59,23 @@ def score_figures(backend: Any, prompts: list[str], answer: str) -> dict[str, An
             "ms_per_view": round(1000 * seconds / len(prompts), 1)}
 
 
+def largest_task_tokens(backend: Any) -> dict[str, Any]:
+    """The token count of the largest arc1 task (training and evaluation) as transduction
+    text, and whether the tokenizer spends one token per cell."""
+    from synth.data.datasets import load_dataset
+    from synth.models.gridtext import tokens_per_cell
+
+    def encode(text: str) -> list[int]:
+        return backend.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    largest = max((t for spec in ("arc1:train", "arc1:eval")
+                   for t in load_dataset(spec).tasks()),
+                  key=lambda t: len(transduction_prompt(t.challenge(), 0)))
+    text = transduction_prompt(largest.challenge(), 0)
+    return {"task": largest.id, "characters": len(text), "tokens": len(encode(text)),
+            "one_token_per_cell": tokens_per_cell(encode)}
+
+
 def ttt_figures(backend: Any, task: Any, augs: list, preset: str, seconds: float
                 ) -> dict[str, Any]:
     """One test-time training run: steps/s, loss before/after, peak memory."""
@@ -92,11 +109,14 @@ def main(argv: list[str] | None = None) -> int:
         result = {"task": TASK.name, "device": args.device, "views": len(augs),
                   "answer": answer_figures(backend, prompts, 16),
                   "score": score_figures(backend, prompts, answer),
+                  "largest_task": largest_task_tokens(backend),
                   "ttt": [ttt_figures(backend, task, augs, p, args.ttt_seconds)
                           for p in PRESETS], **stamp()}
     lines = [f"answers: {result['answer']['tokens_per_s']} tokens/s, "
              f"{result['answer']['s_per_answer']} s per answer ({len(augs)} views)",
-             f"scoring: {result['score']['ms_per_view']} ms per view"]
+             f"scoring: {result['score']['ms_per_view']} ms per view",
+             "largest arc1 task {task}: {characters} characters, {tokens} tokens; one token "
+             "per cell: {one_token_per_cell}".format(**result["largest_task"])]
     lines += [f"ttt {r['preset']}: {r['steps']} steps in {r['seconds']} s "
               f"({r['steps_per_s']}/s), loss {r['loss_before']} -> {r['loss_after']}, "
               f"peak RSS {r['peak_rss_mb']} MiB" + (" (cut short)" if r["cut_short"] else "")

@@ -33,7 +33,7 @@ from synth.data.augment import Augmentation, forward_challenge, forward_grid, in
 from synth.data.scoring import train_matches
 from synth.data.task import Challenge, Grid
 from synth.models.base import GenerateParams, ModelError, ModelUnavailable
-from synth.models.gridtext import GridTextError, grid_to_text, parse_grid_text
+from synth.models.gridtext import GridTextError, grid_to_text, parse_grid_text, tokens_per_cell
 from synth.models.prompts import transduction_prompt
 from synth.models.ttt import tuned
 from synth.proposers.base import Budget, Candidate, GridCandidate, Pool
@@ -69,6 +69,16 @@ def softmax_shares(totals: Sequence[float]) -> list[float]:
     return [w / mass for w in weights]
 
 
+def cells_share_tokens(member: Member) -> bool:
+    """Whether a local member's tokenizer merges grid cells (False when it keeps one token
+    per cell, or when the backend has no tokenizer to ask)."""
+    tokenizer = getattr(member.backend, "tokenizer", None)
+    if tokenizer is None:
+        return False
+    return not tokens_per_cell(lambda text: tokenizer(text, add_special_tokens=False)
+                               ["input_ids"])
+
+
 @dataclass
 class TransductionProposer:
     """Direct-output answers from the transduction members of a models file."""
@@ -91,6 +101,10 @@ class TransductionProposer:
         self.members, self.skipped = program_members(self.models_file, role="transduction")
         for line in self.skipped:
             print(f"synth: warning: {line}", file=sys.stderr)
+        for member in self.members:
+            if cells_share_tokens(member):
+                print(f"synth: warning: model {member.spec.name}'s tokenizer does not spend "
+                      f"one token per grid cell; its grid answers may suffer", file=sys.stderr)
 
     def stats(self) -> dict[str, Any]:
         """Answers, rejections by reason, and per member and test input the top candidates'

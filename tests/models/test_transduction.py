@@ -105,3 +105,21 @@ def test_solve_answers_with_the_grid_model_and_names_it() -> None:
 def test_softmax_shares_sum_to_one() -> None:
     shares = softmax_shares([-1.0, -2.0, -1000.0])
     assert abs(sum(shares) - 1.0) < 1e-9 and shares[0] > shares[1] > shares[2] >= 0.0
+
+
+def test_a_tokenizer_that_merges_cells_is_flagged() -> None:
+    from synth.proposers.transduction import cells_share_tokens
+
+    @dataclass
+    class CharBackend(MirrorModel):
+        def tokenizer(self, text: str, add_special_tokens: bool = False) -> dict:
+            return {"input_ids": list(text)}
+
+    @dataclass
+    class PairBackend(MirrorModel):
+        def tokenizer(self, text: str, add_special_tokens: bool = False) -> dict:
+            return {"input_ids": [text[i:i + 2] for i in range(0, len(text), 2)]}
+
+    assert not cells_share_tokens(member(CharBackend()))
+    assert cells_share_tokens(member(PairBackend()))
+    assert not cells_share_tokens(member(MirrorModel())), "no tokenizer: nothing to say"
