@@ -90,15 +90,20 @@ def _pick_arg(ptype: Type, param: Param, env: dict[str, Type], registry: Registr
 
 
 def random_program(rng: random.Random, registry: Registry, length: int = 4,
-                   tries: int = 200) -> ast.Program:
-    """A random well-typed `solve(I: Grid) -> Grid` program of up to `length` statements."""
+                   tries: int = 200,
+                   weights: Sequence[float] | None = None) -> ast.Program:
+    """A random well-typed `solve(I: Grid) -> Grid` program of up to `length` statements.
+
+    `weights` (one per primitive, in registry order) biases the primitive choice; without it
+    every primitive is equally likely."""
     env: dict[str, Type] = {"I": GRID}
     body: list[ast.Assign] = []
     prims: Sequence[Primitive] = list(registry)
     for attempt in range(tries):
         if len(body) >= length:
             break
-        filled = _fill_call(rng.choice(prims), env, registry, rng, f"_{attempt}")
+        prim = rng.choice(prims) if weights is None else rng.choices(prims, weights)[0]
+        filled = _fill_call(prim, env, registry, rng, f"_{attempt}")
         if filled is None or any(isinstance(t, TCon) and t.name == "Fn" for t in [filled[1]]):
             continue
         target = f"x{len(body) + 1}"

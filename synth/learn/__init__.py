@@ -1,0 +1,1 @@
+"""Learning from synthetic data: task generation from the DSL (`generate`, `grids`)."""
