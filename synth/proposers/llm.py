@@ -67,9 +67,10 @@ def loaded_member(spec: ModelSpec) -> Member | ModelUnavailable:
         return err
 
 
-def program_members(models_file: str | None, role: str = "program"
-                    ) -> tuple[tuple[Member, ...], tuple[str, ...]]:
-    """The loadable members of a role, and one line per member that cannot load."""
+def role_members(models_file: str | None, role: str
+                 ) -> tuple[tuple[Member, ...], tuple[str, ...]]:
+    """The loadable members of a role, and one line per member that cannot load (each also
+    printed once as a warning on stderr: the symbolic search goes on without them)."""
     if models_file is None:
         return (), ()
     members, skipped = [], []
@@ -79,6 +80,7 @@ def program_members(models_file: str | None, role: str = "program"
         loaded = loaded_member(spec)
         if isinstance(loaded, ModelUnavailable):
             skipped.append(f"model {spec.name} skipped: {loaded.reason}")
+            print(f"synth: warning: {skipped[-1]}", file=sys.stderr)
         else:
             members.append(loaded)
     return tuple(members), tuple(skipped)
@@ -161,9 +163,7 @@ class LLMProposer:
         """Load the members once per process; one stderr line per member that cannot load."""
         if self.members or self.skipped:
             return
-        self.members, self.skipped = program_members(self.models_file)
-        for line in self.skipped:
-            print(f"synth: warning: {line}", file=sys.stderr)
+        self.members, self.skipped = role_members(self.models_file, "program")
         if self.members:
             training_tasks()
 

@@ -28,12 +28,14 @@ from synth.proposers.sketch import SketchProposer
 
 @dataclass(frozen=True)
 class ProposerEntry:
-    """A proposer the search loop can run."""
+    """A proposer the search loop can run; `model_role` is the models-file role of the
+    members it uses (None for the symbolic proposers)."""
 
     name: str
     share: float
     build: Callable[[SearchOptions], Proposer]
     doc: str
+    model_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,13 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
     ProposerEntry("llm", 0.5, lambda o: LLMProposer(o.models, o.samples, o.refine, o.seed,
                                                    decoding_grammar(default_registry())),
                   "DSL programs sampled from the language models of --models, refined on "
-                  "their mistakes"),
+                  "their mistakes", model_role="program"),
     ProposerEntry("transduction", 0.5,
                   lambda o: TransductionProposer(o.models, o.views, seed=o.seed,
                                                  mode=o.transduction),
                   "output grids written by the transduction models of --models over "
-                  "augmented views, scored across views (product of experts)"),
+                  "augmented views, scored across views (product of experts)",
+                  model_role="transduction"),
 )})
 RESERVED: MappingProxyType[str, str] = MappingProxyType({})
 DEFAULT_PLAN = "library,enumerative,sketch,llm,transduction,beam"

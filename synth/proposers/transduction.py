@@ -37,7 +37,7 @@ from synth.models.gridtext import GridTextError, grid_to_text, parse_grid_text, 
 from synth.models.prompts import transduction_prompt
 from synth.models.ttt import tuned
 from synth.proposers.base import Budget, Candidate, GridCandidate, Pool
-from synth.proposers.llm import Member, program_members
+from synth.proposers.llm import Member, role_members
 
 STOP: tuple[str, ...] = ("\n\n", "input:", "output:")
 CELLS_PER_TOKEN_BUDGET = 1.2
@@ -98,9 +98,7 @@ class TransductionProposer:
         """Load the members once per process; one stderr line per member that cannot load."""
         if self.members or self.skipped:
             return
-        self.members, self.skipped = program_members(self.models_file, role="transduction")
-        for line in self.skipped:
-            print(f"synth: warning: {line}", file=sys.stderr)
+        self.members, self.skipped = role_members(self.models_file, "transduction")
         for member in self.members:
             if cells_share_tokens(member):
                 print(f"synth: warning: model {member.spec.name}'s tokenizer does not spend "

@@ -61,7 +61,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from synth import __version__
@@ -70,7 +69,7 @@ from synth.data.errors import InputError
 from synth.data.atomic import write_text_atomic
 from synth.models.load import SERVER_VAR
 from synth.models.server import servable, start_server_process, stop_server_process
-from synth.proposers.registry import parse_plan
+from synth.proposers.registry import PROPOSERS, parse_plan
 from synth.run.report import write_report
 from synth.data.scoring import aggregate, alternative_correct, output_correct, task_score
 from synth.data.options import settings
@@ -579,17 +578,14 @@ class _Run:
         self.view.close()
 
 
-ROLE_OF_STAGE = MappingProxyType({"llm": "program", "transduction": "transduction"})
-
-
 def served_members(solve: SolveConfig) -> list[str]:
     """The local members (transformers, vllm) that can load here and that a stage of the plan
     will use: program writers for `llm`, grid writers for `transduction`; none without
     `--models`."""
     if solve.search.models is None:
         return []
-    stages = dict(parse_plan(solve.proposers))
-    return [name for stage, role in ROLE_OF_STAGE.items() if stage in stages
+    roles = {PROPOSERS[stage].model_role for stage, _ in parse_plan(solve.proposers)}
+    return [name for role in sorted(r for r in roles if r is not None)
             for name in servable(solve.search.models, role=role)]
 
 

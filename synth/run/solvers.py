@@ -28,13 +28,12 @@ from synth.data.golden import library_scope
 from synth.data.scoring import grids_equal
 from synth.data.task import Challenge, Example, Grid, make_grid
 from synth.proposers.library import load_library
-from synth.proposers.registry import parse_plan, plan_text
+from synth.proposers.registry import PROPOSERS, parse_plan, plan_text
 from synth.run.config import SolveConfig, Solution
 from synth.run.solve import default_stages, solve_task
 
 Solver = Callable[[Challenge, SolveConfig], Solution]
 WARM_UP_S = 2.0
-MODEL_STAGES = frozenset({"llm", "transduction"})
 LEAVE_ONE_OUT = ("golden programs and their variants, leave-one-out: a program written for "
                  "the task being solved (same file stem as the task id) is never used on it")
 
@@ -76,7 +75,8 @@ class SearchSolver:
             stage.proposer.warm_up()
         tiny = Challenge("warm-up", (Example(make_grid([[1, 0], [0, 2]]), make_grid([[9]])),),
                          (make_grid([[0, 3], [3, 0]]),))
-        symbolic = ",".join(n for n, _ in parse_plan(config.proposers) if n not in MODEL_STAGES)
+        symbolic = ",".join(n for n, _ in parse_plan(config.proposers)
+                            if PROPOSERS[n].model_role is None)
         solve_task(tiny, SolveConfig(time_limit=WARM_UP_S, proposers=symbolic or "enumerative",
                                      search=config.search))
 
