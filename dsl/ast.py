@@ -6,6 +6,7 @@ single-assignment statements; expressions are variables, literals, list literals
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dsl.types import Type
@@ -108,3 +109,26 @@ class Program:
     def entry(self) -> Definition:
         """`solve` if present, else the last definition."""
         return self.get("solve") or self.definitions[-1]
+
+
+def names_used(expr: Expr) -> Iterator[str]:
+    """Every function name an expression calls or passes as a value, and every variable it
+    reads, in source order (callers keep the ones that name primitives)."""
+    if isinstance(expr, Call):
+        yield expr.func
+        for arg in (*expr.args, *(value for _, value in expr.kwargs)):
+            yield from names_used(arg)
+    elif isinstance(expr, Var):
+        yield expr.name
+    elif isinstance(expr, ListLit):
+        for item in expr.items:
+            yield from names_used(item)
+    elif isinstance(expr, Lambda):
+        yield from names_used(expr.body)
+
+
+def program_names(program: Program) -> Iterator[str]:
+    """`names_used` over every statement of every definition."""
+    for definition in program.definitions:
+        for statement in definition.body:
+            yield from names_used(statement.expr)

@@ -91,20 +91,6 @@ class GenerateStats:
 
 # ---------------------------------------------------------------- primitive weights
 
-def _calls(expr: ast.Expr) -> Iterator[str]:
-    if isinstance(expr, ast.Call):
-        yield expr.func
-        for arg in (*expr.args, *(v for _, v in expr.kwargs)):
-            yield from _calls(arg)
-    elif isinstance(expr, ast.Var):
-        yield expr.name
-    elif isinstance(expr, ast.ListLit):
-        for item in expr.items:
-            yield from _calls(item)
-    elif isinstance(expr, ast.Lambda):
-        yield from _calls(expr.body)
-
-
 def primitive_counts(files: Sequence[Path], registry: Registry) -> Counter[str]:
     """How often each primitive is called or named in the given golden programs."""
     counts: Counter[str] = Counter()
@@ -113,9 +99,7 @@ def primitive_counts(files: Sequence[Path], registry: Registry) -> Counter[str]:
             program = parse_program(path.read_text(encoding="utf-8"))
         except DSLError:
             continue
-        for defn in program.definitions:
-            for stmt in defn.body:
-                counts.update(n for n in _calls(stmt.expr) if n in registry)
+        counts.update(n for n in ast.program_names(program) if n in registry)
     return counts
 
 
@@ -153,7 +137,7 @@ def prune(program: ast.Program) -> ast.Program:
     for stmt in reversed(defn.body):
         if stmt.target in needed:
             kept.append(stmt)
-            needed.update(_calls(stmt.expr))
+            needed.update(ast.names_used(stmt.expr))
     body = list(reversed(kept))
     if (_is_identity_result(body) and isinstance(body[-1].expr, ast.Call)
             and body[-1].expr.args == (ast.Var(body[-2].target),)):
@@ -336,7 +320,7 @@ def sample_tasks(config: GenerateConfig, registry: Registry | None = None,
         body = program.entry.body
         item = Generated(task_id, Task(task_id, tuple(pairs[:n_train]), tuple(pairs[n_train:])),
                          program, source, len(body),
-                         sum(registry[c].cost for s in body for c in _calls(s.expr)
+                         sum(registry[c].cost for s in body for c in ast.names_used(s.expr)
                              if c in registry and c != "identity"))
         kept.append(item)
         stats.kept += 1

@@ -107,6 +107,13 @@ class SearchOptions:
     views: int = option(8, Flag("--views", "augmented views per task for transduction "
                                            "(D8 x colour permutations x train orders)",
                                 positive_int, "N"))
+    cost_model: str = option("uniform", Flag(
+        "--cost-model", "primitive costs of the enumerator: uniform (every primitive costs 1) "
+        "or pcfg (from primitive counts in the --library programs, leave-one-out)",
+        choice("uniform", "pcfg"), "MODEL"))
+    guide: str | None = option(None, Flag(
+        "--guide", "guide model file (synth train guide) whose per-task primitive "
+        "probabilities set the enumerator's costs; none to switch it off", str, "FILE|none"))
     seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
                                          "generators); the symbolic search makes none", integer,
                                "N"))

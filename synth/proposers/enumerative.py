@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
 from dsl.types import GRID
 from synth.analysis.features import TaskAnalysis
 from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candidate
+from synth.proposers.guidance import Guidance
 from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node
@@ -36,11 +37,14 @@ class EnumerativeProposer:
     """Yields verified programs found by bottom-up enumeration, then the best partials."""
 
     config: EnumConfig = field(default_factory=EnumConfig)
+    guidance: Guidance = field(default_factory=lambda: Guidance(cost_model="uniform"))
     name: str = "enumerative"
     enum_stats: EnumStats = field(default_factory=EnumStats)
+    weighted_max_cost: int = 10
 
     def warm_up(self) -> None:
-        """Nothing to load."""
+        """Load what the cost hook reads (library counts, the guide model)."""
+        self.guidance.warm_up()
 
     def stats(self) -> dict[str, Any]:
         """The last enumeration's nodes, evaluations, depth and speed."""
@@ -54,7 +58,10 @@ class EnumerativeProposer:
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         inputs = list(task.inputs)
-        enumerator = Enumerator(inputs, sorted(analysis.palette), config=self.config)
+        costs = self.guidance.costs(task)
+        config = self.config if costs is None else replace(
+            self.config, max_cost=max(self.config.max_cost, self.weighted_max_cost))
+        enumerator = Enumerator(inputs, sorted(analysis.palette), config=config, costs=costs)
         self.enum_stats = enumerator.stats
         try:
             yield from self._search(task, analysis, budget, enumerator)

@@ -20,6 +20,7 @@ from synth.models.grammar import decoding_grammar
 from synth.proposers.base import Proposer, SearchOptions
 from synth.proposers.beam import BeamProposer
 from synth.proposers.enumerative import EnumerativeProposer
+from synth.proposers.guidance import guidance
 from synth.proposers.library import LibraryProposer
 from synth.proposers.llm import LLMProposer
 from synth.proposers.transduction import TransductionProposer
@@ -50,7 +51,7 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
     ProposerEntry("library", 0.1, lambda o: LibraryProposer(library_scope(o.library)),
                   "golden programs of training tasks and their colour/connectivity variants "
                   "(leave-one-out)"),
-    ProposerEntry("enumerative", 0.67, lambda o: EnumerativeProposer(),
+    ProposerEntry("enumerative", 0.67, lambda o: EnumerativeProposer(guidance=guidance(o)),
                   "bottom-up enumeration by cost with observational equivalence and a "
                   "colour-map finishing step"),
     ProposerEntry("sketch", 0.2, lambda o: SketchProposer(z3_timeout_ms=o.z3_timeout_ms,

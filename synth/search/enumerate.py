@@ -5,8 +5,10 @@ Primitives are called through their compiled fast paths where they exist
 
 Every value is a `Node` holding its results on all train **and** test inputs, so programs
 with equal behaviour merge (observational equivalence, keyed by type and content). Level `c`
-holds the nodes whose expression has `c` calls; a call at level `c` combines argument nodes
-whose costs sum to `c - 1` (literals, function values and the input `I` cost 0). Grid nodes
+holds the nodes whose calls' costs sum to `c`; a call at level `c` combines argument nodes
+whose costs sum to `c` minus the primitive's cost (literals, function values and the input `I`
+cost 0). A primitive's cost is 1 unless the caller passes per-primitive costs
+(`synth.search.costs`: a PCFG prior or a guide model's per-task probabilities). Grid nodes
 that reproduce every train output are reported as solutions as soon as they are built; the
 closest partial matches are kept for fallback attempts.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -59,6 +61,7 @@ class _CallPlan:
     names: tuple[str, ...]
     keyword: tuple[bool, ...]
     returns: Type
+    cost: int
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,8 @@ class Enumerator:
     """Enumerates nodes level by level over a fixed set of inputs (train then test)."""
 
     def __init__(self, inputs: Sequence[np.ndarray], palette: Sequence[int],
-                 registry: Registry | None = None, config: EnumConfig = EnumConfig()) -> None:
+                 registry: Registry | None = None, config: EnumConfig = EnumConfig(),
+                 costs: Mapping[str, int] | None = None) -> None:
         self.inputs = tuple(inputs)
         self.n = len(self.inputs)
         self.palette = tuple(sorted(palette))
@@ -152,8 +156,10 @@ class Enumerator:
         self._function_cache: dict[Type, list[Node]] = {}
         self._literal_cache: dict[tuple[str, str], list[Node]] = {}
         self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
-        self._plans = {p.name: self._call_plan(p) for p in self.prims}
-        self.prims.sort(key=self.branching)
+        costs = costs or {}
+        self._plans = {p.name: self._call_plan(p, max(1, costs.get(p.name, p.cost)))
+                       for p in self.prims}
+        self.prims.sort(key=lambda p: (self._plans[p.name].cost, self.branching(p)))
         self.root = Node(GRID, self.inputs, 0, ast.Var("I"))
         self.bank.add(self.root)
 
@@ -167,7 +173,7 @@ class Enumerator:
             slots.append(replace(p, domain=domain) if domain != p.domain else p)
         return slots
 
-    def _call_plan(self, prim: Primitive) -> _CallPlan:
+    def _call_plan(self, prim: Primitive, cost: int) -> _CallPlan:
         slots = self._slots[prim.name]
         index = {p.name: i for i, p in enumerate(slots)}
         return _CallPlan(
@@ -177,7 +183,11 @@ class Enumerator:
                                   for p in prim.params),
             names=tuple(p.name for p in slots),
             keyword=tuple(p.has_default for p in slots),
-            returns=rename_vars(prim.returns, f"_{prim.name}"))
+            returns=rename_vars(prim.returns, f"_{prim.name}"), cost=cost)
+
+    def cost_of(self, prim: Primitive) -> int:
+        """What one call of `prim` adds to a node's cost in this enumeration."""
+        return self._plans[prim.name].cost
 
     def slot_params(self, prim: Primitive) -> list[Param]:
         """Parameters the enumerator fills: required ones and those with a finite domain."""
@@ -267,12 +277,14 @@ class Enumerator:
         keywords = tuple((name, a.expr) for a, kw, name in zip(args, plan.keyword, plan.names)
                          if kw)
         expr = ast.Call(prim.name, positional, keywords)
-        return Node(typ, tuple(values), 1 + sum(a.cost for a in args), expr)
+        return Node(typ, tuple(values), plan.cost + sum(a.cost for a in args), expr)
 
     def level(self, cost: int, expired: Stop) -> Iterator[Node]:
         """Build and yield the new nodes of one cost level until `expired` says stop."""
         for prim in self.prims:
-            combos = self.combos(prim, cost - prim.cost)
+            if cost < self.cost_of(prim):
+                continue
+            combos = self.combos(prim, cost - self.cost_of(prim))
             for count, (args, subst) in enumerate(combos):
                 if count >= self.config.max_combos_per_split * max(1, cost) \
                         or self.stats.nodes >= self.config.max_nodes:

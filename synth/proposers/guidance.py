@@ -1,0 +1,122 @@
+"""Per-task primitive costs for the enumerative proposer: a PCFG prior and the guide model.
+
+`Guidance.costs(task)` is the cost hook of the enumerator (`synth.search.costs`). The prior is a
+unigram PCFG over primitive counts in the golden-program library, leave-one-out like the
+library proposer (a program written for the task being solved is not counted). The guide is
+synth's own model (`synth.learn.guide`): it reads the task's train pairs and says how likely
+each primitive is to appear in the program; its probabilities are mixed with the prior in log
+space. Program samples (from a language model, say) fit the same kind of PCFG with
+`sample_probabilities`, HySynth style, and go through the same hook.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from dsl import ast
+from dsl.errors import DSLError
+from dsl.parser import parse_program
+from dsl.registry import default_registry
+from synth.data.golden import DEFAULT_LIBRARY, library_scope
+from synth.data.task import Challenge
+from synth.proposers.base import SearchOptions
+from synth.proposers.library import load_library
+from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
+
+DEFAULT_GUIDE_WEIGHT = 0.5
+
+
+@cache
+def library_counts(folders: tuple[Path, ...]) -> tuple[tuple[str, Counter[str]], ...]:
+    """Primitive counts of every library program, by file stem (cached per process)."""
+    registry = default_registry()
+    return tuple((stem, Counter(n for n in ast.program_names(program) if n in registry))
+                 for stem, program in load_library(folders).programs)
+
+
+def prior_counts(folders: tuple[Path, ...], left_out: str) -> Counter[str]:
+    """Primitive counts over the library, without the programs whose stem is `left_out`."""
+    total: Counter[str] = Counter()
+    for stem, counts in library_counts(folders):
+        if stem != left_out:
+            total.update(counts)
+    return total
+
+
+def sample_probabilities(programs: Iterable[str], smoothing: float = 1.0) -> dict[str, float]:
+    """A unigram PCFG fitted on program texts (unparseable ones are skipped)."""
+    registry = default_registry()
+    counts: Counter[str] = Counter()
+    for text in programs:
+        try:
+            program = parse_program(text)
+        except DSLError:
+            continue
+        counts.update(n for n in ast.program_names(program) if n in registry)
+    return pcfg_probabilities(counts, (p.name for p in registry), smoothing)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """Where the enumerator's per-task costs come from: `cost_model` uniform or pcfg (the
+    library prior), and an optional guide model file mixed in with `guide_weight`."""
+
+    cost_model: str = "pcfg"
+    guide: Path | None = None
+    folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)
+    guide_weight: float = DEFAULT_GUIDE_WEIGHT
+    levels: CostLevels = CostLevels()
+
+    @property
+    def uniform(self) -> bool:
+        """True when every primitive costs 1."""
+        return self.cost_model == "uniform" and self.guide is None
+
+    def probabilities(self, task: Challenge) -> dict[str, float]:
+        """P(primitive in the program) for this task, before levelling."""
+        names = [p.name for p in default_registry()]
+        if self.cost_model == "pcfg":
+            prior = pcfg_probabilities(prior_counts(self.folders, task.id), names)
+        else:
+            prior = {name: 1.0 / len(names) for name in names}
+        if self.guide is None:
+            return prior
+        guide = load_guide(self.guide).primitive_probabilities(
+            [(ex.input, ex.output) for ex in task.train])
+        return mix_probabilities(prior, guide, self.guide_weight)
+
+    def warm_up(self) -> None:
+        """Count the library's primitives and load the guide, once per process."""
+        if self.cost_model == "pcfg":
+            library_counts(self.folders)
+        if self.guide is not None:
+            load_guide(self.guide)
+
+    def costs(self, task: Challenge) -> Mapping[str, int] | None:
+        """Integer per-primitive costs for the enumerator (None: uniform)."""
+        if self.uniform:
+            return None
+        return cost_levels(self.probabilities(task), self.levels)
+
+
+@cache
+def load_guide(path: Path):  # noqa: ANN201 - the Guide type lives in synth.learn.guide
+    """The guide model at `path`, loaded once per process."""
+    from synth.learn.guide import Guide
+    return Guide.load(path)
+
+
+def guide_path(value: str | None) -> Path | None:
+    """The guide file a `--guide` value names: None for `none` or no value."""
+    if value is None or value.lower() == "none":
+        return None
+    return Path(value)
+
+
+def guidance(options: SearchOptions) -> Guidance:
+    """The cost hook the search options ask for."""
+    return Guidance(cost_model=options.cost_model, guide=guide_path(options.guide),
+                    folders=library_scope(options.library))

@@ -1,0 +1,118 @@
+"""The enumerator's cost hook: cost levels, the PCFG prior (leave-one-out) and weighted search."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.types import GRID
+from synth.data.golden import DEFAULT_LIBRARY
+from synth.data.task import Challenge, Example, make_grid
+from synth.proposers.guidance import Guidance, guide_path, library_counts, prior_counts, \
+    sample_probabilities
+from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
+from synth.search.enumerate import EnumConfig, Enumerator
+from synth.search.program import program_text
+
+
+def test_cost_levels_step_down_from_the_likeliest() -> None:
+    costs = cost_levels({"a": 0.5, "b": 0.25, "c": 0.1, "d": 0.001}, CostLevels(step=2.0,
+                                                                                max_level=3))
+    assert costs == {"a": 1, "b": 1, "c": 2, "d": 3}
+    assert cost_levels({}) == {}
+
+
+def test_pcfg_probabilities_smooth_and_normalise() -> None:
+    probs = pcfg_probabilities(Counter(a=3), ["a", "b"], smoothing=1.0)
+    assert probs == {"a": 0.8, "b": 0.2}
+    assert sum(pcfg_probabilities(Counter(), ["x", "y", "z"]).values()) == pytest.approx(1.0)
+
+
+def test_mix_is_log_linear() -> None:
+    mixed = mix_probabilities({"a": 0.25, "b": 0.5}, {"a": 1.0}, 0.5)
+    assert mixed["a"] == pytest.approx(0.5) and mixed["b"] == 0.5
+    assert mix_probabilities({"a": 0.3}, {"a": 0.9}, 0.0)["a"] == pytest.approx(0.3)
+
+
+def test_prior_leaves_the_task_own_program_out() -> None:
+    stem, own = library_counts((DEFAULT_LIBRARY,))[0]
+    with_own = prior_counts((DEFAULT_LIBRARY,), "not-a-task")
+    without = prior_counts((DEFAULT_LIBRARY,), stem)
+    assert own and with_own - without == own
+
+
+def test_sample_probabilities_fit_program_texts_and_skip_bad_ones() -> None:
+    probs = sample_probabilities(["solve(I: Grid) -> Grid:\n    O = rot90(I)\n",
+                                  "solve(I: Grid) -> Grid:\n    O = rot90(flip_h(I))\n",
+                                  "this is not a program"])
+    assert probs["rot90"] > probs["flip_h"] > probs["transpose"]
+
+
+def test_guide_flag_values() -> None:
+    assert guide_path(None) is None and guide_path("none") is None
+    assert str(guide_path("g.npz")) == "g.npz"
+
+
+TARGET = "solve(I: Grid) -> Grid:\n    x1 = rot90(I)\n    O = hconcat(x1, I)\n"
+
+
+def _task() -> Challenge:
+    inputs = [make_grid([[1, 2, 0], [3, 4, 0], [0, 5, 5]]),
+              make_grid([[5, 0, 6], [0, 6, 7], [7, 7, 1]])]
+    outputs = run_program(parse_program(TARGET), inputs)
+    return Challenge("t", tuple(Example(i, o) for i, o in zip(inputs, outputs)),
+                     (make_grid([[8, 9, 1], [1, 2, 3], [4, 4, 4]]),))
+
+
+def _first_solution(enumerator: Enumerator, task: Challenge) -> tuple[int, str] | None:
+    n = len(task.train)
+    for node in enumerator.run(lambda done: done > 200_000):
+        if node.type == GRID and all(np.array_equal(v, ex.output)
+                                     for v, ex in zip(node.values[:n], task.train)):
+            return enumerator.stats.evaluations, program_text(node.expr)
+    return None
+
+
+def test_weighted_costs_change_the_order_and_keep_programs_exact() -> None:
+    task = _task()
+    uniform = Enumerator(list(task.inputs), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+                         config=EnumConfig(max_cost=3))
+    names = [p.name for p in uniform.prims]
+    cheap = {name: 3 for name in names} | {"rot90": 1, "hconcat": 1, "flip_v": 1,
+                                           "transpose": 1}
+    weighted = Enumerator(list(task.inputs), list(range(10)), config=EnumConfig(max_cost=6),
+                          costs=cheap)
+    plain = _first_solution(uniform, task)
+    guided = _first_solution(weighted, task)
+    assert plain is not None and guided is not None
+    assert guided[0] < plain[0] / 3, (plain, guided)
+    for enumerator in (weighted,):
+        for level in enumerator.bank.by_type.values():
+            for cost, nodes in level.items():
+                for node in nodes[:20]:
+                    rerun = run_program(parse_program(program_text(node.expr)),
+                                        list(task.inputs)) if node.type == GRID else None
+                    if rerun is not None:
+                        assert all(np.array_equal(a, b) for a, b in zip(rerun, node.values))
+                    assert node.cost == cost
+
+
+def test_an_expensive_primitive_waits_for_its_level() -> None:
+    task = _task()
+    enumerator = Enumerator(list(task.inputs), [0, 1], config=EnumConfig(max_cost=2),
+                            costs={"rot90": 3})
+    nodes = list(enumerator.run(lambda done: False))
+    assert any(n.cost == 2 and n.type == GRID for n in nodes)
+    assert not any("rot90" in program_text(n.expr) for n in nodes if n.type == GRID)
+    assert enumerator.cost_of(next(p for p in enumerator.prims if p.name == "rot90")) == 3
+
+
+def test_guidance_costs() -> None:
+    task = _task()
+    assert Guidance(cost_model="uniform").costs(task) is None
+    costs = Guidance(cost_model="pcfg").costs(task)
+    assert costs is not None and min(costs.values()) == 1 and max(costs.values()) > 1
+    assert costs["objects"] <= costs["antitranspose"]
