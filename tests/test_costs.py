@@ -15,6 +15,7 @@ from synth.proposers.guidance import Guidance, guide_path, library_counts, prior
     sample_probabilities
 from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
 from synth.search.enumerate import EnumConfig, Enumerator
+from synth.search.options import task_default_domains
 from synth.search.program import program_text
 
 
@@ -116,3 +117,23 @@ def test_guidance_costs() -> None:
     costs = Guidance(cost_model="pcfg").costs(task)
     assert costs is not None and min(costs.values()) == 1 and max(costs.values()) > 1
     assert costs["objects"] <= costs["antitranspose"]
+
+
+def test_task_background_reaches_defaulted_parameters() -> None:
+    inputs = [make_grid([[7, 7, 7, 7], [7, 3, 3, 7], [7, 3, 7, 7], [7, 7, 7, 7]]),
+              make_grid([[7, 7, 7], [7, 7, 5], [7, 5, 5]])]
+    program = "solve(I: Grid) -> Grid:\n    O = gravity(I, 2, bg=7)\n"
+    outputs = run_program(parse_program(program), inputs)
+    task = Challenge("t", tuple(Example(i, o) for i, o in zip(inputs, outputs)),
+                     (make_grid([[7, 1], [7, 7]]),))
+    palette = sorted({int(v) for g in task.inputs for v in g.flat})
+    plain = Enumerator(list(task.inputs), palette, config=EnumConfig(max_cost=1))
+    assert _first_solution(plain, task) is None
+    domains = task_default_domains(7)
+    assert domains["bg"] == (7,) and task_default_domains(0).get("bg") is None
+    widened = Enumerator(list(task.inputs), palette, config=EnumConfig(max_cost=1),
+                         default_domains=domains)
+    found = _first_solution(widened, task)
+    assert found is not None and "bg=orange" in found[1]
+    assert np.array_equal(run_program(parse_program(found[1]), list(task.inputs))[2],
+                          run_program(parse_program(program), list(task.inputs))[2])

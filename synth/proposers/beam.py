@@ -24,7 +24,7 @@ from synth.proposers.base import Budget, Candidate, Pool, node_candidate
 from synth.search.closeness import closeness
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.enumerate import EnumConfig, Enumerator
-from synth.search.options import Node
+from synth.search.options import Node, task_default_domains
 from synth.search.program import expr_size
 from synth.data.task import Grid, Challenge
 
@@ -69,7 +69,8 @@ class BeamProposer:
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         inputs = list(task.inputs)
-        enumerator = Enumerator(inputs, sorted(analysis.palette), config=EnumConfig())
+        enumerator = Enumerator(inputs, sorted(analysis.palette), config=EnumConfig(),
+                                default_domains=task_default_domains(analysis.background))
         root = enumerator.root
         prims = [p for p in enumerator.prims
                  if p.returns == GRID and enumerator.slot_params(p)

@@ -23,7 +23,7 @@ from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candid
 from synth.proposers.guidance import Guidance
 from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
-from synth.search.options import Node
+from synth.search.options import Node, task_default_domains
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.program import expr_size
 from synth.data.task import Challenge
@@ -61,7 +61,8 @@ class EnumerativeProposer:
         costs = self.guidance.costs(task)
         config = self.config if costs is None else replace(
             self.config, max_cost=max(self.config.max_cost, self.weighted_max_cost))
-        enumerator = Enumerator(inputs, sorted(analysis.palette), config=config, costs=costs)
+        enumerator = Enumerator(inputs, sorted(analysis.palette), config=config, costs=costs,
+                                default_domains=task_default_domains(analysis.background))
         self.enum_stats = enumerator.stats
         try:
             yield from self._search(task, analysis, budget, enumerator)

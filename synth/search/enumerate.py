@@ -143,7 +143,8 @@ class Enumerator:
 
     def __init__(self, inputs: Sequence[np.ndarray], palette: Sequence[int],
                  registry: Registry | None = None, config: EnumConfig = EnumConfig(),
-                 costs: Mapping[str, int] | None = None) -> None:
+                 costs: Mapping[str, int] | None = None,
+                 default_domains: Mapping[str, tuple[Any, ...]] | None = None) -> None:
         self.inputs = tuple(inputs)
         self.n = len(self.inputs)
         self.palette = tuple(sorted(palette))
@@ -155,6 +156,7 @@ class Enumerator:
                       and p.returns != BOOL and not _has_unsupported_function(p)]
         self._function_cache: dict[Type, list[Node]] = {}
         self._literal_cache: dict[tuple[str, str], list[Node]] = {}
+        self._default_domains = dict(default_domains or {})
         self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
         costs = costs or {}
         self._plans = {p.name: self._call_plan(p, max(1, costs.get(p.name, p.cost)))
@@ -168,6 +170,9 @@ class Enumerator:
         slots = []
         for p in prim.params:
             if p.has_default and p.domain is None:
+                if p.name not in self._default_domains:
+                    continue
+                slots.append(replace(p, domain=self._default_domains[p.name]))
                 continue
             domain = narrow.get(f"{prim.name}.{p.name}", p.domain)
             slots.append(replace(p, domain=domain) if domain != p.domain else p)
@@ -190,7 +195,8 @@ class Enumerator:
         return self._plans[prim.name].cost
 
     def slot_params(self, prim: Primitive) -> list[Param]:
-        """Parameters the enumerator fills: required ones and those with a finite domain."""
+        """Parameters the enumerator fills: required ones, those with a finite domain, and
+        defaulted ones named in `default_domains` (printed as keywords)."""
         return self._slots[prim.name]
 
     def literals(self, prim: Primitive, param: Param) -> list[Node]:

@@ -16,6 +16,7 @@ from dsl.registry import Param, Primitive, Registry
 from dsl.types import BOOL, COLOR, INT, TCon, Type, rename_vars, unify
 
 SMALL_INTS: tuple[int, ...] = (0, 1, 2, 3)
+BACKGROUND_PARAMS = ("bg", "fill")
 LAMBDA_PARAM = "v"
 
 
@@ -102,3 +103,13 @@ def function_options(target: Type, registry: Registry, palette: Iterable[int], n
             if unify(rename_vars(node.type, "_fo"), target, {}):
                 nodes.append(node)
     return nodes
+
+
+def task_default_domains(background: int) -> dict[str, tuple[Any, ...]]:
+    """Values to try for parameters the enumerator otherwise leaves at their default: the
+    task's background colour for `bg`/`fill` when it is not 0, both settings of
+    `multicolor`."""
+    domains: dict[str, tuple[Any, ...]] = {"multicolor": (False, True)}
+    if background != 0:
+        domains.update({name: (background,) for name in BACKGROUND_PARAMS})
+    return domains
