@@ -11,6 +11,8 @@ from dsl.parser import parse_program
 from dsl.types import GRID
 from synth.data.golden import DEFAULT_LIBRARY
 from synth.data.task import Challenge, Example, make_grid
+from synth.proposers.base import Pool, ProgramCandidate
+from synth.proposers.enumerative import model_samples
 from synth.proposers.guidance import Guidance, guide_path, library_counts, prior_counts, \
     sample_probabilities
 from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
@@ -137,3 +139,19 @@ def test_task_background_reaches_defaulted_parameters() -> None:
     assert found is not None and "bg=orange" in found[1]
     assert np.array_equal(run_program(parse_program(found[1]), list(task.inputs))[2],
                           run_program(parse_program(program), list(task.inputs))[2])
+
+
+def test_model_samples_in_the_pool_steer_the_costs() -> None:
+    task = _task()
+    pool = Pool()
+    for text in ("solve(I: Grid) -> Grid:\n    x1 = rot90(I)\n    O = hconcat(x1, I)\n",
+                 "solve(I: Grid) -> Grid:\n    O = hconcat(rot90(I), I)\n"):
+        pool.add(ProgramCandidate(text, "llm", (), (), weight=1.0))
+    pool.add(ProgramCandidate("solve(I: Grid) -> Grid:\n    O = antitranspose(I)\n",
+                              "enumerative", (), ()))
+    samples = model_samples(pool)
+    assert len(samples) == 2
+    assert Guidance(cost_model="uniform").costs(task) is None
+    steered = Guidance(cost_model="uniform").costs(task, samples)
+    assert steered is not None
+    assert steered["rot90"] == steered["hconcat"] == 1 and steered["antitranspose"] > 1

@@ -58,7 +58,7 @@ class EnumerativeProposer:
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         inputs = list(task.inputs)
-        costs = self.guidance.costs(task)
+        costs = self.guidance.costs(task, model_samples(pool))
         config = self.config if costs is None else replace(
             self.config, max_cost=max(self.config.max_cost, self.weighted_max_cost))
         enumerator = Enumerator(inputs, sorted(analysis.palette), config=config, costs=costs,
@@ -102,3 +102,8 @@ class EnumerativeProposer:
         yield from self.mapped_candidates(mapped, task)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)
+
+
+def model_samples(pool: Pool) -> list[str]:
+    """Program texts language models proposed for this task so far (verified or not)."""
+    return [c.program for c in pool.programs() if c.weight > 0 or c.proposer == "llm"]

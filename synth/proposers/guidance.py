@@ -5,13 +5,14 @@ unigram PCFG over primitive counts in the golden-program library, leave-one-out 
 library proposer (a program written for the task being solved is not counted). The guide is
 synth's own model (`synth.learn.guide`): it reads the task's train pairs and says how likely
 each primitive is to appear in the program; its probabilities are mixed with the prior in log
-space. Program samples (from a language model, say) fit the same kind of PCFG with
-`sample_probabilities`, HySynth style, and go through the same hook.
+space. Program samples fit the same kind of PCFG with `sample_probabilities`, HySynth style,
+and go through the same hook: when the `llm` proposer runs before the enumerative one (a plan
+such as `llm,enumerative`), its programs in the pool steer the enumerator.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from synth.proposers.library import load_library
 from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
 
 DEFAULT_GUIDE_WEIGHT = 0.5
+DEFAULT_SAMPLE_WEIGHT = 0.5
 
 
 @cache
@@ -46,7 +48,7 @@ def prior_counts(folders: tuple[Path, ...], left_out: str) -> Counter[str]:
     return total
 
 
-def sample_probabilities(programs: Iterable[str], smoothing: float = 1.0) -> dict[str, float]:
+def sample_probabilities(programs: Iterable[str], smoothing: float = 0.1) -> dict[str, float]:
     """A unigram PCFG fitted on program texts (unparseable ones are skipped)."""
     registry = default_registry()
     counts: Counter[str] = Counter()
@@ -68,6 +70,7 @@ class Guidance:
     guide: Path | None = None
     folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)
     guide_weight: float = DEFAULT_GUIDE_WEIGHT
+    sample_weight: float = DEFAULT_SAMPLE_WEIGHT
     levels: CostLevels = CostLevels()
 
     @property
@@ -75,18 +78,21 @@ class Guidance:
         """True when every primitive costs 1."""
         return self.cost_model == "uniform" and self.guide is None
 
-    def probabilities(self, task: Challenge) -> dict[str, float]:
-        """P(primitive in the program) for this task, before levelling."""
+    def probabilities(self, task: Challenge, samples: Sequence[str] = ()) -> dict[str, float]:
+        """P(primitive in the program) for this task, before levelling; `samples` are program
+        texts proposed for the task (by a language model), fitted as a PCFG and mixed in."""
         names = [p.name for p in default_registry()]
         if self.cost_model == "pcfg":
             prior = pcfg_probabilities(prior_counts(self.folders, task.id), names)
         else:
             prior = {name: 1.0 / len(names) for name in names}
-        if self.guide is None:
-            return prior
-        guide = load_guide(self.guide).primitive_probabilities(
-            [(ex.input, ex.output) for ex in task.train])
-        return mix_probabilities(prior, guide, self.guide_weight)
+        if self.guide is not None:
+            guide = load_guide(self.guide).primitive_probabilities(
+                [(ex.input, ex.output) for ex in task.train])
+            prior = mix_probabilities(prior, guide, self.guide_weight)
+        if samples:
+            prior = mix_probabilities(prior, sample_probabilities(samples), self.sample_weight)
+        return prior
 
     def warm_up(self) -> None:
         """Count the library's primitives and load the guide, once per process."""
@@ -95,11 +101,11 @@ class Guidance:
         if self.guide is not None:
             load_guide(self.guide)
 
-    def costs(self, task: Challenge) -> Mapping[str, int] | None:
+    def costs(self, task: Challenge, samples: Sequence[str] = ()) -> Mapping[str, int] | None:
         """Integer per-primitive costs for the enumerator (None: uniform)."""
-        if self.uniform:
+        if self.uniform and not samples:
             return None
-        return cost_levels(self.probabilities(task), self.levels)
+        return cost_levels(self.probabilities(task, samples), self.levels)
 
 
 @cache
