@@ -85,12 +85,14 @@ class EnumerativeProposer:
             if node.type != GRID:
                 continue
             if all((v.shape, v.tobytes()) == t for v, t in zip(node.values[:n], targets)):
+                enumerator.stats.found()
                 if solved_at is None and analysis.consistent_outputs(node.values[n:]):
                     solved_at = node.cost
                 yield node_candidate(node, task, self.name, prior=1.0)
                 continue
             changes = color_mapping(node.values[:n], task)
             if changes is not None:
+                enumerator.stats.found()
                 fixed = mapped_node(node, changes)
                 if solved_at is None and analysis.consistent_outputs(fixed.values[n:]):
                     solved_at = node.cost + 1

@@ -85,15 +85,23 @@ class EnumStats:
     errors: int = 0
     level_reached: int = 0
     seconds: float = 0.0
+    first_found: tuple[int, int] | None = None  # (nodes, evaluations) at the first solution
+
+    def found(self) -> None:
+        """Note the work done when the first solution turned up (later calls do nothing)."""
+        if self.first_found is None:
+            self.first_found = (self.nodes, self.evaluations)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready stats, with values/s and dedup rate."""
+        """JSON-ready stats, with values/s, dedup rate and the work to the first solution."""
         return {"nodes": self.nodes, "evaluations": self.evaluations,
                 "duplicates": self.duplicates, "errors": self.errors,
                 "level_reached": self.level_reached, "seconds": round(self.seconds, 3),
                 "values_per_s": round(self.evaluations / self.seconds) if self.seconds else 0,
                 "dedup_rate": round(self.duplicates / self.evaluations, 3)
-                if self.evaluations else 0.0}
+                if self.evaluations else 0.0,
+                "nodes_to_first": self.first_found[0] if self.first_found else None,
+                "evaluations_to_first": self.first_found[1] if self.first_found else None}
 
 
 @dataclass
