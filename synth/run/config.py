@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synth.data.options import Flag, nested, option, positive_float, positive_int
+from synth.data.options import Flag, choice, nested, option, positive_float, positive_int
 from synth.data.task import Grid
 from synth.proposers.base import SearchOptions
 from synth.proposers.registry import DEFAULT_PLAN
@@ -72,6 +72,13 @@ class EvalConfig:
     out_dir: Path = option(Path("runs/latest"), Flag(
         "--out", "output folder; rerunning on it resumes", Path, "DIR", identity=False,
         recorded=False))
+    backend: str = option("process", Flag(
+        "--backend", "where tasks run: process (forked workers on this machine) or ray (one "
+        "Ray task per ARC task, on a local or joined Ray cluster; needs synth-arc[ray])",
+        choice("process", "ray"), "NAME", identity=False))
+    address: str | None = option(None, Flag(
+        "--address", "with --backend ray: the Ray cluster to join ('auto': the one running "
+        "here); none starts a local one with --workers CPUs", str, "ADDR", identity=False))
     progress: bool = True
     solve: SolveConfig = nested(SolveConfig)
 

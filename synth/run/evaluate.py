@@ -42,6 +42,8 @@ Files in the output folder:
 
 Workers are forked from the parent, which stays single-threaded while they run (the progress
 bar refreshes from the main loop), so forking is safe and the solver is imported only once.
+With `--backend ray` the pending tasks run as Ray tasks instead (`synth.run.ray_backend`),
+each through `run_tasks` inside its Ray task; records stream in the same way.
 """
 from __future__ import annotations
 
@@ -56,7 +58,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -612,8 +614,26 @@ def model_server(config: EvalConfig) -> Iterator[str | None]:
         stop_server_process(process)
 
 
+def _run_pending(pending: list[Task], solver: Solver, config: EvalConfig, run: _Run) -> None:
+    """Run the pending tasks on the chosen backend: forked workers on this machine (the
+    default), or Ray tasks (`synth.run.ray_backend`, which runs each task through `run_tasks`
+    inside its Ray task and serves local models on the cluster itself)."""
+    if config.backend == "ray":
+        from synth.run.ray_backend import Local, run_on_ray
+
+        run_on_ray(pending, config, run.on_done, run.on_tick, Local(run_tasks, Outcome),
+                   served_members(config.solve))
+        return
+    with model_server(config):
+        warm_up(solver, config.solve)
+        run_tasks(pending, solver, config, run.on_done, run.on_tick)
+
+
 def run_eval(config: EvalConfig) -> dict[str, Any]:
     """Evaluate a solver on a dataset (resuming from `config.out_dir`); return results.json."""
+    if config.address is not None and config.backend != "ray":
+        raise InputError("--address names a Ray cluster; it needs --backend ray",
+                         field="--address")
     solver = resolve_solver(config.solve.solver)
     dataset = load_dataset(config.dataset)
     ids = select_ids(dataset, config.ids_file, config.limit)
@@ -627,10 +647,8 @@ def run_eval(config: EvalConfig) -> dict[str, Any]:
             if task_id not in run.records and isinstance(entry, InputError):
                 run.add(invalid_task_record(task_id, entry))
         pending = [dataset.entries[i] for i in ids if i not in run.records]
-        with model_server(config) if pending else nullcontext():
-            if pending:
-                warm_up(solver, config.solve)
-            run_tasks(pending, solver, config, run.on_done, run.on_tick)
+        if pending:
+            _run_pending(pending, solver, config, run)
     finally:
         run.close()
     return write_outputs(config.out_dir, dataset, described, ids, run.records)
