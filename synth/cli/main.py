@@ -1,4 +1,4 @@
-"""The `synth` command line: solve, eval, show, dsl, voter, models, data, repl.
+"""The `synth` command line: solve, eval, show, dsl, voter, models, data, train, repl.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input (one line on stderr naming the file and the
 field), 3 a check ran and failed (`synth dsl check --task`, `synth dsl verify`).
@@ -18,6 +18,7 @@ from typing import NoReturn
 from synth import __version__
 from synth.cli.data_commands import add_data_parser, cmd_data
 from synth.cli.models_commands import add_models_parser, cmd_models
+from synth.cli.train_commands import add_train_parser, cmd_train
 from synth.cli.voter_commands import add_voter_parser, cmd_voter
 from synth.data.errors import InputError
 from synth.data.golden import library_scope
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_voter_parser(sub)
     add_models_parser(sub)
     add_data_parser(sub)
+    add_train_parser(sub)
     repl = sub.add_parser("repl", help="author DSL programs and primitives interactively")
     repl.add_argument("task", nargs="?", metavar="TASK", help="task JSON or DATASET:ID")
     repl.add_argument("--prims", action="append", default=[], metavar="FILE",
@@ -246,7 +248,8 @@ def _cmd_repl(args: argparse.Namespace) -> int:
 
 COMMANDS = MappingProxyType({"solve": _cmd_solve, "eval": _cmd_eval, "show": _cmd_show,
                              "dsl": _cmd_dsl, "repl": _cmd_repl, "voter": cmd_voter,
-                             "models": cmd_models, "data": cmd_data})
+                             "models": cmd_models, "data": cmd_data,
+                             "train": cmd_train})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

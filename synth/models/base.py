@@ -40,7 +40,10 @@ class Sample:
 @dataclass(frozen=True)
 class GenerateParams:
     """How to sample: `n` per prompt, temperature, length, stop strings, an optional Lark
-    grammar the output must follow (constrained decoding), and the seed."""
+    grammar the output must follow (constrained decoding), and the seed. With
+    `dfs_threshold` set, a backend that supports it (transformers) decodes depth-first
+    instead (`synth.models.dfs`): every complete sequence of probability >= the threshold,
+    at most `n`, most probable first (temperature and seed do not matter then)."""
 
     n: int = 1
     temperature: float = 0.7
@@ -48,12 +51,14 @@ class GenerateParams:
     stop: tuple[str, ...] = ()
     grammar: str | None = None
     seed: int = 0
+    dfs_threshold: float | None = None
 
     def key(self) -> dict[str, Any]:
         """The parameters as a JSON-able mapping (part of a cache key)."""
         return {"n": self.n, "temperature": self.temperature,
                 "max_new_tokens": self.max_new_tokens, "stop": list(self.stop),
-                "grammar": self.grammar, "seed": self.seed}
+                "grammar": self.grammar, "seed": self.seed,
+                **({"dfs_threshold": self.dfs_threshold} if self.dfs_threshold else {})}
 
 
 @dataclass

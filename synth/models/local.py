@@ -3,7 +3,9 @@ that samples, scores and decodes under a grammar, on CPU or one GPU.
 
 `TransformersBackend(spec)` loads the tokenizer and model from a local folder, or from the
 local Hugging Face cache for a hub id (never from the network), on `spec.device` (`auto`:
-CUDA when there is one), float32 on CPU and bfloat16 on CUDA, and merges `spec.adapter` (a
+CUDA when there is one), float32 on CPU and bfloat16 on CUDA — unless its weights
+(`synth.models.footprint`) cannot fit the memory available there, when it is skipped with one
+line before anything loads — and merges `spec.adapter` (a
 peft LoRA folder) into it. `generate` runs its own decoding loop: every prompt is encoded
 once, its key/value cache copied to its `n` rows, rows of several prompts share a batch, and
 finished rows leave it. Sampling uses one seeded `torch.Generator` per call, so the same call
@@ -21,6 +23,14 @@ a short text that completes the grammar, and once that completion plus `FINISH_M
 all the tokens left, it is forced token by token (the search runs again only when the
 completion could have grown to need the slack). `GrammarDecoder.stats` counts mask time,
 searches, forced completions and any row that still ended unfinished.
+
+With `params.dfs_threshold` set, `generate` decodes depth-first instead (`synth.models.dfs`):
+per prompt, every complete sequence whose probability is at least the threshold (at most `n`,
+most probable first), walked with one key/value cache that is cropped on backtracking; where
+no sequence reaches the threshold, the greedy one (so a prompt never gets no answer).
+`use_adapter(path)` answers with a peft LoRA adapter on top of the loaded weights from then on
+(None: the base weights again); the adapter stays attached until another is asked for, which
+is how synth's model server switches per-task adapters between batches.
 """
 from __future__ import annotations
 
@@ -30,7 +40,7 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +48,8 @@ import numpy as np
 
 from synth.models.base import GenerateParams, ModelError, ModelUnavailable, Sample, Usage
 from synth.models.availability import local_folder, missing_extra, weights_problem
+from synth.models.dfs import dfs_sequences
+from synth.models.footprint import available_memory, memory_problem, parameter_count
 from synth.models.spec import ModelSpec
 
 MAX_BATCH_ROWS = 64      # rows decoded together (prompts x samples)
@@ -68,6 +80,16 @@ def _files(spec: ModelSpec) -> str:
         raise ModelUnavailable(problem, field=f"model {spec.name}")
     folder = local_folder(spec)
     return str(folder) if folder is not None else spec.model
+
+
+def _weights_folder(source: str) -> Path | None:
+    """The folder holding a model's config and weights (a hub id's cached snapshot)."""
+    if Path(source).is_dir():
+        return Path(source)
+    from huggingface_hub import try_to_load_from_cache
+
+    config = try_to_load_from_cache(source, "config.json")
+    return Path(config).parent if isinstance(config, str) else None
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -261,6 +283,12 @@ class TransformersBackend:
         if self.device.type == "cpu":
             torch.set_num_threads(1)
         dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
+        folder = _weights_folder(source)
+        problem = memory_problem(parameter_count(folder) if folder is not None else None,
+                                 torch.finfo(dtype).bits // 8,
+                                 available_memory(self.device.type))
+        if problem is not None:
+            raise ModelUnavailable(problem, field=f"model {spec.name}")
         major, minor = (int(p) for p in tf_version.split(".")[:2])
         dtype_kw = "dtype" if (major, minor) >= (4, 56) else "torch_dtype"
         try:
@@ -292,8 +320,14 @@ class TransformersBackend:
         params = inspect.signature(self.model.forward).parameters
         self._cache_kw = "cache" if "cache" in params else "past_key_values"
         self._grammar: GrammarDecoder | None = None
+        self.active_adapter: str | None = None
 
     # ---- helpers -------------------------------------------------------------------------
+
+    @property
+    def parameters(self) -> int:
+        """The loaded model's parameter count."""
+        return sum(p.numel() for p in self.model.parameters())
 
     @property
     def n_vocab(self) -> int:
@@ -310,6 +344,22 @@ class TransformersBackend:
             threads = 1 if self.device.type == "cpu" else 4
             self._grammar = GrammarDecoder(self.tokenizer, self.n_vocab, self.eos_ids, threads)
         return self._grammar
+
+    def use_adapter(self, path: str | None) -> None:
+        """Answer with the peft LoRA adapter folder `path` from now on, or with the base
+        weights (None); a no-op when that adapter is already the active one."""
+        if path == self.active_adapter:
+            return
+        if self.active_adapter is not None:
+            self.model = self.model.unload().eval()
+            self.active_adapter = None
+        if path is not None:
+            try:
+                from peft import PeftModel
+            except ImportError:
+                raise missing_extra(self.spec, "peft") from None
+            self.model = PeftModel.from_pretrained(self.model, path).eval()
+            self.active_adapter = path
 
     def _encode(self, text: str) -> list[int]:
         ids = self.tokenizer(text).input_ids
@@ -339,9 +389,19 @@ class TransformersBackend:
 
     def generate(self, prompts: Sequence[str], params: GenerateParams) -> list[list[Sample]]:
         """`params.n` samples for each prompt, in prompt order (see the module docstring)."""
-        torch = self._torch
         encoded = [self._encode(p) for p in prompts]
-        pieces = [(i, min(MAX_BATCH_ROWS, params.n - k)) for i in range(len(prompts))
+        if params.dfs_threshold is None:
+            out = self._sampled(encoded, params)
+        else:
+            out = self._depth_first(encoded, params)
+        for i, samples in enumerate(out):
+            self.usage.add(self.name, len(encoded[i]), sum(s.tokens for s in samples), 0.0)
+        return out
+
+    def _sampled(self, encoded: list[list[int]], params: GenerateParams) -> list[list[Sample]]:
+        """Sampled (or greedy) decoding: prompts and their `n` rows share batches."""
+        torch = self._torch
+        pieces = [(i, min(MAX_BATCH_ROWS, params.n - k)) for i in range(len(encoded))
                   for k in range(0, params.n, MAX_BATCH_ROWS)]
         batches: list[list[tuple[int, int]]] = []
         for piece in pieces:
@@ -350,15 +410,56 @@ class TransformersBackend:
             else:
                 batches.append([piece])
         generator = torch.Generator(device=self.device).manual_seed(params.seed)
-        out: list[list[Sample]] = [[] for _ in prompts]
+        out: list[list[Sample]] = [[] for _ in encoded]
         with torch.inference_mode():
             for batch in batches:
                 rows = self._decode(encoded, batch, params, generator)
                 for row in rows:
                     out[row.prompt].append(self._sample(row, params))
-        for i, samples in enumerate(out):
-            self.usage.add(self.name, len(encoded[i]), sum(s.tokens for s in samples), 0.0)
         return out
+
+    def _depth_first(self, encoded: list[list[int]], params: GenerateParams
+                     ) -> list[list[Sample]]:
+        """Depth-first decoding of every prompt; the greedy sample where none is found."""
+        if params.grammar is not None:
+            raise ModelError(f"{self.name}: depth-first decoding takes no grammar")
+        with self._torch.inference_mode():
+            out = [[self._sample(_Row(0, list(ids), logprob), params)
+                    for ids, logprob in self._dfs(head, params)] for head in encoded]
+        greedy = replace(params, n=1, temperature=0.0, dfs_threshold=None)
+        for i in [i for i, samples in enumerate(out) if not samples]:
+            out[i] = self._sampled([encoded[i]], greedy)[0]
+        return out
+
+    def _dfs(self, head: list[int], params: GenerateParams) -> list[tuple[tuple[int, ...], float]]:
+        """`dfs_sequences` over one prompt: its cache is computed once, then cropped back to
+        each node's prefix before the node's last token is fed."""
+        torch = self._torch
+        cache = self._new_cache()
+        ids, mask, positions = self._left_padded([head])
+        first = torch.log_softmax(self._forward(ids, mask, positions, cache, 1)[0, -1].float(),
+                                  dim=-1).cpu().numpy()
+
+        def next_logprobs(prefix: tuple[int, ...]) -> np.ndarray:
+            if not prefix:
+                return first
+            width = len(head) + len(prefix)
+            cache.crop(width - 1 - cache.get_seq_length())  # negative: drop that many (both APIs)
+            logits = self._forward(torch.tensor([[prefix[-1]]], device=self.device),
+                                   torch.ones((1, width), dtype=torch.long, device=self.device),
+                                   torch.tensor([[width - 1]], device=self.device), cache, 1)
+            return torch.log_softmax(logits[0, -1].float(), dim=-1).cpu().numpy()
+
+        eos = set(self.eos_ids)
+
+        def is_end(prefix: tuple[int, ...]) -> bool:
+            if prefix[-1] in eos:
+                return True
+            text = self.tokenizer.decode(prefix, skip_special_tokens=True) if params.stop else ""
+            return any(s and s in text for s in params.stop)
+
+        return dfs_sequences(next_logprobs, is_end, params.dfs_threshold or 1.0,
+                             params.max_new_tokens, params.n)
 
     def _sample(self, row: _Row, params: GenerateParams) -> Sample:
         body = [t for t in row.ids if t not in self.eos_ids]

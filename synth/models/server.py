@@ -12,9 +12,17 @@ Endpoints: `GET /health` (status and per-member counters), `GET /v1/models`,
 `POST /v1/completions` (model, prompt: a string or a list of strings, n, temperature,
 max_tokens, stop, seed, logprobs, echo, and the grammar as vLLM's
 `structured_outputs: {"grammar": ...}`), `POST /v1/chat/completions` (the user messages' text
-is the prompt). A completion request with `echo` and `max_tokens` 0 or 1 is a scoring request:
-it calls `backend.score` (`score_split` says where the prompt ends and the continuation
-begins). synth's backends give one summed log-probability per sample; the `logprobs` object
+is the prompt), `POST /v1/ttt` (test-time training on the server, where the weights are: model,
+task as ARC JSON, views as augmentation keys, preset, seed, seconds; the adapter is trained on
+the member's model thread by `synth.models.ttt.train_adapter`, cached under `SYNTH_TTT_CACHE`,
+and answered as a model name `MEMBER@ADAPTER` that later requests name in `model`, as vLLM's
+server names LoRA modules). A generate or score request answers with an adapter when its
+`model` is such a name, or when it carries `adapter` (the path of a peft LoRA folder); a
+worker batches only requests for the same adapter and switches adapters between batches
+(`use_adapter`). A member with `dfs_threshold` in the models file decodes depth-first unless a
+request sets `dfs_threshold` itself (null: sample). A completion request with `echo` and
+`max_tokens` 0 or 1 is a scoring request: it calls `backend.score` (`score_split` says where
+the prompt ends and the continuation begins). synth's backends give one summed log-probability per sample; the `logprobs` object
 spreads it over the sample's tokens (see `_logprobs`), which is what `OpenAIBackend` sums.
 Errors are OpenAI-shaped JSON objects (`{"error": {"message", "type", "param", "code"}}`) with
 a 4xx/5xx status. Every answer closes its connection, so no keep-alive connection outlives a
@@ -42,14 +50,18 @@ import urllib.request
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
+from synth.data.augment import AugmentKeyError, parse_key
+from synth.data.errors import InputError
+from synth.data.task import parse_task
 from synth.models.base import Backend, GenerateParams, ModelError, ModelUnavailable, Sample
 from synth.models.load import LOCAL_BACKENDS, SERVER_VAR, load_backend, unavailable
 from synth.models.spec import ModelSpec, load_models_file
+from synth.models.ttt import PRESETS, time_problem, train_adapter
 
 BATCH_WINDOW_S = 0.015
 MAX_BATCH = 64
@@ -81,11 +93,14 @@ class ApiError(Exception):
 
 @dataclass
 class _Job:
-    """One HTTP request's work for a model: prompts to sample (`params`) or to score."""
+    """One HTTP request's work for a model: prompts to sample (`params`) or to score (with
+    `adapter` active), or other `work` on the backend (test-time training)."""
 
     prompts: tuple[str, ...]
     params: GenerateParams | None
     continuations: tuple[str, ...] = ()
+    adapter: str | None = None
+    work: Callable[[Backend], Any] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     prompt_tokens: int = 0
@@ -94,8 +109,9 @@ class _Job:
 
 class ModelWorker:
     """The one thread that calls a backend. Requests queue up; a generate request waits up to
-    `window_s` for others with equal `GenerateParams`, and all of them (at most `max_batch`
-    prompts) are answered by one `backend.generate` call. Score requests run one by one."""
+    `window_s` for others with equal `GenerateParams` and adapter, and all of them (at most
+    `max_batch` prompts) are answered by one `backend.generate` call. Score requests and other
+    work run one by one."""
 
     def __init__(self, name: str, backend: Backend, window_s: float = BATCH_WINDOW_S,
                  max_batch: int = MAX_BATCH) -> None:
@@ -108,18 +124,23 @@ class ModelWorker:
         self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
         self._thread.start()
 
-    def generate(self, prompts: Sequence[str], params: GenerateParams
-                 ) -> tuple[list[list[Sample]], int]:
+    def generate(self, prompts: Sequence[str], params: GenerateParams,
+                 adapter: str | None = None) -> tuple[list[list[Sample]], int]:
         """`params.n` samples per prompt and the prompt tokens they cost (this request's
-        share of its batch)."""
-        job = self._submit(_Job(tuple(prompts), params))
+        share of its batch), with `adapter` (a LoRA folder) active."""
+        job = self._submit(_Job(tuple(prompts), params, adapter=adapter))
         return job.result, job.prompt_tokens
 
-    def score(self, prompt: str, continuations: Sequence[str]) -> tuple[list[float], int]:
+    def score(self, prompt: str, continuations: Sequence[str], adapter: str | None = None
+              ) -> tuple[list[float], int]:
         """The backend's score of each continuation after the prompt, and the prompt tokens
         it cost."""
-        job = self._submit(_Job((prompt,), None, tuple(continuations)))
+        job = self._submit(_Job((prompt,), None, tuple(continuations), adapter=adapter))
         return job.result, job.prompt_tokens
+
+    def run(self, work: Callable[[Backend], Any]) -> Any:
+        """`work(backend)` on the model thread, between batches; its result."""
+        return self._submit(_Job((), None, work=work)).result
 
     def close(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Finish the queued work, then stop the thread."""
@@ -141,7 +162,9 @@ class ModelWorker:
             if job is None:
                 self._refuse_the_rest()
                 return
-            if job.params is None:
+            if job.work is not None:
+                self._work(job)
+            elif job.params is None:
                 self._score(job)
             else:
                 self._generate(self._gather(job))
@@ -160,7 +183,7 @@ class ModelWorker:
 
     def _fits(self, job: _Job | None, first: _Job, size: int) -> bool:
         return (job is not None and job.params is not None and job.params == first.params
-                and size + len(job.prompts) <= self.max_batch)
+                and job.adapter == first.adapter and size + len(job.prompts) <= self.max_batch)
 
     def _gather(self, first: _Job) -> list[_Job]:
         """`first` and every waiting or arriving request (within the window) it can share a
@@ -194,6 +217,7 @@ class ModelWorker:
         prompts = [p for job in batch for p in job.prompts]
         before = self.backend.usage.prompt_tokens
         try:
+            self._use(batch[0].adapter)
             results = self.backend.generate(prompts, params)
             if len(results) != len(prompts):
                 raise ModelError(f"model {self.name} answered {len(results)} prompts of "
@@ -216,12 +240,29 @@ class ModelWorker:
     def _score(self, job: _Job) -> None:
         before = self.backend.usage.prompt_tokens
         try:
+            self._use(job.adapter)
             job.result = list(self.backend.score(job.prompts[0], job.continuations))
             job.prompt_tokens = max(0, self.backend.usage.prompt_tokens - before)
             self.counts["score_calls"] += 1
             self._finish([job])
         except Exception as err:  # handed to the request, the thread goes on
             self._finish([job], error=err)
+
+    def _work(self, job: _Job) -> None:
+        try:
+            self._use(None)
+            job.result = job.work(self.backend)  # type: ignore[misc]
+            self._finish([job])
+        except Exception as err:  # handed to the request, the thread goes on
+            self._finish([job], error=err)
+
+    def _use(self, adapter: str | None) -> None:
+        """Make `adapter` the backend's active one (the same one again costs nothing)."""
+        use = getattr(self.backend, "use_adapter", None)
+        if use is not None:
+            use(adapter)
+        elif adapter is not None:
+            raise ModelUnavailable(f"model {self.name} cannot take a LoRA adapter")
 
     def _finish(self, jobs: list[_Job], error: BaseException | None = None) -> None:
         for job in jobs:
@@ -286,14 +327,28 @@ def _prompts(body: Mapping[str, Any]) -> list[str]:
                         "prompts are not supported)", param="prompt")
 
 
-def generate_params(body: Mapping[str, Any], max_tokens_key: str = "max_tokens"
-                    ) -> GenerateParams:
-    """The sampling parameters of a request (OpenAI defaults where a field is absent)."""
+def _dfs_threshold(body: Mapping[str, Any], default: float | None) -> float | None:
+    if "dfs_threshold" not in body:
+        return default
+    if body["dfs_threshold"] is None:
+        return None
+    value = _number(body, "dfs_threshold", 1.0, 0.0, 1.0)
+    if value <= 0:
+        raise ApiError(400, "'dfs_threshold' must be a probability in (0, 1]",
+                       param="dfs_threshold")
+    return value
+
+
+def generate_params(body: Mapping[str, Any], max_tokens_key: str = "max_tokens",
+                    dfs_default: float | None = None) -> GenerateParams:
+    """The sampling parameters of a request (OpenAI defaults where a field is absent; the
+    member's `dfs_threshold` where the request does not set one)."""
     max_tokens = _integer(body, max_tokens_key, DEFAULT_MAX_TOKENS, 1)
     return GenerateParams(n=_integer(body, "n", 1, 1) or 1,
                           temperature=_number(body, "temperature", 1.0, 0.0, 2.0),
                           max_new_tokens=max_tokens or DEFAULT_MAX_TOKENS, stop=_stop(body),
-                          grammar=_grammar(body), seed=_integer(body, "seed", 0, -2**63) or 0)
+                          grammar=_grammar(body), seed=_integer(body, "seed", 0, -2**63) or 0,
+                          dfs_threshold=_dfs_threshold(body, dfs_default))
 
 
 def is_score_request(body: Mapping[str, Any]) -> bool:
@@ -360,6 +415,9 @@ class ModelServer:
                  max_batch: int = MAX_BATCH, log: TextIO | None = None) -> None:
         self.workers = {name: ModelWorker(name, backend, window_s, max_batch)
                         for name, backend in backends.items()}
+        self.dfs = {name: getattr(getattr(backend, "spec", None), "dfs_threshold", None)
+                    for name, backend in backends.items()}
+        self.adapters: dict[str, tuple[str, str]] = {}
         self.log = log
         self._log_lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
@@ -412,26 +470,67 @@ class ModelServer:
         return {"object": "list", "data": [{"id": name, "object": "model", "created": 0,
                                             "owned_by": "synth"} for name in self.workers]}
 
-    def worker(self, body: Mapping[str, Any]) -> tuple[str, ModelWorker]:
-        """The worker a request names; 404 for a model this server does not hold."""
+    def worker(self, body: Mapping[str, Any]) -> tuple[str, ModelWorker, str | None]:
+        """The member a request names, its worker and the adapter to answer with (a trained
+        adapter's model name, or the request's `adapter` folder); 404 for a model this
+        server does not hold."""
         name = body.get("model")
         if not isinstance(name, str):
             raise ApiError(400, "'model' must be the name of a served member", param="model")
+        name, adapter = self.adapters.get(name, (name, None))
         if name not in self.workers:
             raise ApiError(404, f"model '{name}' is not served here (served: "
                                 f"{', '.join(self.workers) or 'none'})", param="model",
                            code="model_not_found")
-        return name, self.workers[name]
+        folder = body.get("adapter")
+        if folder is not None:
+            if not isinstance(folder, str) or not (Path(folder) / "adapter_config.json"
+                                                   ).is_file():
+                raise ApiError(400, "'adapter' must be the path of a peft LoRA folder (with "
+                                    "adapter_config.json)", param="adapter")
+            adapter = folder
+        return name, self.workers[name], adapter
+
+    def ttt(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """`POST /v1/ttt`: train (or find in the cache) a task's adapter for a member, on the
+        member's model thread; answers the model name later requests use."""
+        name, worker, adapter = self.worker(body)
+        if adapter is not None:
+            raise ApiError(400, "test-time training starts from a member's base weights",
+                           param="adapter")
+        try:
+            task = parse_task(body.get("task"), str(body.get("id") or "task")).challenge()
+        except InputError as err:
+            raise ApiError(400, f"'task': {err.message}", param="task") from None
+        keys = body.get("views", ["id"])
+        try:
+            augs = [parse_key(k) for k in keys] if isinstance(keys, list) and keys else None
+        except AugmentKeyError as err:
+            raise ApiError(400, f"'views': {err}", param="views") from None
+        if augs is None:
+            raise ApiError(400, "'views' must be a non-empty list of augmentation keys",
+                           param="views")
+        preset = body.get("preset")
+        if preset not in PRESETS:
+            raise ApiError(400, f"'preset' must be one of {', '.join(PRESETS)}", param="preset")
+        seconds = _number(body, "seconds", 60.0, 0.0, 86400.0)
+        seed = _integer(body, "seed", 0, -2**63) or 0
+        run, folder = worker.run(lambda backend: _trained(backend, task, augs, preset, seed,
+                                                          seconds))
+        model = f"{name}@{folder.name}"
+        self.adapters[model] = (name, str(folder))
+        return {"object": "ttt.adapter", "model": model, "adapter": str(folder),
+                "run": asdict(run)}
 
     def completions(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """`POST /v1/completions`."""
         if body.get("stream"):
             raise ApiError(400, "streaming is not supported", param="stream")
-        name, worker = self.worker(body)
+        name, worker, adapter = self.worker(body)
         if is_score_request(body):
-            return self.score(name, worker, body)
-        prompts, params = _prompts(body), generate_params(body)
-        results, prompt_tokens = worker.generate(prompts, params)
+            return self.score(name, worker, body, adapter)
+        prompts, params = _prompts(body), generate_params(body, dfs_default=self.dfs[name])
+        results, prompt_tokens = worker.generate(prompts, params, adapter)
         echo, logprobs = bool(body.get("echo")), body.get("logprobs") is not None
         choices = []
         for i, (prompt, samples) in enumerate(zip(prompts, results)):
@@ -445,15 +544,16 @@ class ModelServer:
         completion = sum(s.tokens for samples in results for s in samples)
         return _envelope("text_completion", name, choices, _usage(prompt_tokens, completion))
 
-    def score(self, name: str, worker: ModelWorker, body: Mapping[str, Any]
-              ) -> dict[str, Any]:
+    def score(self, name: str, worker: ModelWorker, body: Mapping[str, Any],
+              adapter: str | None = None) -> dict[str, Any]:
         """An echo request with max_tokens 0/1: each prompt is the prompt proper followed by a
         continuation (`score_split` says where one ends). Each choice echoes its text: the
         prompt as one entry without a log-probability, then the continuation's summed
         log-probability over its tokens, at `text_offset` = the prompt's length."""
         texts = _prompts(body)
         cut = score_split(texts, body.get(SCORE_PROMPT_FIELD))
-        values, prompt_tokens = worker.score(texts[0][:cut], [t[cut:] for t in texts])
+        values, prompt_tokens = worker.score(texts[0][:cut], [t[cut:] for t in texts],
+                                             adapter)
         choices = []
         for i, (text, value) in enumerate(zip(texts, values)):
             entry = _logprobs(text[cut:], value, 1, cut, text[:cut]) if text[cut:] else None
@@ -465,17 +565,27 @@ class ModelServer:
         """`POST /v1/chat/completions`: the user messages' text is the prompt."""
         if body.get("stream"):
             raise ApiError(400, "streaming is not supported", param="stream")
-        name, worker = self.worker(body)
+        name, worker, adapter = self.worker(body)
         prompt = _user_text(body.get("messages"))
         key = "max_completion_tokens" if body.get("max_completion_tokens") is not None \
             else "max_tokens"
-        params = generate_params(body, key)
-        (samples,), prompt_tokens = worker.generate([prompt], params)
+        params = generate_params(body, key, self.dfs[name])
+        (samples,), prompt_tokens = worker.generate([prompt], params, adapter)
         choices = [{"index": j, "message": {"role": "assistant", "content": s.text},
                     "logprobs": None, "finish_reason": _finish_reason(s, params)}
                    for j, s in enumerate(samples)]
         return _envelope("chat.completion", name, choices,
                          _usage(prompt_tokens, sum(s.tokens for s in samples)))
+
+
+def _trained(backend: Backend, task: Any, augs: Any, preset: str, seed: int, seconds: float
+             ) -> Any:
+    """`train_adapter`, unless its estimated time does not fit `seconds` (ModelUnavailable:
+    a 503 with the line)."""
+    problem = time_problem(backend, task, augs, preset, seconds)
+    if problem is not None:
+        raise ModelUnavailable(problem, field=f"model {backend.name}")
+    return train_adapter(backend, task, augs, preset, seed, seconds)
 
 
 def _user_text(messages: Any) -> str:
@@ -523,7 +633,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].rstrip("/")
         routes: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
             "/v1/completions": self.model_server.completions,
-            "/v1/chat/completions": self.model_server.chat}
+            "/v1/chat/completions": self.model_server.chat,
+            "/v1/ttt": self.model_server.ttt}
         started = time.monotonic()
         body: Any = None
         try:

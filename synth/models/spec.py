@@ -19,6 +19,8 @@ price_out = 0.0                # USD per million completion tokens
 timeout_s = 60.0
 device = "auto"                # transformers: auto | cpu | cuda
 ttt = "mit"                    # transduction + transformers: per-task LoRA (mit | roadmap)
+dfs_threshold = 0.1            # transformers: depth-first decoding keeping every answer of
+                               # probability >= 0.1 (at most `samples`) instead of sampling
 ```
 Errors name the file, the member (`model[2]`) and the field, and are bad input (exit 2).
 """
@@ -57,6 +59,7 @@ class ModelSpec:
     timeout_s: float = 60.0
     device: str = "auto"
     ttt: str | None = None
+    dfs_threshold: float | None = None
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
@@ -64,6 +67,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "base_url": str, "api_key_env": str, "temperatures": list, "samples": int,
     "max_new_tokens": int, "constrained": bool, "adapter": str, "price_in": (int, float),
     "price_out": (int, float), "timeout_s": (int, float), "device": str, "ttt": str,
+    "dfs_threshold": (int, float),
 }
 
 
@@ -99,6 +103,9 @@ def _member(raw: Any, where: str, file: str) -> ModelSpec:
     if spec.ttt is not None and spec.ttt not in PRESETS:
         raise InputError(f"unknown test-time training preset '{spec.ttt}' (known: "
                          f"{', '.join(PRESETS)})", file=file, field=f"{where}.ttt")
+    if spec.dfs_threshold is not None and not 0 < spec.dfs_threshold <= 1:
+        raise InputError(f"expected a probability in (0, 1], found {spec.dfs_threshold!r}",
+                         file=file, field=f"{where}.dfs_threshold")
     if spec.samples <= 0 or spec.max_new_tokens <= 0 or spec.weight < 0:
         raise InputError("samples and max_new_tokens must be > 0, weight >= 0", file=file,
                          field=where)

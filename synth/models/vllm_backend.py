@@ -10,7 +10,10 @@
   decoding grammar (`synth.models.grammar`), read by vLLM's `guidance` structured-output
   backend (vLLM 0.12 removed the old `guided_*` fields).
 - A LoRA adapter (`adapter` in the models file): one `LoRARequest(name, id, path)` passed to
-  every `generate`.
+  every `generate`. `use_adapter(path)` switches to another adapter folder (a per-task one
+  from test-time training, served by synth's model server) without reloading the base: each
+  folder gets its own `LoRARequest` id, and LoRA is enabled (at the rank of the member's `ttt`
+  preset) for every member with `adapter` or `ttt` set.
 - Scores: the prompt's and the continuation's token ids go in as one prompt with
   `prompt_logprobs`, and the continuation's token log-probabilities are summed.
 
@@ -26,6 +29,7 @@ from typing import Any
 
 from synth.models.base import GenerateParams, ModelError, ModelUnavailable, Sample, Usage
 from synth.models.spec import ModelSpec
+from synth.models.ttt import PRESETS
 
 LORA_RANKS = (8, 16, 32, 64, 128, 256, 320, 512)
 LORA_ID = 1
@@ -63,18 +67,33 @@ class VLLMBackend:
         self._sampling_params = vllm.SamplingParams
         self._structured = StructuredOutputsParams
         adapter = Path(spec.adapter).expanduser() if spec.adapter else None
+        lora = adapter is not None or spec.ttt is not None
         options: dict[str, Any] = {"model": spec.model, "enable_prefix_caching": True,
-                                   "enable_lora": adapter is not None, "seed": seed,
+                                   "enable_lora": lora, "seed": seed,
                                    "structured_outputs_config": {"backend": STRUCTURED_BACKEND}}
-        if adapter is not None:
-            options["max_lora_rank"] = lora_rank(adapter)
+        if lora:
+            ranks = [lora_rank(adapter)] if adapter is not None else []
+            ranks += [PRESETS[spec.ttt].rank] if spec.ttt is not None else []
+            options["max_lora_rank"] = next(r for r in LORA_RANKS if r >= max(ranks))
         try:
             self.llm = vllm.LLM(**options)
         except (RuntimeError, ValueError, OSError) as err:
             raise ModelUnavailable(f"vLLM could not load {spec.model}: {first_line(err)}",
                                    field=f"model {spec.name}") from None
-        self.lora = (LoRARequest(f"{spec.name}-adapter", LORA_ID, str(adapter))
-                     if adapter is not None else None)
+        self._lora_request = LoRARequest
+        self.base_lora = (LoRARequest(f"{spec.name}-adapter", LORA_ID, str(adapter))
+                          if adapter is not None else None)
+        self.lora = self.base_lora
+        self._lora_ids: dict[str, int] = {}
+
+    def use_adapter(self, path: str | None) -> None:
+        """Answer with the LoRA adapter folder `path` from now on (None: the member's own
+        adapter, if any); each folder keeps one request id, so vLLM loads it once."""
+        if path is None:
+            self.lora = self.base_lora
+            return
+        lora_id = self._lora_ids.setdefault(path, LORA_ID + 1 + len(self._lora_ids))
+        self.lora = self._lora_request(f"{self.name}-{Path(path).name}", lora_id, path)
 
     def sampling(self, params: GenerateParams) -> Any:
         """vLLM's SamplingParams for synth's GenerateParams."""

@@ -3,10 +3,12 @@
 For each member of the models file with role `transduction` and each of `views` augmented
 views of the task (`synth.data.augment.views`: D8 × colour permutations keeping the
 background × train orders, the identity first), the member is asked for each test output
-(sampled, `samples` per view) — after test-time training on the task's own pairs for members
-with `ttt` set (`synth.models.ttt`: a per-task LoRA adapter, at most half the stage's time);
-answers that parse as grids (`synth.models.gridtext`) are
-mapped back with the view's inverse. Every distinct candidate is then scored under every view
+(sampled, `samples` per view; or, for a member with `dfs_threshold`, every answer above that
+probability by depth-first decoding, at most the member's `samples`) — after test-time
+training on the task's own pairs for members with `ttt` set (`synth.models.tuning`: a per-task
+LoRA adapter, trained here or on the model server that holds the member, at most half the
+stage's time, skipped with one line when its estimated time cannot fit); answers that parse
+as grids (`synth.models.gridtext`) are mapped back with the view's inverse. Every distinct candidate is then scored under every view
 — the summed log-probability of its augmented text after that view's prompt (a product of
 experts) — and the best and second best per test input become `GridCandidate`s credited to
 `transduction:NAME` with the member's weight, a confidence (the softmax share of the
@@ -24,7 +26,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from dsl.values import value_key
@@ -35,7 +37,7 @@ from synth.data.task import Challenge, Grid
 from synth.models.base import GenerateParams, ModelError, ModelUnavailable
 from synth.models.gridtext import GridTextError, grid_to_text, parse_grid_text, tokens_per_cell
 from synth.models.prompts import transduction_prompt
-from synth.models.ttt import tuned
+from synth.models.tuning import adapted
 from synth.proposers.base import Budget, Candidate, GridCandidate, Pool
 from synth.proposers.llm import Member, role_members
 
@@ -59,6 +61,16 @@ def answer_budget(task: Challenge, test_index: int) -> int:
     sizes = [ex.output.size + ex.output.shape[0] for ex in task.train]
     grid = task.test_inputs[test_index]
     return int(max(*sizes, grid.size + grid.shape[0]) * CELLS_PER_TOKEN_BUDGET) + 8
+
+
+def answer_params(member: Member, samples: int, temperature: float, seed: int,
+                  max_new_tokens: int) -> GenerateParams:
+    """How a member is asked for grids: sampled (`samples` per view), or, for a member with
+    `dfs_threshold`, depth-first (every answer above the threshold, at most its `samples`)."""
+    threshold = member.spec.dfs_threshold
+    return GenerateParams(n=member.spec.samples if threshold else samples,
+                          temperature=temperature, max_new_tokens=max_new_tokens, stop=STOP,
+                          seed=seed, dfs_threshold=threshold)
 
 
 def softmax_shares(totals: Sequence[float]) -> list[float]:
@@ -124,8 +136,8 @@ class TransductionProposer:
         self.last["views"] = [a.key for a in augs]
         for member in self.members:
             with ExitStack() as stack:
-                self._adapt(member, task, augs, budget, stack)
-                ranked = [self._rank(member, task, augs, t, budget)
+                answering = self._adapt(member, task, augs, budget, stack)
+                ranked = [self._rank(answering, task, augs, t, budget)
                           for t in range(len(task.test_inputs))]
             if any(not r for r in ranked):
                 continue
@@ -146,35 +158,38 @@ class TransductionProposer:
                                 member.spec.weight)
 
     def _adapt(self, member: Member, task: Challenge, augs: Sequence[Augmentation],
-               budget: Budget, stack: ExitStack) -> None:
-        """Test-time training for members that ask for it (`ttt` in the models file), with
-        at most `TTT_SHARE` of the remaining time; a member that cannot train answers as it
+               budget: Budget, stack: ExitStack) -> Member:
+        """Test-time training for members that ask for it (`ttt` in the models file), here
+        or on the model server that holds the member, with at most `TTT_SHARE` of the
+        remaining time; the member to answer with. A member that cannot train answers as it
         is, with one line in the stats."""
         if member.spec.ttt is None:
-            return
+            return member
         try:
-            run = stack.enter_context(tuned(member.backend, task, augs, member.spec.ttt,
-                                            self.seed, budget.remaining() * TTT_SHARE))
-        except ModelUnavailable as err:
-            self.last["ttt"][member.spec.name] = f"skipped: {err.reason}"
-            return
+            run, backend = stack.enter_context(adapted(member.backend, task, augs,
+                                                       member.spec.ttt, self.seed,
+                                                       budget.remaining() * TTT_SHARE))
+        except (ModelUnavailable, ModelError) as err:
+            reason = err.reason if isinstance(err, ModelUnavailable) else str(err)
+            self.last["ttt"][member.spec.name] = f"skipped: {reason}"
+            return member
         self.last["ttt"][member.spec.name] = asdict(run)
+        return replace(member, backend=backend)
 
     def _rank(self, member: Member, task: Challenge, augs: Sequence[Augmentation],
               test_index: int, budget: Budget) -> list[Scored]:
         """The distinct answers for one test input, best first by summed score over views."""
         found: dict[object, Grid] = {}
         prompts = [transduction_prompt(forward_challenge(a, task), test_index) for a in augs]
-        params = GenerateParams(n=self.samples, temperature=self.temperature,
-                                max_new_tokens=answer_budget(task, test_index), stop=STOP,
-                                seed=self.seed)
+        params = answer_params(member, self.samples, self.temperature, self.seed,
+                               answer_budget(task, test_index))
         for aug, prompt in zip(augs, prompts):
             if budget.expired():
                 break
             for grid in self._answers(member, prompt, params):
                 original = inverse_grid(aug, grid)
                 found.setdefault(value_key(original), original)
-            budget.spend(self.samples)
+            budget.spend(params.n)
         scored = [self._score(member, augs, prompts, grid) for grid in found.values()]
         scored = sorted((s for s in scored if s is not None), key=lambda s: -s.total)
         key = f"{member.spec.name}[{test_index}]"

@@ -123,3 +123,22 @@ def test_a_tokenizer_that_merges_cells_is_flagged() -> None:
     assert not cells_share_tokens(member(CharBackend()))
     assert cells_share_tokens(member(PairBackend()))
     assert not cells_share_tokens(member(MirrorModel())), "no tokenizer: nothing to say"
+
+
+def test_a_member_with_a_dfs_threshold_is_asked_depth_first() -> None:
+    @dataclass
+    class Recording(MirrorModel):
+        seen: list[GenerateParams] = field(default_factory=list)
+
+        def generate(self, prompts: Sequence[str], params: GenerateParams
+                     ) -> list[list[Sample]]:
+            self.seen.append(params)
+            return super().generate(prompts, params)
+
+    model = Recording()
+    dfs = Member(ModelSpec("mirror", "server", "m", role="transduction", samples=5,
+                           dfs_threshold=0.1), model)
+    found = list(TransductionProposer(views=2, members=(dfs,)).propose(
+        TURN, analyse(TURN), Budget.from_seconds(10), Pool()))
+    assert np.array_equal(found[0].test_outputs[0], ANSWER)
+    assert {(p.n, p.dfs_threshold) for p in model.seen} == {(5, 0.1)}

@@ -173,3 +173,23 @@ def test_lora_rank_rounds_up_to_a_supported_rank(tmp_path: Path) -> None:
     (tmp_path / "adapter_config.json").write_text(json.dumps({"r": 100}))
     assert lora_rank(tmp_path) == 128
     assert lora_rank(tmp_path / "missing") == 16
+
+
+def test_request_shape_of_per_task_adapters(record: Record, adapter: Path, tmp_path: Path
+                                            ) -> None:
+    """A `ttt` member gets LoRA at its preset's rank; `use_adapter` sends each task adapter
+    as its own LoRARequest (a stable id per folder) without a new engine, and None goes back
+    to the member's own adapter."""
+    backend = VLLMBackend(ModelSpec("qwen", "vllm", "/w", adapter=str(adapter), ttt="mit"))
+    assert record.options["enable_lora"] is True and record.options["max_lora_rank"] == 128
+    engine = backend.llm
+    task_a, task_b = str(tmp_path / "a"), str(tmp_path / "b")
+    for path in (task_a, task_b, task_a, None):
+        backend.use_adapter(path)
+        backend.generate(["p"], GenerateParams())
+    sent = [(lora.lora_name, lora.lora_int_id, lora.lora_path) for _, _, lora in record.calls]
+    assert sent == [("qwen-a", 2, task_a), ("qwen-b", 3, task_b), ("qwen-a", 2, task_a),
+                    ("qwen-adapter", 1, str(adapter))]
+    assert backend.llm is engine
+    VLLMBackend(ModelSpec("t", "vllm", "/w", ttt="roadmap"))
+    assert record.options["enable_lora"] is True and record.options["max_lora_rank"] == 64
