@@ -89,6 +89,20 @@ def test_library_leaves_out_the_task_itself(examples_dir) -> None:
     assert [c.prior for c in near] == sorted((c.prior for c in near), reverse=True)
 
 
+def test_library_runs_every_program_as_written_before_any_variant(examples_dir) -> None:
+    from dsl.printer import format_program
+    from synth.proposers.library import load_library
+    task = load_task_ref(str(examples_dir / "3c9b0459.json")).challenge()
+    plain = {format_program(program) for stem, program in load_library().programs
+             if stem != task.id}
+    proposer = LibraryProposer()
+    budget = Budget.from_seconds(60, work_limit=len(plain))
+    found = list(proposer.propose(task, analyse(task), budget, Pool()))
+    assert proposer.tried == len(plain)
+    texts = {c.program for c in found}
+    assert texts and texts <= plain
+
+
 def test_library_variants_substitute_colours_and_connectivity() -> None:
     program = parse_program("solve(I: Grid) -> Grid:\n"
                             "    x1 = objects(I, connect=4)\n    O = replace(I, red, blue)\n")

@@ -3,8 +3,9 @@
 Only variants that reproduce every train output are yielded. Programs run as compiled plans
 (`dsl.compile`), which give the interpreter's results faster.
 
-Each program of the library is run on the task as written, then with one colour literal at
-a time replaced by another colour of the task's palette, and with `connect=4`/`8` swapped.
+Every program of the library is first run on the task as written; then, programs whose plain
+run came closest to the train outputs first, with one colour literal at a time replaced by
+another colour of the task's palette, and with `connect=4`/`8` swapped.
 Leave-one-out: a program written for the task being solved (same file stem as the task id) is
 never used, so training-set evaluations stay honest. After the verified ones, the closest
 near misses (right shapes, most train cells right) are yielded unverified, with their cell
@@ -12,6 +13,7 @@ accuracy as prior: material for the sketch proposer's hole filling.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -30,7 +32,7 @@ from synth.data.golden import DEFAULT_LIBRARY, library_files
 from synth.data.scoring import train_matches
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, keep_best
 from synth.search.closeness import train_accuracy
-from synth.data.task import Challenge
+from synth.data.task import Challenge, Grid
 
 MAX_VARIANTS = 40
 N_NEAR_MISSES = 8
@@ -152,36 +154,57 @@ class LibraryProposer:
 
     def _verified(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
                   near: list[tuple[float, int, ProgramCandidate]]) -> Iterator[Candidate]:
-        """Verified programs; the best near misses are kept in the heap `near`."""
+        """Verified programs; the best near misses are kept in the heap `near`.
+
+        Two passes: every program as written first, then the variants of the programs, those
+        whose plain run came closest to the train outputs first (ties: library order)."""
         inputs = list(task.inputs)
-        n = len(task.train)
         seen: set[str] = set()
-        for stem, program in load_library(self.folders).programs:
+        closeness: list[tuple[float, int, str, ast.Program]] = []
+        for index, (stem, program) in enumerate(load_library(self.folders).programs):
             if stem == task.id:
                 self.left_out.append(stem)
                 continue
-            for variant in variants(program, sorted(analysis.palette)):
+            if budget.expired():
+                return
+            found, accuracy = self._try(program, stem, task, inputs, budget, seen, near)
+            if found is not None:
+                yield found
+            closeness.append((accuracy, -index, stem, program))
+        palette = sorted(analysis.palette)
+        for _, _, stem, program in sorted(closeness, key=lambda item: item[:2], reverse=True):
+            for variant in itertools.islice(variants(program, palette), 1, None):
                 if budget.expired():
                     return
-                text = format_program(variant)
-                if text in seen:
-                    continue
-                seen.add(text)
-                self.tried += 1
-                budget.spend()
-                try:
-                    outputs = run_compiled(variant, inputs, typecheck=False)
-                except DSLError:
-                    continue
-                if not all(isinstance(o, np.ndarray) and o.dtype == np.uint8 for o in outputs):
-                    continue
-                cand = ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
-                                        origin=f"golden:{stem}",
-                                        prior=0.5, cost=len(variant.entry.body))
-                if train_matches(outputs[:n], task):
-                    yield cand
-                    continue
-                accuracy = train_accuracy(outputs[:n], task)
-                if accuracy >= MIN_NEAR_MISS_ACCURACY:
-                    keep_best(near, (accuracy, -self.tried, replace(cand, prior=0.5 * accuracy)),
-                              N_NEAR_MISSES)
+                found, _ = self._try(variant, stem, task, inputs, budget, seen, near)
+                if found is not None:
+                    yield found
+
+    def _try(self, program: ast.Program, stem: str, task: Challenge, inputs: list[Grid],
+             budget: Budget, seen: set[str], near: list[tuple[float, int, ProgramCandidate]]
+             ) -> tuple[ProgramCandidate | None, float]:
+        """Run one program (once per text): the candidate when it fits every train pair, and
+        its train accuracy (0 when it fails); close misses go onto `near`."""
+        text = format_program(program)
+        if text in seen:
+            return None, 0.0
+        seen.add(text)
+        self.tried += 1
+        budget.spend()
+        try:
+            outputs = run_compiled(program, inputs, typecheck=False)
+        except DSLError:
+            return None, 0.0
+        if not all(isinstance(o, np.ndarray) and o.dtype == np.uint8 for o in outputs):
+            return None, 0.0
+        n = len(task.train)
+        cand = ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
+                                origin=f"golden:{stem}", prior=0.5,
+                                cost=len(program.entry.body))
+        if train_matches(outputs[:n], task):
+            return cand, 1.0
+        accuracy = train_accuracy(outputs[:n], task)
+        if accuracy >= MIN_NEAR_MISS_ACCURACY:
+            keep_best(near, (accuracy, -self.tried, replace(cand, prior=0.5 * accuracy)),
+                      N_NEAR_MISSES)
+        return None, accuracy
