@@ -7,7 +7,9 @@ is found the enumeration finishes that cost level (shortest programs first) and 
 a colour-mapped one it also explores the next level. Otherwise, when
 time runs out, the
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
-with their accuracy as prior, so the loop can fall back on them.
+with their accuracy as prior, so the loop can fall back on them. Before those, the last
+`PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
+a base value plus overlaid values that are each right where they paint.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 
 from dsl.types import GRID
@@ -25,10 +29,14 @@ from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node, task_default_domains
 from synth.search.finishing import color_mapping, mapped_node
+from synth.search.pieces import compose
 from synth.search.program import expr_size
 from synth.data.task import Challenge
 
 N_PARTIAL = 4
+PIECES_SHARE = 0.1  # of the stage's budget, kept for composing the output by pieces
+MAX_PIECE_CANDIDATES = 20_000
+PIECE_CELLS = 4_000_000  # candidates kept for pieces x train output cells
 MAX_MAPPED_PER_LEVEL = 3
 
 
@@ -55,6 +63,24 @@ class EnumerativeProposer:
         for node in sorted(mapped, key=lambda m: expr_size(m.expr))[:MAX_MAPPED_PER_LEVEL]:
             yield node_candidate(node, task, self.name, prior=0.9)
 
+    def by_pieces(self, shaped: list[Node], task: Challenge, analysis: TaskAnalysis,
+                  enumerator: Enumerator) -> Iterator[Candidate]:
+        """A base value plus overlaid pieces (`synth.search.pieces`), when they reproduce every
+        train output."""
+        n = len(task.train)
+        found = compose([node.values[:n] for node in shaped],
+                        [ex.output for ex in task.train], analysis.background)
+        self.enum_stats.evaluations += len(shaped)
+        if found is None:
+            return
+        node: Node | None = shaped[found.base]
+        for index in found.pieces:
+            node = overlay_node(enumerator, node, shaped[index]) if node is not None else None
+        if node is not None and all(np.array_equal(v, ex.output)
+                                    for v, ex in zip(node.values[:n], task.train)):
+            self.enum_stats.found()
+            yield node_candidate(node, task, self.name, prior=0.95)
+
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
         inputs = list(task.inputs)
@@ -76,7 +102,13 @@ class EnumerativeProposer:
         partial: list[tuple[float, int, Node]] = []
         mapped: list[Node] = []
         solved_at: int | None = None
-        for node in itertools.chain((enumerator.root,), enumerator.run(lambda done: budget.expired(pending=done))):
+        shaped: list[Node] = []
+        shapes = [ex.output.shape for ex in task.train]
+        keep = max(2, min(MAX_PIECE_CANDIDATES,
+                          PIECE_CELLS // max(1, sum(ex.output.size for ex in task.train))))
+        search_budget = budget.share(1.0 - PIECES_SHARE)
+        for node in itertools.chain((enumerator.root,),
+                                    enumerator.run(lambda done: search_budget.expired(done))):
             if mapped and node.cost > mapped[0].cost - 1:
                 yield from self.mapped_candidates(mapped, task)
                 mapped.clear()
@@ -101,9 +133,21 @@ class EnumerativeProposer:
             score = train_accuracy(node.values[:n], task)
             if score > 0:
                 keep_best(partial, (score, -enumerator.stats.nodes, node), N_PARTIAL)
+            if len(shaped) < keep and all(v.shape == s for v, s in zip(node.values, shapes)):
+                shaped.append(node)
         yield from self.mapped_candidates(mapped, task)
+        if solved_at is None and not mapped:
+            yield from self.by_pieces(shaped, task, analysis, enumerator)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)
+
+
+def overlay_node(enumerator: Enumerator, base: Node, piece: Node) -> Node | None:
+    """`overlay(base, piece)` (with the task's background as `bg` when it is not 0)."""
+    prim = enumerator.registry["overlay"]
+    slots = enumerator.slot_params(prim)
+    extra = [next(iter(enumerator.literals(prim, slot))) for slot in slots[2:]]
+    return enumerator.call(prim, [base, piece, *extra], {})
 
 
 def model_samples(pool: Pool) -> list[str]:
