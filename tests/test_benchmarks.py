@@ -30,3 +30,34 @@ def test_bench_ranking_cross_validates_on_training_runs(tmp_path: Path,
 def test_bench_ranking_refuses_too_few_tasks_for_the_folds(tmp_path: Path) -> None:
     run = make_run(tmp_path / "a", dict(list(members_tasks(4).items())[:3]))
     assert bench_ranking.main([str(run), "--folds", "5"]) == 2
+
+
+def test_bench_guide_compares_arms_on_the_same_tasks(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import bench_guide
+    ids = tmp_path / "ids.txt"
+    ids.write_text("007bbfb7\n")
+    out = tmp_path / "guide.json"
+    assert bench_guide.main(["arc1:train", "--ids", str(ids), "--arms", "unguided,pcfg",
+                             "--proposers", "enumerative", "--work-limit", "40000",
+                             "--time-limit", "60", "--workers", "1", "--out",
+                             str(tmp_path / "runs"), "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert set(result["arms"]) == {"unguided", "pcfg"}
+    for arm in result["arms"].values():
+        assert arm["n_tasks"] == 1 and arm["solved_by_enumeration"] == ["007bbfb7"]
+    comparison = result["nodes_to_first_vs_unguided"]["pcfg"]
+    assert comparison["tasks"] == 1 and comparison["median_ratio"] > 0
+    assert "nodes to first program" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        bench_guide.main(["arc1:train", "--arms", "nope"])
+
+    from benchmarks import failures
+    categories = failures.categorise(tmp_path / "runs" / "unguided")
+    assert categories["tasks"] == 1 and categories["unsolved"] == []
+    assert categories["categories"]["shape"] == {"scale or tile / solved": 1}
+    evaluation = tmp_path / "eval-run"
+    evaluation.mkdir()
+    (evaluation / "config.json").write_text(json.dumps({"dataset": "arc1:eval"}))
+    with pytest.raises(SystemExit, match="training tasks only"):
+        failures.categorise(evaluation)

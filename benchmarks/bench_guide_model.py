@@ -1,0 +1,78 @@
+"""Held-out synthetic figures of a guide file: the model against its frequency prior.
+
+Generates N synthetic tasks with a seed the guide was not trained on (real arc1/arc2 training
+inputs and structured grids, as `synth data generate`), drops those whose program text falls in
+the training side of the hash split only when --validation-only is given, and reports binary
+cross-entropy, mean average precision and recall@k of the true primitives for the guide and for
+the prior it stores, plus the numpy time per task.
+
+    python benchmarks/bench_guide_model.py --n 1000 --seed 90210 --json runs/bench_guide.json
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
+from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (first)
+
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from dsl.registry import default_registry  # noqa: E402
+from synth.data.task import load_task_file  # noqa: E402
+from synth.learn.generate import GenerateConfig, generate, primitive_counts  # noqa: E402
+from synth.learn.guide import SHIPPED_GUIDE, Guide  # noqa: E402
+from synth.learn.train_guide import evaluate, is_validation  # noqa: E402
+
+
+def tables(guide: Guide, data: Path, validation_only: bool
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(model probabilities, prior probabilities, labels, seconds per task) over a folder."""
+    registry = default_registry()
+    names = registry.names()
+    prior = guide.prior_probabilities()
+    model_rows, labels, seconds = [], [], 0.0
+    for program in sorted((data / "programs").glob("*.dsl")):
+        if validation_only and not is_validation(program.read_text(encoding="utf-8")):
+            continue
+        task = load_task_file(data / "tasks" / f"{program.stem}.json")
+        truth = primitive_counts([program], registry)
+        start = time.perf_counter()
+        table = guide.primitive_probabilities([(e.input, e.output) for e in task.train])
+        seconds += time.perf_counter() - start
+        model_rows.append([table[n] for n in names])
+        labels.append([float(n in truth) for n in names])
+    model = np.array(model_rows)
+    return (model, np.broadcast_to([prior[n] for n in names], model.shape), np.array(labels),
+            seconds / max(1, len(model_rows)))
+
+
+def main() -> None:
+    """Generate the held-out tasks, score guide and prior, print (and optionally write)."""
+    args_parser = parser(__doc__, "unused")
+    args_parser.add_argument("--n", type=int, default=500, help="held-out tasks to generate")
+    args_parser.add_argument("--seed", type=int, default=90210)
+    args_parser.add_argument("--guide", type=Path, default=SHIPPED_GUIDE)
+    args_parser.add_argument("--validation-only", action="store_true",
+                             help="keep only programs on the validation side of the hash split")
+    args = args_parser.parse_args()
+    guide = Guide.load(args.guide)
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(GenerateConfig(n=args.n, seed=args.seed), Path(tmp))
+        model, prior, labels, per_task = tables(guide, Path(tmp), args.validation_only)
+    result: dict[str, Any] = {**stamp(), "guide": str(args.guide), "n": len(labels),
+                              "seed": args.seed, "model": evaluate(model, labels),
+                              "prior": evaluate(prior, labels), "ms_per_task": 1000 * per_task}
+    lines = [f"guide {args.guide} on {len(labels)} held-out synthetic tasks (seed {args.seed})"]
+    for name in ("model", "prior"):
+        lines.append(f"  {name:<6} " + "  ".join(f"{k} {v:.4f}" for k, v in result[name].items()))
+    lines += [f"  numpy forward: {result['ms_per_task']:.2f} ms per task", stamp_line(result)]
+    report(result, "\n".join(lines), args.json)
+
+
+if __name__ == "__main__":
+    main()

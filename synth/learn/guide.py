@@ -1,0 +1,331 @@
+"""synth's guide model in numpy: which primitives a task's program is likely to call.
+
+DeepCoder style: each train pair becomes a feature vector (`pair_features`: shape relations,
+colour histograms and changes, D8 and tiling matches, symmetries, object counts) plus the
+output of a small convolutional encoder over both grids (`pair_grids`, `planes_of`: one-hot
+colours and an inside-the-grid plane, 16x16, top-left aligned, larger grids sampled). The
+per-pair vectors are pooled over the pairs (mean and max) and an MLP gives one sigmoid per
+registry primitive: P(the primitive appears in the program). Registry primitives the file does
+not name (added after training) get the file's `unseen` probability.
+
+`Guide.load(path)` reads the `.npz` that `synth.learn.train_guide` exports; this module never
+imports torch, and training uses the same feature functions, so both sides see the same inputs.
+`SHIPPED_GUIDE` is the weights file shipped in `models/guide/`; `load_shipped()` loads it.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dsl.registry import default_registry
+from native.components import NOT_VALUE, label
+
+SHIPPED_GUIDE = Path(__file__).resolve().parents[2] / "models/guide/guide.npz"
+FORMAT = 1
+PLANE = 16  # the conv encoder's grid side
+COLOURS = 10
+CHANNELS = 2 * (COLOURS + 1)  # one-hot colours + inside plane, for input and output
+MAX_SIDE = 30.0
+
+Pair = tuple[np.ndarray, np.ndarray]
+_D8 = (lambda g: g, np.rot90, lambda g: np.rot90(g, 2), lambda g: np.rot90(g, 3),
+       np.fliplr, np.flipud, np.transpose, lambda g: np.rot90(g, 2).T)
+
+
+# ---------------------------------------------------------------- hand-computed features
+
+def _histogram(grid: np.ndarray) -> np.ndarray:
+    return np.bincount(grid.ravel(), minlength=COLOURS)[:COLOURS] / grid.size
+
+
+def _ratio(a: int, b: int) -> float:
+    return float(np.log2(a / b))
+
+
+def _divides(a: int, b: int) -> float:
+    return float(b % a == 0)
+
+
+def _symmetries(grid: np.ndarray) -> list[float]:
+    square = grid.shape[0] == grid.shape[1]
+    return [float(np.array_equal(grid, grid[:, ::-1])), float(np.array_equal(grid, grid[::-1])),
+            float(square and np.array_equal(grid, grid.T))]
+
+
+def _objects(grid: np.ndarray, background: int) -> float:
+    return float(np.log1p(label(grid.astype(np.uint8), 4, NOT_VALUE, background, False)[2]))
+
+
+def _contains(big: np.ndarray, small: np.ndarray) -> float:
+    """1.0 when `small` occurs as a contiguous block of `big`."""
+    if small.shape[0] > big.shape[0] or small.shape[1] > big.shape[1]:
+        return 0.0
+    windows = np.lib.stride_tricks.sliding_window_view(big, small.shape)
+    return float((windows == small).all(axis=(2, 3)).any())
+
+
+def _d8_matches(grid: np.ndarray, out: np.ndarray) -> list[float]:
+    """Per D8 transform: the fraction of equal cells where the shapes agree, else -1."""
+    values = []
+    for transform in _D8:
+        moved = transform(grid)
+        values.append(float((moved == out).mean()) if moved.shape == out.shape else -1.0)
+    return values
+
+
+def _scaling(grid: np.ndarray, out: np.ndarray) -> list[float]:
+    """Output equals: the input tiled, the input upscaled, the input downscaled."""
+    (hi, wi), (ho, wo) = grid.shape, out.shape
+    tiled = upscaled = downscaled = 0.0
+    if ho % hi == 0 and wo % wi == 0:
+        ry, rx = ho // hi, wo // wi
+        tiled = float(np.array_equal(np.tile(grid, (ry, rx)), out))
+        upscaled = float(np.array_equal(np.repeat(np.repeat(grid, ry, 0), rx, 1), out))
+    if hi % ho == 0 and wi % wo == 0:
+        downscaled = float(np.array_equal(grid[::hi // ho, ::wi // wo], out))
+    return [tiled, upscaled, downscaled]
+
+
+def _same_shape(grid: np.ndarray, out: np.ndarray) -> list[float]:
+    """Cell-level change figures of a same-shape pair (zeros otherwise): changed share, per
+    colour the share of its input cells that changed and of output cells changed into it,
+    whether the change is a colour map, and whether only background cells changed."""
+    if grid.shape != out.shape:
+        return [0.0] * (3 + 2 * COLOURS)
+    changed = grid != out
+    per_in = [float(changed[grid == c].mean()) if (grid == c).any() else 0.0
+              for c in range(COLOURS)]
+    per_out = [float(changed[out == c].mean()) if (out == c).any() else 0.0
+               for c in range(COLOURS)]
+    pairs = np.unique(grid.ravel() * COLOURS + out.ravel())
+    colour_map = len(np.unique(pairs // COLOURS)) == len(pairs)
+    background = int(np.bincount(grid.ravel(), minlength=COLOURS).argmax())
+    only_background = bool(changed.any()) and bool((grid[changed] == background).all())
+    return [float(changed.mean()), float(colour_map), float(only_background), *per_in, *per_out]
+
+
+def pair_features(grid: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The hand-computed features of one train pair (float32, `feature_count()` values)."""
+    grid, out = np.asarray(grid, dtype=np.int64), np.asarray(out, dtype=np.int64)
+    (hi, wi), (ho, wo) = grid.shape, out.shape
+    h_in, h_out = _histogram(grid), _histogram(out)
+    present_in, present_out = h_in > 0, h_out > 0
+    bg_in, bg_out = int(h_in.argmax()), int(h_out.argmax())
+    shape = [hi / MAX_SIDE, wi / MAX_SIDE, ho / MAX_SIDE, wo / MAX_SIDE,
+             _ratio(ho, hi), _ratio(wo, wi), _ratio(ho * wo, hi * wi),
+             float((hi, wi) == (ho, wo)), float((hi, wi) == (wo, ho)), float(ho == hi),
+             float(wo == wi), _divides(hi, ho), _divides(wi, wo), _divides(ho, hi),
+             _divides(wo, wi), float(ho * wo == 1), float(ho == wo), float(hi == wi)]
+    colours = [*h_in, *h_out, *(h_out - h_in), *present_in, *present_out,
+               present_in.sum() / COLOURS, present_out.sum() / COLOURS,
+               float((present_out & ~present_in).any()), float((present_in & ~present_out).any()),
+               float(bg_in == bg_out), float(bg_in == 0), float(bg_out == 0)]
+    structure = [*_symmetries(grid), *_symmetries(out), _objects(grid, bg_in),
+                 _objects(out, bg_out), _objects(out, bg_in) - _objects(grid, bg_in),
+                 _contains(grid, out), _contains(out, grid),
+                 len(np.unique(grid, axis=0)) / hi, len(np.unique(grid, axis=1)) / wi,
+                 len(np.unique(out, axis=0)) / ho, len(np.unique(out, axis=1)) / wo]
+    return np.array([*shape, *colours, *structure, *_d8_matches(grid, out),
+                     *_scaling(grid, out), *_same_shape(grid, out)], dtype=np.float32)
+
+
+def feature_count() -> int:
+    """How many hand-computed features `pair_features` gives."""
+    one = np.zeros((1, 1), dtype=np.int64)
+    return len(pair_features(one, one))
+
+
+def sampled_grid(grid: np.ndarray) -> np.ndarray:
+    """(PLANE, PLANE) int8: the grid top-left aligned, -1 outside it; a side longer than PLANE
+    is sampled at PLANE evenly spaced rows or columns."""
+    h, w = grid.shape
+    rows = np.arange(h) if h <= PLANE else (np.arange(PLANE) * h) // PLANE
+    cols = np.arange(w) if w <= PLANE else (np.arange(PLANE) * w) // PLANE
+    sampled = np.full((PLANE, PLANE), -1, dtype=np.int8)
+    sampled[:len(rows), :len(cols)] = np.asarray(grid)[np.ix_(rows, cols)]
+    return sampled
+
+
+def pair_grids(grid: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """(2, PLANE, PLANE) int8: both grids of a pair, sampled (`sampled_grid`)."""
+    return np.stack([sampled_grid(grid), sampled_grid(out)])
+
+
+def planes_of(grids: np.ndarray) -> np.ndarray:
+    """(..., 2, PLANE, PLANE) sampled grids -> (..., CHANNELS, PLANE, PLANE) float64: per grid
+    ten one-hot colour planes and an inside plane (the conv encoder's input)."""
+    one_hot = (grids[..., None, :, :] == np.arange(COLOURS)[:, None, None]).astype(np.float64)
+    inside = (grids >= 0).astype(np.float64)[..., None, :, :]
+    both = np.concatenate([one_hot, inside], axis=-3)  # (..., 2, COLOURS + 1, P, P)
+    return both.reshape(*grids.shape[:-3], CHANNELS, PLANE, PLANE)
+
+
+# ---------------------------------------------------------------- the numpy forward pass
+
+def _conv3x3(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, stride: int) -> np.ndarray:
+    """A 3x3 convolution with padding 1 (torch's Conv2d) on (N, C, H, W)."""
+    n, c, h, w = x.shape
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
+    windows = windows[:, :, ::stride, ::stride]  # (N, C, H', W', 3, 3)
+    return np.einsum("nchwij,ocij->nohw", windows, weight, optimize=True) \
+        + bias[None, :, None, None]
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0)
+
+
+def pool_pairs(vectors: np.ndarray) -> np.ndarray:
+    """(pairs, D) -> (2D,): mean then max over the pairs."""
+    return np.concatenate([vectors.mean(axis=0), vectors.max(axis=0)])
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The arrays of one guide file (float64 copies of the exported float32 weights)."""
+
+    feature_mean: np.ndarray
+    feature_std: np.ndarray
+    conv: tuple[tuple[np.ndarray, np.ndarray], ...]
+    dense: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+def encode_pairs(weights: Weights, features: np.ndarray, grids: np.ndarray) -> np.ndarray:
+    """(pairs, D): standardised hand features then the conv encoder's mean and max pools."""
+    x = planes_of(grids)
+    for k, (weight, bias) in enumerate(weights.conv):
+        x = _relu(_conv3x3(x, weight, bias, stride=2 if k else 1))
+    pooled = np.concatenate([x.mean(axis=(2, 3)), x.max(axis=(2, 3))], axis=1)
+    standard = (features.astype(np.float64) - weights.feature_mean) / weights.feature_std
+    return np.concatenate([standard, pooled], axis=1)
+
+
+def forward(weights: Weights, features: np.ndarray, grids: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """(last hidden layer, logits) of one task from its pairs' features and sampled grids."""
+    hidden = pool_pairs(encode_pairs(weights, features, grids))
+    for weight, bias in weights.dense[:-1]:
+        hidden = _relu(weight @ hidden + bias)
+    weight, bias = weights.dense[-1]
+    return hidden, weight @ hidden + bias
+
+
+def task_inputs(train: Sequence[Pair]) -> tuple[np.ndarray, np.ndarray]:
+    """(features (pairs, F), sampled grids (pairs, 2, PLANE, PLANE)) of a task's train pairs."""
+    if not train:
+        raise ValueError("a task needs at least one train pair")
+    return (np.stack([pair_features(i, o) for i, o in train]),
+            np.stack([pair_grids(i, o) for i, o in train]))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+# ---------------------------------------------------------------- the file
+
+def _read(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError) as err:
+        raise ValueError(f"{path}: not a guide weights file ({err})") from err
+
+
+def _array(data: Mapping[str, np.ndarray], key: str, path: Path) -> np.ndarray:
+    if key not in data:
+        raise ValueError(f"{path}: not a guide weights file (no '{key}' array)")
+    return data[key]
+
+
+def _layers(data: Mapping[str, np.ndarray], prefix: str, path: Path
+            ) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    count = int(_array(data, f"{prefix}_layers", path))
+    return tuple((_array(data, f"{prefix}{k}_weight", path).astype(np.float64),
+                  _array(data, f"{prefix}{k}_bias", path).astype(np.float64))
+                 for k in range(count))
+
+
+def _check_shapes(weights: Weights, n_names: int, path: Path) -> None:
+    """Raise ValueError (naming the file) when the arrays do not chain up."""
+    channels = CHANNELS
+    for weight, bias in weights.conv:
+        if weight.shape[1:] != (channels, 3, 3) or bias.shape != weight.shape[:1]:
+            raise ValueError(f"{path}: conv weights of shape {weight.shape} do not fit "
+                             f"{channels} input channels")
+        channels = weight.shape[0]
+    if weights.feature_mean.shape != (feature_count(),) or \
+            weights.feature_std.shape != (feature_count(),):
+        raise ValueError(f"{path}: made for {weights.feature_mean.shape[0]} pair features, "
+                         f"this synth computes {feature_count()}")
+    width = 2 * (feature_count() + 2 * channels)
+    for weight, bias in weights.dense:
+        if weight.ndim != 2 or weight.shape[1] != width or bias.shape != weight.shape[:1]:
+            raise ValueError(f"{path}: dense weights of shape {weight.shape} do not fit "
+                             f"{width} inputs")
+        width = weight.shape[0]
+    if width != n_names:
+        raise ValueError(f"{path}: {width} outputs for {n_names} primitive names")
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A loaded guide: `primitive_probabilities` and `embedding` of a task's train pairs."""
+
+    primitive_names: tuple[str, ...]
+    weights: Weights
+    prior: np.ndarray  # training frequency of each primitive in `primitive_names`
+    unseen: float  # the probability of a registry primitive the file does not name
+    path: Path
+
+    @classmethod
+    def load(cls, path: Path) -> Guide:
+        """Read a `synth train guide` file; ValueError naming the file when it is not one,
+        was made for other features, or names primitives the registry lacks."""
+        path = Path(path)
+        data = _read(path)
+        version = int(_array(data, "format", path))
+        if version != FORMAT:
+            raise ValueError(f"{path}: guide format {version}, this synth reads {FORMAT}")
+        names = tuple(str(n) for n in _array(data, "primitive_names", path))
+        unknown = sorted(set(names) - set(default_registry().names()))
+        if unknown:
+            raise ValueError(f"{path}: names primitives the registry lacks: "
+                             f"{', '.join(unknown[:5])}")
+        weights = Weights(_array(data, "feature_mean", path).astype(np.float64),
+                          _array(data, "feature_std", path).astype(np.float64),
+                          _layers(data, "conv", path), _layers(data, "dense", path))
+        _check_shapes(weights, len(names), path)
+        prior = _array(data, "prior", path).astype(np.float64)
+        if prior.shape != (len(names),):
+            raise ValueError(f"{path}: prior of shape {prior.shape} for {len(names)} names")
+        return cls(names, weights, prior, float(_array(data, "unseen", path)), path)
+
+    def logits(self, train: Sequence[Pair]) -> np.ndarray:
+        """One logit per name in `primitive_names`."""
+        return forward(self.weights, *task_inputs(train))[1]
+
+    def primitive_probabilities(self, train: Sequence[Pair]) -> dict[str, float]:
+        """Every registry primitive name -> P(it appears in the program solving `train`)."""
+        known = dict(zip(self.primitive_names, _sigmoid(self.logits(train)).tolist()))
+        return {name: known.get(name, self.unseen) for name in default_registry().names()}
+
+    def prior_probabilities(self) -> dict[str, float]:
+        """The frequency prior the guide was trained against, for every registry name."""
+        known = dict(zip(self.primitive_names, self.prior.tolist()))
+        return {name: known.get(name, self.unseen) for name in default_registry().names()}
+
+    def embedding(self, train: Sequence[Pair]) -> np.ndarray:
+        """The task's last hidden layer, scaled to unit length (dot product = cosine)."""
+        hidden = forward(self.weights, *task_inputs(train))[0]
+        norm = float(np.linalg.norm(hidden))
+        return hidden / norm if norm > 0 else hidden
+
+
+def load_shipped() -> Guide | None:
+    """The shipped guide (`SHIPPED_GUIDE`), or None when the file is absent."""
+    return Guide.load(SHIPPED_GUIDE) if SHIPPED_GUIDE.exists() else None
