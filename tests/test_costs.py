@@ -11,6 +11,7 @@ from dsl.parser import parse_program
 from dsl.types import GRID
 from synth.data.golden import DEFAULT_LIBRARY
 from synth.data.task import Challenge, Example, make_grid
+from synth.learn.guide import SHIPPED_GUIDE
 from synth.proposers.base import Pool, ProgramCandidate
 from synth.proposers.enumerative import model_samples
 from synth.proposers.guidance import Guidance, guide_path, library_counts, prior_counts, \
@@ -57,6 +58,7 @@ def test_sample_probabilities_fit_program_texts_and_skip_bad_ones() -> None:
 def test_guide_flag_values() -> None:
     assert guide_path(None) is None and guide_path("none") is None
     assert str(guide_path("g.npz")) == "g.npz"
+    assert guide_path("shipped") == SHIPPED_GUIDE
 
 
 TARGET = "solve(I: Grid) -> Grid:\n    x1 = rot90(I)\n    O = hconcat(x1, I)\n"
@@ -155,3 +157,16 @@ def test_model_samples_in_the_pool_steer_the_costs() -> None:
     steered = Guidance(cost_model="uniform").costs(task, samples)
     assert steered is not None
     assert steered["rot90"] == steered["hconcat"] == 1 and steered["antitranspose"] > 1
+
+
+@pytest.mark.skipif(not SHIPPED_GUIDE.is_file(), reason="no shipped guide")
+def test_the_guide_sets_per_task_costs() -> None:
+    mirrored = Challenge("m", tuple(Example(g, np.ascontiguousarray(np.hstack([g, g[:, ::-1]])))
+                                    for g in (make_grid([[1, 2], [3, 0]]),
+                                              make_grid([[5, 5, 0], [0, 6, 7]]))),
+                         (make_grid([[1]]),))
+    guided = Guidance(cost_model="uniform", guide=SHIPPED_GUIDE)
+    costs_a, costs_b = guided.costs(_task()), guided.costs(mirrored)
+    assert costs_a is not None and costs_b is not None and costs_a != costs_b
+    assert set(costs_a.values()) == {1, 2, 3}
+    assert costs_b["mirror_h"] <= costs_b["gravity"]

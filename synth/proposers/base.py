@@ -113,7 +113,8 @@ class SearchOptions:
         choice("uniform", "pcfg"), "MODEL"))
     guide: str | None = option(None, Flag(
         "--guide", "guide model file (synth train guide) whose per-task primitive "
-        "probabilities set the enumerator's costs; none to switch it off", str, "FILE|none"))
+        "probabilities set the enumerator's costs; shipped: models/guide/guide.npz; none: "
+        "off", str, "FILE|shipped|none"))
     seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
                                          "generators); the symbolic search makes none", integer,
                                "N"))

@@ -23,6 +23,7 @@ from dsl.parser import parse_program
 from dsl.registry import default_registry
 from synth.data.golden import DEFAULT_LIBRARY, library_scope
 from synth.data.task import Challenge
+from synth.learn.guide import SHIPPED_GUIDE, Guide
 from synth.proposers.base import SearchOptions
 from synth.proposers.library import load_library
 from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
@@ -109,16 +110,18 @@ class Guidance:
 
 
 @cache
-def load_guide(path: Path):  # noqa: ANN201 - the Guide type lives in synth.learn.guide
+def load_guide(path: Path) -> Guide:
     """The guide model at `path`, loaded once per process."""
-    from synth.learn.guide import Guide
     return Guide.load(path)
 
 
 def guide_path(value: str | None) -> Path | None:
-    """The guide file a `--guide` value names: None for `none` or no value."""
+    """The guide file a `--guide` value names: None for `none` or no value, the shipped
+    weights for `shipped` (None when they are absent)."""
     if value is None or value.lower() == "none":
         return None
+    if value.lower() == "shipped":
+        return SHIPPED_GUIDE if SHIPPED_GUIDE.is_file() else None
     return Path(value)
 
 
