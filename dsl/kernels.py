@@ -19,8 +19,8 @@ import numpy as np
 from dsl.errors import EvalError
 from dsl.primitives.sizing import check_shape, check_window
 from dsl.registry import Primitive, default_registry
-from dsl.values import Grid, Object, Point, frozen, value_key
-from native import cells, components, fills, grids, painting, symmetry, tiling
+from dsl.values import Grid, Object, Point, as_grid, frozen, value_key
+from native import cells, components, fills, grids, painting, rectangles, symmetry, tiling
 
 _FAR = 2**31            # objects and counts beyond this are handed to the reference
 _CONNECT = (4, 8)
@@ -80,6 +80,19 @@ def label_regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
 def color_groups(grid: Grid, bg: int = 0) -> tuple[Object, ...]:
     """color_groups: one object per non-bg colour."""
     return cells.color_groups(grid, bg, Object)
+
+
+def largest_rectangle(grid: Grid, color: int, min_side: int = 1) -> Object:
+    """largest_rectangle: the largest solid rectangle of one colour, scanned natively."""
+    if min_side < 1:
+        raise EvalError("largest_rectangle: min_side must be at least 1")
+    found, top, left, h, w = False, 0, 0, 0, 0
+    if 0 <= color < 256 and min_side <= max(grid.shape):   # else no cell or no side fits
+        found, top, left, h, w = rectangles.largest_rectangle(grid, color, min_side)
+    if not found:
+        raise EvalError("largest_rectangle: no rectangle of that colour is big enough")
+    return Object(frozen(grid[top:top + h, left:left + w].copy()),
+                  frozen(np.ones((h, w), dtype=bool)), int(top), int(left))
 
 
 def recolor(obj: Object, color: int) -> Object:
@@ -167,6 +180,21 @@ def most_common_fg(grid: Grid, bg: int = 0) -> int:
 
 
 # --- sizing ----------------------------------------------------------------------------------
+
+def rot90(grid: Grid) -> Grid:
+    """rot90: a quarter turn clockwise, as a reversed-rows transpose (no np.rot90 call)."""
+    return as_grid(grid[::-1].T)
+
+
+def rot180(grid: Grid) -> Grid:
+    """rot180: a half turn, as both axes reversed."""
+    return as_grid(grid[::-1, ::-1])
+
+
+def rot270(grid: Grid) -> Grid:
+    """rot270: a quarter turn counter-clockwise, as a reversed-columns transpose."""
+    return as_grid(grid[:, ::-1].T)
+
 
 def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
     """crop: the h x w window at (top, left), inside the grid."""
@@ -290,6 +318,7 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "label_color_components": label_color_components,
     "label_regions": label_regions,
     "color_groups": color_groups,
+    "largest_rectangle": largest_rectangle,
     "count_cells": cells.object_size,
     "masked_majority": cells.object_majority,
     "masked_n_colors": cells.object_n_colors,
@@ -316,6 +345,9 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "colors_of": cells.present,
     "color_count": cells.count_color,
     # sizing and geometry
+    "rot90": rot90,
+    "rot180": rot180,
+    "rot270": rot270,
     "crop": crop,
     "canvas": canvas,
     "shift": cells.shift,

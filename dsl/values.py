@@ -8,7 +8,6 @@ Object is a patch of coloured cells: its bounding-box `colors` and `mask` arrays
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -52,14 +51,15 @@ class Object:
         """Number of cells."""
         return int(self.mask.sum())
 
-    @cached_property
-    def _key(self) -> tuple:
-        return (self.top, self.left, self.mask.shape, np.packbits(self.mask).tobytes(),
-                np.where(self.mask, self.colors, 0).astype(np.uint8).tobytes())
-
     def key(self) -> tuple:
-        """Content key: offset, shape, mask and colours under the mask (computed once)."""
-        return self._key
+        """Content key: offset, shape, mask and the colours under the mask in reading order
+        (computed once, kept in the instance's __dict__: the dataclass is frozen)."""
+        cached = self.__dict__.get("_key")
+        if cached is None:
+            cached = (self.top, self.left, self.mask.shape, self.mask.tobytes(),
+                      self.colors[self.mask].astype(np.uint8, copy=False).tobytes())
+            self.__dict__["_key"] = cached
+        return cached
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Object) and self.key() == other.key()
@@ -95,7 +95,7 @@ def value_key(value: object) -> object:
     if isinstance(value, np.ndarray):
         return (value.dtype.str, value.shape, value.tobytes())
     if isinstance(value, tuple):
-        return tuple(value_key(v) for v in value)
+        return tuple([value_key(v) for v in value])
     if isinstance(value, Object):
         return value.key()
     return value

@@ -11,19 +11,22 @@ from dsl.values import Grid, as_grid
 SHIFTS = (-3, -2, -1, 0, 1, 2, 3)
 
 
-@primitive("(Grid) -> Grid", example="rot90([[1, 2], [3, 4]]) == [[3, 1], [4, 2]]")
+@primitive("(Grid) -> Grid", kernel="rot90",
+           example="rot90([[1, 2], [3, 4]]) == [[3, 1], [4, 2]]")
 def rot90(grid: Grid) -> Grid:
     """Rotate a grid a quarter turn clockwise."""
     return as_grid(np.rot90(grid, k=-1))
 
 
-@primitive("(Grid) -> Grid", example="rot180([[1, 2], [3, 4]]) == [[4, 3], [2, 1]]")
+@primitive("(Grid) -> Grid", kernel="rot180",
+           example="rot180([[1, 2], [3, 4]]) == [[4, 3], [2, 1]]")
 def rot180(grid: Grid) -> Grid:
     """Rotate a grid a half turn."""
     return as_grid(np.rot90(grid, k=2))
 
 
-@primitive("(Grid) -> Grid", example="rot270([[1, 2], [3, 4]]) == [[2, 4], [1, 3]]")
+@primitive("(Grid) -> Grid", kernel="rot270",
+           example="rot270([[1, 2], [3, 4]]) == [[2, 4], [1, 3]]")
 def rot270(grid: Grid) -> Grid:
     """Rotate a grid a quarter turn counter-clockwise."""
     return as_grid(np.rot90(grid, k=1))

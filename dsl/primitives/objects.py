@@ -299,7 +299,8 @@ def point(r: int, c: int) -> Point:
     return (int(r), int(c))
 
 
-@primitive("(Grid, Color, Int) -> Object", domains={"min_side": (1, 2, 3)},
+@primitive("(Grid, Color, Int) -> Object", kernel="largest_rectangle",
+           domains={"min_side": (1, 2, 3)},
            example="size(largest_rectangle([[1, 1, 0], [1, 1, 1]], 1)) == 4")
 def largest_rectangle(grid: Grid, color: int, min_side: int = 1) -> Object:
     """The largest-area solid rectangle of one colour, sides >= min_side (ties: topmost, leftmost)."""

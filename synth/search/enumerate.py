@@ -26,7 +26,8 @@ from dsl import ast
 from dsl.errors import EvalError
 from dsl.kernels import implementation
 from dsl.registry import Param, Primitive, Registry, default_registry
-from dsl.types import BOOL, COLOR, GRID, INT, TCon, Type, free_vars, rename_vars, resolve, unify
+from dsl.types import (BOOL, COLOR, GRID, INT, TCon, Type, TVar, free_vars, rename_vars, resolve,
+                       unify)
 from dsl.values import value_key
 from synth.search.options import Node, function_options, literal_options
 
@@ -52,15 +53,18 @@ NARROW_DOMAINS: tuple[tuple[str, tuple[int, ...]], ...] = (
 @dataclass(frozen=True)
 class _CallPlan:
     """How to call one primitive from enumerated arguments, worked out once per enumeration:
-    the implementation, each parameter's argument slot (None: its default column), how each
-    slot is printed (keyword or positional) and the return type with renamed variables."""
+    the implementation, each parameter's argument slot (None: its default column), which
+    slots are printed positionally and which as keywords (with their names), the return type
+    with renamed variables (and whether it has none, so needs no substitution) and the cost."""
 
+    name: str
     fn: Callable[..., Any]
     slot_of: tuple[int | None, ...]
     default_columns: tuple[tuple[Any, ...] | None, ...]
-    names: tuple[str, ...]
-    keyword: tuple[bool, ...]
+    positional: tuple[int, ...]
+    keywords: tuple[tuple[str, int], ...]
     returns: Type
+    closed: bool
     cost: int
 
 
@@ -117,9 +121,13 @@ class Bank:
         key = (node.type, value_key(node.values))
         if key in self.seen:
             return False
+        self.insert(key, node)
+        return True
+
+    def insert(self, key: tuple[Type, Any], node: Node) -> None:
+        """Add a node whose key (type, value key) is not in `seen` yet."""
         self.seen.add(key)
         self.by_type[node.type][node.cost].append(node)
-        return True
 
     def at_cost(self, typ: Type, cost: int, subst: dict[str, Type]) -> Iterator[tuple[Node, dict]]:
         """Nodes of exactly `cost` whose type unifies with `typ` (with the extended subst)."""
@@ -139,6 +147,10 @@ class Bank:
 
 
 def _valid(value: Any) -> bool:
+    """False for a grid with a side of 0 or over MAX_SIDE, or a list of over MAX_ITEMS."""
+    kind = type(value)
+    if kind is int or kind is bool:
+        return True
     if isinstance(value, np.ndarray):
         return value.ndim != 2 or (0 < value.shape[0] <= MAX_SIDE and 0 < value.shape[1] <= MAX_SIDE)
     if isinstance(value, tuple):
@@ -189,14 +201,15 @@ class Enumerator:
     def _call_plan(self, prim: Primitive, cost: int) -> _CallPlan:
         slots = self._slots[prim.name]
         index = {p.name: i for i, p in enumerate(slots)}
+        returns = rename_vars(prim.returns, f"_{prim.name}")
         return _CallPlan(
-            fn=implementation(prim),
+            name=prim.name, fn=implementation(prim),
             slot_of=tuple(index.get(p.name) for p in prim.params),
             default_columns=tuple(None if p.name in index else (p.default,) * self.n
                                   for p in prim.params),
-            names=tuple(p.name for p in slots),
-            keyword=tuple(p.has_default for p in slots),
-            returns=rename_vars(prim.returns, f"_{prim.name}"), cost=cost)
+            positional=tuple(i for i, p in enumerate(slots) if not p.has_default),
+            keywords=tuple((p.name, i) for i, p in enumerate(slots) if p.has_default),
+            returns=returns, closed=not free_vars(returns), cost=cost)
 
     def cost_of(self, prim: Primitive) -> int:
         """What one call of `prim` adds to a node's cost in this enumeration."""
@@ -238,7 +251,9 @@ class Enumerator:
         yield from self.bank.at_cost(target, cost, subst)
 
     def function_args(self, target: Type, subst: dict[str, Type]) -> Iterator[tuple[Node, dict]]:
-        key = target
+        """Function values that unify with `target`; the options are worked out once per
+        shape of the target (its variables renamed in order), as their names do not matter."""
+        key = _shape(target, {})
         if key not in self._function_cache:
             self._function_cache[key] = function_options(target, self.registry, self.palette,
                                                          self.n, self.config.exclude)
@@ -268,8 +283,16 @@ class Enumerator:
         return rec(0, budget, [], {})
 
     def call(self, prim: Primitive, args: list[Node], subst: dict) -> Node | None:
-        """Evaluate `prim` on every example; None on an EvalError or an oversized value."""
+        """Evaluate `prim` on every example; None on an EvalError, an oversized value or a
+        return type left generic."""
         plan = self._plans[prim.name]
+        values = self._evaluate(plan, args)
+        typ = None if values is None else _return_type(plan, subst)
+        return None if typ is None else _node(plan, args, typ, values)
+
+    def _evaluate(self, plan: _CallPlan, args: list[Node]) -> tuple[Any, ...] | None:
+        """The primitive's value on every example (counted as one evaluation); None on an
+        EvalError (counted) or an oversized value."""
         columns = [args[i].values if i is not None else default
                    for i, default in zip(plan.slot_of, plan.default_columns)]
         values = []
@@ -284,35 +307,33 @@ class Enumerator:
         except EvalError:
             self.stats.errors += 1
             return None
-        typ = resolve(plan.returns, subst)
-        if free_vars(typ):
-            return None
-        positional = tuple(a.expr for a, kw in zip(args, plan.keyword) if not kw)
-        keywords = tuple((name, a.expr) for a, kw, name in zip(args, plan.keyword, plan.names)
-                         if kw)
-        expr = ast.Call(prim.name, positional, keywords)
-        return Node(typ, tuple(values), plan.cost + sum(a.cost for a in args), expr)
+        return tuple(values)
 
     def level(self, cost: int, expired: Stop) -> Iterator[Node]:
         """Build and yield the new nodes of one cost level until `expired` says stop."""
         for prim in self.prims:
-            if cost < self.cost_of(prim):
+            plan = self._plans[prim.name]
+            if cost < plan.cost:
                 continue
-            combos = self.combos(prim, cost - self.cost_of(prim))
+            combos = self.combos(prim, cost - plan.cost)
             for count, (args, subst) in enumerate(combos):
                 if count >= self.config.max_combos_per_split * max(1, cost) \
                         or self.stats.nodes >= self.config.max_nodes:
                     break
                 if count % 64 == 0 and expired(self.stats.evaluations):
                     return
-                node = self.call(prim, args, subst)
-                if node is None:
+                values = self._evaluate(plan, args)
+                typ = None if values is None else _return_type(plan, subst)
+                if typ is None:
                     continue
-                if self.bank.add(node):
-                    self.stats.nodes += 1
-                    yield node
-                else:
+                key = (typ, value_key(values))
+                if key in self.bank.seen:
                     self.stats.duplicates += 1
+                    continue
+                node = _node(plan, args, typ, values)
+                self.bank.insert(key, node)
+                self.stats.nodes += 1
+                yield node
 
     def run(self, expired: Stop) -> Iterator[Node]:
         """All levels 1..max_cost, yielding each new node; `expired(evaluations so far)` is
@@ -326,6 +347,28 @@ class Enumerator:
                     return
         finally:
             self.stats.seconds = time.monotonic() - start
+
+
+def _shape(typ: Type, names: dict[str, str]) -> Type:
+    """`typ` with its variables renamed v0, v1, ... in order of first appearance."""
+    if isinstance(typ, TVar):
+        return TVar(names.setdefault(typ.name, f"v{len(names)}"))
+    return TCon(typ.name, tuple(_shape(a, names) for a in typ.args)) if typ.args else typ
+
+
+def _return_type(plan: _CallPlan, subst: dict) -> Type | None:
+    """The call's return type under the argument substitution; None if it stays generic."""
+    if plan.closed:
+        return plan.returns
+    typ = resolve(plan.returns, subst)
+    return None if free_vars(typ) else typ
+
+
+def _node(plan: _CallPlan, args: list[Node], typ: Type, values: tuple[Any, ...]) -> Node:
+    """The node of a call: its values, type, summed cost and printed expression."""
+    expr = ast.Call(plan.name, tuple([args[i].expr for i in plan.positional]),
+                    tuple([(name, args[i].expr) for name, i in plan.keywords]))
+    return Node(typ, values, plan.cost + sum([a.cost for a in args]), expr)
 
 
 def _has_unsupported_function(prim: Primitive) -> bool:
