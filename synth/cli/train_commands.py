@@ -88,7 +88,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
     """Add `train` and every row of `SUBCOMMANDS` to the `synth` subcommands."""
-    train = sub.add_parser("train", help="train models (LoRA adapters) for synth's proposers")
+    train = sub.add_parser("train", help="train synth's own models: the primitive guide, a LoRA program proposer")
     train_sub = train.add_subparsers(dest="train_command", required=True, metavar="SUBCOMMAND")
     for entry in SUBCOMMANDS:
         parser = train_sub.add_parser(entry.name, help=entry.help)
