@@ -111,7 +111,7 @@ class SearchOptions:
         "--cost-model", "primitive costs of the enumerator: uniform (every primitive costs 1) "
         "or pcfg (from primitive counts in the --library programs, leave-one-out)",
         choice("uniform", "pcfg"), "MODEL"))
-    guide: str | None = option(None, Flag(
+    guide: str | None = option("shipped", Flag(
         "--guide", "guide model file (synth train guide) whose per-task primitive "
         "probabilities set the enumerator's costs; shipped: models/guide/guide.npz; none: "
         "off", str, "FILE|shipped|none"))
