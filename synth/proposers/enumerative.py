@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
-
 from dsl.types import GRID
 from synth.analysis.features import TaskAnalysis
+from synth.data.scoring import train_matches
 from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candidate
 from synth.proposers.guidance import Guidance
 from synth.search.closeness import train_accuracy
@@ -45,7 +43,7 @@ class EnumerativeProposer:
     """Yields verified programs found by bottom-up enumeration, then the best partials."""
 
     config: EnumConfig = field(default_factory=EnumConfig)
-    guidance: Guidance = field(default_factory=lambda: Guidance(cost_model="uniform"))
+    guidance: Guidance = field(default_factory=Guidance)
     name: str = "enumerative"
     enum_stats: EnumStats = field(default_factory=EnumStats)
     weighted_max_cost: int = 10
@@ -75,9 +73,10 @@ class EnumerativeProposer:
             return
         node: Node | None = shaped[found.base]
         for index in found.pieces:
-            node = overlay_node(enumerator, node, shaped[index]) if node is not None else None
-        if node is not None and all(np.array_equal(v, ex.output)
-                                    for v, ex in zip(node.values[:n], task.train)):
+            node = overlay_node(enumerator, node, shaped[index])
+            if node is None:
+                return
+        if train_matches(node.values[:n], task):
             self.enum_stats.found()
             yield node_candidate(node, task, self.name, prior=0.95)
 

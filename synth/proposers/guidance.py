@@ -67,7 +67,7 @@ class Guidance:
     """Where the enumerator's per-task costs come from: `cost_model` uniform or pcfg (the
     library prior), and an optional guide model file mixed in with `guide_weight`."""
 
-    cost_model: str = "pcfg"
+    cost_model: str = "uniform"
     guide: Path | None = None
     folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)
     guide_weight: float = DEFAULT_GUIDE_WEIGHT
