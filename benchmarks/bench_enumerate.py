@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
 from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (first)
 
+import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -132,21 +133,37 @@ def bench(tasks: dict[str, Challenge], seconds: float, evaluations: int,
             "n_tasks": len(rows), "summary": figures, "tasks": rows}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the table."""
-    args_parser = parser(__doc__ or "", "tasks to run (default: every task in --ids)")
+def sample_parser(doc: str) -> argparse.ArgumentParser:
+    """The flags of a per-task throughput benchmark: --ids, --limit, --seconds, --quiet,
+    --json."""
+    args_parser = parser(doc, "tasks to run (default: every task in --ids)")
     args_parser.add_argument("--ids", default=IDS)
     args_parser.add_argument("--seconds", type=float, default=10.0,
                              help="wall-clock seconds per task (default 10)")
+    args_parser.add_argument("--quiet", action="store_true")
+    return args_parser
+
+
+def sample_tasks(args: argparse.Namespace) -> dict[str, Challenge]:
+    """The challenges of the sample the flags name, by id."""
+    entries = load_dataset(DATASET).entries
+    return {task_id: entries[task_id].challenge()
+            for task_id in read_id_list(args.ids)[:args.limit]}
+
+
+def progress_printer(quiet: bool) -> Callable[[str], None]:
+    """Where per-task lines go: stderr, or nowhere with --quiet."""
+    return (lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    args_parser = sample_parser(__doc__ or "")
     args_parser.add_argument("--evaluations", type=int, default=0,
                              help="also a fixed-work pass of this many evaluations per task")
-    args_parser.add_argument("--quiet", action="store_true")
     args = args_parser.parse_args(argv)
-    entries = load_dataset(DATASET).entries
-    ids = read_id_list(args.ids)[:args.limit]
-    tasks = {task_id: entries[task_id].challenge() for task_id in ids}
-    result = bench(tasks, args.seconds, args.evaluations,
-                   (lambda _: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
+    result = bench(sample_tasks(args), args.seconds, args.evaluations,
+                   progress_printer(args.quiet))
     result.update(stamp())
     report(result, table(result), args.json)
     return 0

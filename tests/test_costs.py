@@ -170,3 +170,16 @@ def test_the_guide_sets_per_task_costs() -> None:
     assert costs_a is not None and costs_b is not None and costs_a != costs_b
     assert set(costs_a.values()) == {1, 2, 3}
     assert costs_b["mirror_h"] <= costs_b["gravity"]
+
+
+@pytest.mark.skipif(not SHIPPED_GUIDE.is_file(), reason="no shipped guide")
+def test_the_guide_weight_flag_reaches_the_costs() -> None:
+    from synth.proposers.base import SearchOptions
+    from synth.proposers.guidance import guidance
+    assert guidance(SearchOptions()).guide_weight == 1.0
+    light, heavy = guidance(SearchOptions(guide_weight=0.25)), guidance(SearchOptions())
+    assert light.guide_weight == 0.25
+    costs_light, costs_heavy = light.costs(_task()), heavy.costs(_task())
+    assert costs_light is not None and costs_heavy is not None
+    assert sum(costs_light.values()) < sum(costs_heavy.values()), \
+        "a lighter guide spreads the primitives over fewer levels"

@@ -1,12 +1,15 @@
 """The search: enumeration, program flattening, library proposer, verify, rank, solve loop."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from dsl import ast
 from dsl.interp import run_program
 from dsl.parser import parse_program
+from dsl.registry import default_registry
 from dsl.types import GRID
 from synth.analysis.features import analyse, background_color, size_rules
 from synth.data.datasets import load_task_ref
@@ -101,6 +104,56 @@ def test_library_runs_every_program_as_written_before_any_variant(examples_dir) 
     assert proposer.tried == len(plain)
     texts = {c.program for c in found}
     assert texts and texts <= plain
+
+
+class _FavouringGuide:
+    """A stand-in guide that gives one primitive a high probability and the rest a low one."""
+
+    def __init__(self, favoured: str) -> None:
+        self.favoured = favoured
+
+    def primitive_probabilities(self, train) -> dict[str, float]:
+        return {n: 0.9 if n == self.favoured else 0.01 for n in default_registry().names()}
+
+
+def test_program_scores_prefer_programs_made_of_likely_primitives() -> None:
+    from synth.proposers.library import program_scores
+    likely = parse_program("solve(I: Grid) -> Grid:\n    O = flip_h(I)\n")
+    unlikely = parse_program("solve(I: Grid) -> Grid:\n    O = rot90(I)\n")
+    probabilities = _FavouringGuide("flip_h").primitive_probabilities(())
+    high, low = program_scores([("a", likely), ("b", unlikely)], probabilities)
+    assert high == pytest.approx(math.log(0.9)) and low == pytest.approx(math.log(0.01))
+
+
+def test_library_orders_equally_close_variants_by_the_guide(examples_dir, monkeypatch) -> None:
+    from synth.proposers import library
+    task = load_task_ref(str(examples_dir / "3c9b0459.json")).challenge()
+    programs = library.load_library().programs
+    primitives = set(default_registry().names())
+    used = {stem: set(ast.program_names(p)) & primitives for stem, p in programs}
+    with_variants = [stem for stem, p in programs if stem != task.id and library._literals(p)]
+    favoured = min((n for stem in with_variants[1:] for n in used[stem]
+                    if n not in used[with_variants[0]]),
+                   key=lambda n: sum(n in names for names in used.values()))
+    order: list[str] = []
+    original = library.LibraryProposer._try
+
+    def recording(self, program, stem, *args):
+        order.append(stem)
+        found, _ = original(self, program, stem, *args)
+        return found, 0.0  # every program equally close: only the guide can order them
+
+    monkeypatch.setattr(library.LibraryProposer, "_try", recording)
+    plain = len(programs) - 1
+    firsts = []
+    for guide in (None, _FavouringGuide(favoured)):
+        order.clear()
+        proposer = library.LibraryProposer(guide=guide)
+        list(proposer.propose(task, analyse(task), Budget.from_seconds(60, work_limit=plain + 5),
+                              Pool()))
+        assert len(order) > plain, "the budget leaves room for some variants"
+        firsts.append(order[plain])
+    assert favoured in used[firsts[1]] and favoured not in used[firsts[0]]
 
 
 def test_library_variants_substitute_colours_and_connectivity() -> None:
@@ -199,5 +252,5 @@ def test_results_config_states_the_library_policy() -> None:
     info = results_config(config, get_solver("search"))["solver_info"]
     assert "leave-one-out" in info["library"]["policy"]
     assert info["library"]["programs"] > 300 and info["library"]["unparseable"] == []
-    assert info["stages"] == "library:0.1,enumerative:0.67,sketch:0.2,llm:0.5,transduction:0.5,beam:1"
+    assert info["stages"] == "library:0.1,enumerative:0.67,views:0.2,sketch:0.2,llm:0.5,transduction:0.5,beam:1"
     assert "solver_info" not in results_config(config, get_solver("baseline"))

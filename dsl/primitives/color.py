@@ -214,3 +214,36 @@ def cells_equal(a: Grid, b: Grid) -> Mask:
     """The cells where two grids (of the same shape) have the same colour."""
     _same_shape(a, b, "cells_equal")
     return frozen(a == b)
+
+
+def canonical_color_table(grid: Grid) -> np.ndarray:
+    """`table[c]` = the canonical id of colour `c` in `grid` (a permutation of 0..9).
+
+    The background (`bg_color`) gets 0; the other present colours get 1, 2, ... by cell count,
+    most first (ties: smaller colour). Absent colours keep their own id when it is free (>= the
+    number of present colours); the rest take the ids left over, both in ascending order."""
+    counts = _counts(grid)
+    background = bg_color.fn(grid)
+    others = sorted((int(c) for c in np.flatnonzero(counts) if c != background),
+                    key=lambda c: (-counts[c], c))
+    ranked = [background, *others]
+    table = np.zeros(10, dtype=np.uint8)
+    table[ranked] = np.arange(len(ranked))
+    absent = [c for c in range(10) if counts[c] == 0]
+    table[[c for c in absent if c >= len(ranked)]] = [c for c in absent if c >= len(ranked)]
+    table[[c for c in absent if c < len(ranked)]] = \
+        [c for c in range(len(ranked), 10) if counts[c] > 0]
+    return table
+
+
+@primitive("(Grid) -> Grid", example="normalize_colors([[3, 3, 5]]) == [[0, 0, 1]]")
+def normalize_colors(grid: Grid) -> Grid:
+    """Recolour to canonical ids: background 0, other colours 1, 2, ... by frequency."""
+    return as_grid(canonical_color_table(grid)[grid])
+
+
+@primitive("(Grid, Grid) -> Grid",
+           example="denormalize_colors([[0, 1, 2]], [[3, 3, 5]]) == [[3, 5, 2]]")
+def denormalize_colors(grid: Grid, ref: Grid) -> Grid:
+    """Map canonical ids back to the colours of `ref` (undoes `normalize_colors(ref)`)."""
+    return as_grid(np.argsort(canonical_color_table(ref))[grid])

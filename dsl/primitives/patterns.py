@@ -1,8 +1,11 @@
-"""Patterns: periods and tilings, symmetry completion, gravity, denoising, grid combinators.
+"""Patterns: periods and tilings, symmetry completion, gravity, denoising, grid combinators,
+local rules.
 
 Directions are Ints: 0 up, 1 right, 2 down, 3 left. A `noise` colour marks unknown cells
 that repair_tiling and complete_symmetry fill from the cells a period or symmetry relates
-them to.
+them to. A local rule rewrites cells by their neighbourhood code (`neighbourhood_codes`: the
+cell's colour and its neighbours', in one of `LOCAL_RULE_KINDS` featurisations), the table
+learned by `synth.search.local_rules`.
 """
 from __future__ import annotations
 
@@ -358,3 +361,77 @@ def unique_grid(grids: tuple[Grid, ...]) -> Grid:
     if len(once) != 1:
         raise EvalError(f"{len(once)} grids occur exactly once, not 1")
     return as_grid(np.array(once[0]))
+
+
+# --- local rules: rewrite cells by their neighbourhood code -----------------------------------
+
+OUTSIDE = 10                       # the colour of cells beyond the grid in positional codes
+CODE_BASE = 11                     # digits of positional codes: colours 0..9 and OUTSIDE
+LOCAL_RULE_KINDS = (0, 1, 2, 3, 4)  # neighbourhood featurisations, coarse to fine
+_STEPS_4 = _STEPS[:4]              # up, right, down, left
+_CODE_LIMITS = (10 * 1024, 10 * 1024, CODE_BASE ** 5, CODE_BASE ** 5, CODE_BASE ** 9)
+
+
+def _neighbours(grid: Grid, steps: tuple[tuple[int, int], ...]) -> list[np.ndarray]:
+    """For each step (dr, dc), every cell's neighbour there as int64 (OUTSIDE beyond edges)."""
+    h, w = grid.shape
+    padded = np.pad(grid.astype(np.int64), 1, constant_values=OUTSIDE)
+    return [padded[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] for dr, dc in steps]
+
+
+def _colour_set(neighbours: list[np.ndarray]) -> np.ndarray:
+    """Bit c set when some in-grid neighbour has colour c (OUTSIDE cells set no bit)."""
+    bits = np.zeros(neighbours[0].shape, np.int64)
+    for cells in neighbours:
+        bits |= np.where(cells < OUTSIDE, np.left_shift(1, np.minimum(cells, 9)), 0)
+    return bits
+
+
+def _positional(centre: np.ndarray, digits: list[np.ndarray]) -> np.ndarray:
+    """centre, then the digits, read as one base-CODE_BASE number."""
+    code = centre.copy()
+    for digit in digits:
+        code = code * CODE_BASE + digit
+    return code
+
+
+def neighbourhood_codes(grid: Grid, kind: int) -> np.ndarray:
+    """Every cell's neighbourhood code (int64, the grid's shape) under featurisation `kind`:
+    0: centre * 1024 + set of the in-grid 4-neighbours' colours (bit c for colour c);
+    1: centre * 1024 + set of the in-grid 8-neighbours' colours;
+    2: base 11 digits centre, the 4 neighbours' colours sorted (10 beyond the edge);
+    3: base 11 digits centre, up, right, down, left neighbours (10 beyond the edge);
+    4: base 11 digits centre, up, right, down, left, up-right, down-right, down-left, up-left.
+    """
+    if kind not in LOCAL_RULE_KINDS:
+        raise EvalError(f"local rule kind {kind} is not in 0..{LOCAL_RULE_KINDS[-1]}")
+    centre = grid.astype(np.int64)
+    if kind <= 1:
+        return centre * 1024 + _colour_set(_neighbours(grid, _STEPS_4 if kind == 0 else _STEPS))
+    if kind == 2:
+        return _positional(centre, list(np.sort(np.stack(_neighbours(grid, _STEPS_4)), axis=0)))
+    return _positional(centre, _neighbours(grid, _STEPS_4 if kind == 3 else _STEPS))
+
+
+@primitive("(Grid, Int, List[Int], List[Color]) -> Grid", domains={"kind": LOCAL_RULE_KINDS},
+           example="local_rule([[0, 2, 0], [0, 0, 0]], 0, [5], [1]) == [[1, 2, 1], [0, 1, 0]]")
+def local_rule(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...]) -> Grid:
+    """Every cell whose neighbourhood code (of `kind`) is keys[i] becomes values[i], at once."""
+    if kind not in LOCAL_RULE_KINDS:
+        raise EvalError(f"local rule kind {kind} is not in 0..{LOCAL_RULE_KINDS[-1]}")
+    if len(keys) != len(values):
+        raise EvalError(f"local_rule: {len(keys)} keys but {len(values)} values")
+    if len(set(keys)) != len(keys):
+        raise EvalError("local_rule: a key is listed twice")
+    if not all(0 <= key < _CODE_LIMITS[kind] for key in keys):
+        raise EvalError(f"local_rule: a key is not a code of kind {kind}")
+    if not all(0 <= value <= 9 for value in values):
+        raise EvalError("local_rule: colours must be 0..9")
+    if not keys:
+        return as_grid(grid)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    table = np.array([keys[i] for i in order], np.int64)
+    targets = np.array([values[i] for i in order], np.uint8)
+    codes = neighbourhood_codes(grid, kind)
+    index = np.minimum(np.searchsorted(table, codes), len(table) - 1)
+    return as_grid(np.where(table[index] == codes, targets[index], grid))

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 from synth.analysis.features import TaskAnalysis
 from synth.data.options import (Flag, choice, integer, non_negative_int, option,
-                                positive_int)
+                                positive_float, positive_int)
+from synth.search.costs import DEFAULT_GUIDE_WEIGHT
 from synth.search.options import Node
 from synth.search.program import expr_size, program_text
 from synth.data.task import Grid, Challenge
@@ -115,6 +116,10 @@ class SearchOptions:
         "--guide", "guide model file (synth train guide) whose per-task primitive "
         "probabilities set the enumerator's costs; shipped: models/guide/guide.npz; none: "
         "off", str, "FILE|shipped|none"))
+    guide_weight: float = option(DEFAULT_GUIDE_WEIGHT, Flag(
+        "--guide-weight", "weight of the guide in its log-linear mix with the cost model, "
+        "p ~ prior^(1-W) * guide^W (1: the guide alone; over uniform costs a larger W "
+        "spreads the primitives over more cost levels)", positive_float, "W"))
     seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
                                          "generators); the symbolic search makes none", integer,
                                "N"))

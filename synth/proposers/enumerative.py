@@ -1,7 +1,9 @@
 """The enumerative proposer: bottom-up enumeration, verified grids as program candidates.
 
 Every Grid node that reproduces all train outputs is yielded at once, and so is every Grid
-node that does so after one consistent colour map (`map_colors(x, [..], [..])`). Once an
+node that does so after one consistent colour map (`map_colors(x, [..], [..])`); the first
+`LOCAL_RULE_BASES` Grid nodes with the outputs' shapes also try a learned local rule
+(`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`). Once an
 exact program whose test outputs obey the task's invariants (`analysis.consistent_outputs`)
 is found the enumeration finishes that cost level (shortest programs first) and stops; after
 a colour-mapped one it also explores the next level. Otherwise, when
@@ -9,7 +11,9 @@ time runs out, the
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
 with their accuracy as prior, so the loop can fall back on them. Before those, the last
 `PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
-a base value plus overlaid values that are each right where they paint.
+a base value plus overlaid values that are each right where they paint. Before both, when no
+exact program was found, come the local-rule programs (prior 0.85, one per distinct test
+output, so they never outvote each other or cut the enumeration short).
 """
 from __future__ import annotations
 
@@ -19,14 +23,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dsl.types import GRID
+from dsl.values import value_key
 from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
 from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candidate
 from synth.proposers.guidance import Guidance
 from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
-from synth.search.options import Node, task_default_domains
+from synth.search.options import Node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
+from synth.search.local_rules import learn_local_rule, local_rule_node
 from synth.search.pieces import compose
 from synth.search.program import expr_size
 from synth.data.task import Challenge
@@ -36,6 +42,8 @@ PIECES_SHARE = 0.1  # of the stage's budget, kept for composing the output by pi
 MAX_PIECE_CANDIDATES = 20_000
 PIECE_CELLS = 4_000_000  # candidates kept for pieces x train output cells
 MAX_MAPPED_PER_LEVEL = 3
+LOCAL_RULE_BASES = 32  # shaped Grid nodes (the root first) a local rule is learned on
+MAX_LOCAL_RULES = 4    # local-rule programs kept per task
 
 
 @dataclass
@@ -60,6 +68,20 @@ class EnumerativeProposer:
         """The shortest few colour-mapped programs of one level."""
         for node in sorted(mapped, key=lambda m: expr_size(m.expr))[:MAX_MAPPED_PER_LEVEL]:
             yield node_candidate(node, task, self.name, prior=0.9)
+
+    def local_rule_candidate(self, node: Node, task: Challenge, enumerator: Enumerator
+                             ) -> Candidate | None:
+        """`local_rule(node, ...)` (`synth.search.local_rules`) when a learned rule maps the
+        node onto every train output."""
+        enumerator.stats.evaluations += 1
+        rule = learn_local_rule(node.values, task, cross_validate=node.cost > 0)
+        if rule is None:
+            return None
+        ruled = local_rule_node(node, rule)
+        if not train_matches(ruled.values[:len(task.train)], task):
+            return None
+        enumerator.stats.found()
+        return node_candidate(ruled, task, self.name, prior=0.85)
 
     def by_pieces(self, shaped: list[Node], task: Challenge, analysis: TaskAnalysis,
                   enumerator: Enumerator) -> Iterator[Candidate]:
@@ -87,7 +109,9 @@ class EnumerativeProposer:
         config = self.config if costs is None else replace(
             self.config, max_cost=max(self.config.max_cost, self.weighted_max_cost))
         enumerator = Enumerator(inputs, sorted(analysis.palette), config=config, costs=costs,
-                                default_domains=task_default_domains(analysis.background))
+                                default_domains=task_default_domains(analysis.background),
+                                hints=task_hints([(ex.input, ex.output) for ex in task.train],
+                                                 task.test_inputs, analysis.plausible_shapes))
         self.enum_stats = enumerator.stats
         try:
             yield from self._search(task, analysis, budget, enumerator)
@@ -102,6 +126,8 @@ class EnumerativeProposer:
         mapped: list[Node] = []
         solved_at: int | None = None
         shaped: list[Node] = []
+        rule_bases = 0
+        ruled: dict[tuple, Candidate] = {}
         shapes = [ex.output.shape for ex in task.train]
         keep = max(2, min(MAX_PIECE_CANDIDATES,
                           PIECE_CELLS // max(1, sum(ex.output.size for ex in task.train))))
@@ -129,12 +155,20 @@ class EnumerativeProposer:
                     solved_at = node.cost + 1
                 mapped.append(fixed)
                 continue
+            same_shapes = all(v.shape == s for v, s in zip(node.values, shapes))
+            if same_shapes and rule_bases < LOCAL_RULE_BASES and len(ruled) < MAX_LOCAL_RULES:
+                rule_bases += 1
+                candidate = self.local_rule_candidate(node, task, enumerator)
+                if candidate is not None:
+                    ruled.setdefault(value_key(candidate.test_outputs), candidate)
             score = train_accuracy(node.values[:n], task)
             if score > 0:
                 keep_best(partial, (score, -enumerator.stats.nodes, node), N_PARTIAL)
-            if len(shaped) < keep and all(v.shape == s for v, s in zip(node.values, shapes)):
+            if len(shaped) < keep and same_shapes:
                 shaped.append(node)
         yield from self.mapped_candidates(mapped, task)
+        if solved_at is None:
+            yield from ruled.values()
         if solved_at is None and not mapped:
             yield from self.by_pieces(shaped, task, analysis, enumerator)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):

@@ -26,9 +26,9 @@ from synth.data.task import Challenge
 from synth.learn.guide import SHIPPED_GUIDE, Guide
 from synth.proposers.base import SearchOptions
 from synth.proposers.library import load_library
-from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
+from synth.search.costs import (DEFAULT_GUIDE_WEIGHT, CostLevels, cost_levels, mix_probabilities,
+                                pcfg_probabilities)
 
-DEFAULT_GUIDE_WEIGHT = 0.5
 DEFAULT_SAMPLE_WEIGHT = 0.5
 
 
@@ -125,7 +125,13 @@ def guide_path(value: str | None) -> Path | None:
     return Path(value)
 
 
+def library_guide(options: SearchOptions) -> Guide | None:
+    """The guide model the library proposer orders its programs by (None: `--guide none`)."""
+    path = guide_path(options.guide)
+    return None if path is None else load_guide(path)
+
+
 def guidance(options: SearchOptions) -> Guidance:
     """The cost hook the search options ask for."""
     return Guidance(cost_model=options.cost_model, guide=guide_path(options.guide),
-                    folders=library_scope(options.library))
+                    folders=library_scope(options.library), guide_weight=options.guide_weight)

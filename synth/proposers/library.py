@@ -5,7 +5,10 @@ Only variants that reproduce every train output are yielded. Programs run as com
 
 Every program of the library is first run on the task as written; then, programs whose plain
 run came closest to the train outputs first, with one colour literal at a time replaced by
-another colour of the task's palette, and with `connect=4`/`8` swapped.
+another colour of the task's palette, and with `connect=4`/`8` swapped. Programs equally close
+(most often: none of their plain runs had the right shapes) are ordered by the guide's score
+when a guide is given (`program_scores`: the mean log-probability the guide gives, for this
+task, to the primitives each program uses), then by library order.
 Leave-one-out: a program written for the task being solved (same file stem as the task id) is
 never used, so training-set evaluations stay honest. After the verified ones, the closest
 near misses (right shapes, most train cells right) are yielded unverified, with their cell
@@ -14,6 +17,7 @@ accuracy as prior: material for the sketch proposer's hole filling.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -28,6 +32,7 @@ from dsl.compile import run_compiled
 from dsl.parser import parse_program
 from dsl.printer import format_program
 from synth.analysis.features import TaskAnalysis
+from synth.learn.guide import Guide
 from synth.data.golden import DEFAULT_LIBRARY, library_files
 from synth.data.scoring import train_matches
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, keep_best
@@ -70,6 +75,17 @@ def load_library(folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)) -> Library:
         except (DSLError, OSError, UnicodeDecodeError) as err:
             failed.append(f"{path}: {err}")
     return Library(folders, tuple(programs), tuple(failed))
+
+
+def program_scores(programs: Sequence[tuple[str, ast.Program]], probabilities: dict[str, float]
+                   ) -> list[float]:
+    """Per program, the mean log-probability of the registry names it uses (0 for none)."""
+    scores = []
+    for _, program in programs:
+        logs = [math.log(max(probabilities[n], 1e-12)) for n in ast.program_names(program)
+                if n in probabilities]
+        scores.append(sum(logs) / len(logs) if logs else 0.0)
+    return scores
 
 
 def _map_expr(expr: ast.Expr, fn) -> ast.Expr:
@@ -130,6 +146,7 @@ class LibraryProposer:
     """Runs library programs (leave-one-out) and their variants on the task."""
 
     folders: tuple[Path, ...] = (DEFAULT_LIBRARY,)
+    guide: Guide | None = None
     name: str = "library"
     tried: int = 0
     left_out: list[str] = field(default_factory=list)
@@ -157,11 +174,16 @@ class LibraryProposer:
         """Verified programs; the best near misses are kept in the heap `near`.
 
         Two passes: every program as written first, then the variants of the programs, those
-        whose plain run came closest to the train outputs first (ties: library order)."""
+        whose plain run came closest to the train outputs first (ties: the guide's score, then
+        library order)."""
         inputs = list(task.inputs)
         seen: set[str] = set()
-        closeness: list[tuple[float, int, str, ast.Program]] = []
-        for index, (stem, program) in enumerate(load_library(self.folders).programs):
+        closeness: list[tuple[float, float, int, str, ast.Program]] = []
+        programs = load_library(self.folders).programs
+        scores = [0.0] * len(programs) if self.guide is None else program_scores(
+            programs, self.guide.primitive_probabilities([(ex.input, ex.output)
+                                                          for ex in task.train]))
+        for index, (stem, program) in enumerate(programs):
             if stem == task.id:
                 self.left_out.append(stem)
                 continue
@@ -170,9 +192,9 @@ class LibraryProposer:
             found, accuracy = self._try(program, stem, task, inputs, budget, seen, near)
             if found is not None:
                 yield found
-            closeness.append((accuracy, -index, stem, program))
+            closeness.append((accuracy, scores[index], -index, stem, program))
         palette = sorted(analysis.palette)
-        for _, _, stem, program in sorted(closeness, key=lambda item: item[:2], reverse=True):
+        for *_, stem, program in sorted(closeness, key=lambda item: item[:3], reverse=True):
             for variant in itertools.islice(variants(program, palette), 1, None):
                 if budget.expired():
                     return

@@ -19,11 +19,13 @@ from synth.data.golden import library_scope
 from synth.models.grammar import decoding_grammar
 from synth.proposers.base import Proposer, SearchOptions
 from synth.proposers.beam import BeamProposer
+from synth.proposers.closure import ClosureProposer
 from synth.proposers.enumerative import EnumerativeProposer
-from synth.proposers.guidance import guidance
+from synth.proposers.guidance import guidance, library_guide
 from synth.proposers.library import LibraryProposer
 from synth.proposers.llm import LLMProposer
 from synth.proposers.transduction import TransductionProposer
+from synth.proposers.views import ViewsProposer, view_enumerator
 from synth.proposers.sketch import SketchProposer
 
 
@@ -48,9 +50,10 @@ class Stage:
 
 
 PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e for e in (
-    ProposerEntry("library", 0.1, lambda o: LibraryProposer(library_scope(o.library)),
+    ProposerEntry("library", 0.1, lambda o: LibraryProposer(library_scope(o.library),
+                                                            guide=library_guide(o)),
                   "golden programs of training tasks and their colour/connectivity variants "
-                  "(leave-one-out)"),
+                  "(leave-one-out; variants of the closest programs first, ties by the guide)"),
     ProposerEntry("enumerative", 0.67, lambda o: EnumerativeProposer(guidance=guidance(o)),
                   "bottom-up enumeration by cost with observational equivalence and a "
                   "colour-map finishing step"),
@@ -58,8 +61,15 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
                                                           enabled_z3=o.z3,
                                                           deterministic=o.deterministic),
                   "near misses with their constants as holes, filled by Z3 or enumeration"),
+    ProposerEntry("views", 0.2,
+                  lambda o: ViewsProposer(view_enumerator(guidance(o))),
+                  "enumeration on the colour-normalised and rotated/reflected task, programs "
+                  "mapped back and re-verified"),
     ProposerEntry("beam", 1.0, lambda o: BeamProposer(width=o.beam),
                   "beam search over Grid-to-Grid steps scored by train closeness"),
+    ProposerEntry("closure", 0.15, lambda o: ClosureProposer(),
+                  "native breadth-first closure of the inputs under unary Grid-to-Grid "
+                  "transforms (icecuber style), exact and colour-mapped matches"),
     ProposerEntry("llm", 0.5, lambda o: LLMProposer(o.models, o.samples, o.refine, o.seed,
                                                    decoding_grammar(default_registry())),
                   "DSL programs sampled from the language models of --models, refined on "
@@ -72,7 +82,7 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
                   model_role="transduction"),
 )})
 RESERVED: MappingProxyType[str, str] = MappingProxyType({})
-DEFAULT_PLAN = "library,enumerative,sketch,llm,transduction,beam"
+DEFAULT_PLAN = "library,enumerative,views,sketch,llm,transduction,beam"
 
 
 def _unknown(name: str) -> InputError:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 COST_MODELS = ("uniform", "pcfg")
+DEFAULT_GUIDE_WEIGHT = 1.0  # chosen on the arc1:train tuning sample (0.5: 11.5 tasks, 1.0: 12.5)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,12 @@ cost 0). A primitive's cost is 1 unless the caller passes per-primitive costs
 (`synth.search.costs`: a PCFG prior or a guide model's per-task probabilities). Grid nodes
 that reproduce every train output are reported as solutions as soon as they are built; the
 closest partial matches are kept for fallback attempts.
+
+Task hints (`synth.search.options.TaskHints`) add the task's integers to the literals tried
+for size-like parameters without a registry domain, and steer by output shape: the literal
+choices of a primitive that, applied to the input at level 1, give every example's expected
+output shape are enumerated first (all argument nodes with those literals, then the rest) at
+the later levels.
 """
 from __future__ import annotations
 
@@ -29,18 +35,19 @@ from dsl.registry import Param, Primitive, Registry, default_registry
 from dsl.types import (BOOL, COLOR, GRID, INT, TCon, Type, TVar, free_vars, rename_vars, resolve,
                        unify)
 from dsl.values import value_key
-from synth.search.options import Node, function_options, literal_options
+from synth.search.options import Node, TaskHints, function_options, literal_options
 
 SCALARS = (COLOR, INT, BOOL)
 MAX_SIDE = 60
 Stop = Callable[[int], bool]
 MAX_ITEMS = 100
+LiteralSet = tuple[tuple[int, Any], ...]
 DEFAULT_EXCLUDE = frozenset({
     "identity", "apply", "compose", "iterate", "fold", "branch", "range", "pair",
     "pair_first", "pair_second", "canvas", "crop", "cell", "point", "hline", "vline", "line",
     "ray", "ray_until", "flood_fill", "move", "move_to", "take", "drop", "nth", "mul", "div",
     "mod", "add", "sub", "min2", "max2", "half", "double", "color_to_int", "int_to_color",
-    "upscale_hw", "map_colors",
+    "upscale_hw", "map_colors", "local_rule",
 })
 
 
@@ -164,7 +171,8 @@ class Enumerator:
     def __init__(self, inputs: Sequence[np.ndarray], palette: Sequence[int],
                  registry: Registry | None = None, config: EnumConfig = EnumConfig(),
                  costs: Mapping[str, int] | None = None,
-                 default_domains: Mapping[str, tuple[Any, ...]] | None = None) -> None:
+                 default_domains: Mapping[str, tuple[Any, ...]] | None = None,
+                 hints: TaskHints | None = None) -> None:
         self.inputs = tuple(inputs)
         self.n = len(self.inputs)
         self.palette = tuple(sorted(palette))
@@ -177,6 +185,9 @@ class Enumerator:
         self._function_cache: dict[Type, list[Node]] = {}
         self._literal_cache: dict[tuple[str, str], list[Node]] = {}
         self._default_domains = dict(default_domains or {})
+        self.hints = hints or TaskHints()
+        self._literal_sets: dict[str, set[LiteralSet]] = defaultdict(set)
+        self._shaped_sets: dict[str, list[LiteralSet]] = defaultdict(list)
         self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
         costs = costs or {}
         self._plans = {p.name: self._call_plan(p, max(1, costs.get(p.name, p.cost)))
@@ -224,7 +235,8 @@ class Enumerator:
         """Literal options of a parameter (cached)."""
         key = (prim.name, param.name)
         if key not in self._literal_cache:
-            self._literal_cache[key] = literal_options(param, self.palette, self.n)
+            self._literal_cache[key] = literal_options(param, self.palette, self.n,
+                                                       self.hints.integers_for(param))
         return self._literal_cache[key]
 
     def branching(self, prim: Primitive) -> int:
@@ -263,24 +275,70 @@ class Enumerator:
                 yield node, trial
 
     def combos(self, prim: Primitive, budget: int) -> Iterator[tuple[list[Node], dict]]:
-        """Argument tuples for `prim` whose costs sum to `budget`."""
+        """Argument tuples for `prim` whose costs sum to `budget`: first those whose literals
+        gave the expected output shapes at level 1 (`shaped_literals`), then the others."""
         params = self.slot_params(prim)
         suffix = f"_{prim.name}"
         types = [rename_vars(p.type, suffix) for p in params]
+        shaped = self.shaped_literals(prim)
 
-        def rec(i: int, remaining: int, chosen: list[Node], subst: dict) -> Iterator:
+        def rec(i: int, remaining: int, chosen: list[Node], subst: dict,
+                fixed: Mapping[int, Node]) -> Iterator:
             if i == len(params):
                 if remaining == 0:
                     yield list(chosen), subst
+                return
+            if i in fixed:
+                chosen.append(fixed[i])
+                yield from rec(i + 1, remaining, chosen, subst, fixed)
+                chosen.pop()
                 return
             costs = [remaining] if i == len(params) - 1 else range(remaining + 1)
             for cost in costs:
                 for node, extended in self.options(prim, params[i], types[i], cost, subst):
                     chosen.append(node)
-                    yield from rec(i + 1, remaining - cost, chosen, extended)
+                    yield from rec(i + 1, remaining - cost, chosen, extended, fixed)
                     chosen.pop()
 
-        return rec(0, budget, [], {})
+        if not shaped:
+            return rec(0, budget, [], {}, {})
+        return self._shaped_first(prim, shaped, lambda fixed: rec(0, budget, [], {}, fixed))
+
+    def _shaped_first(self, prim: Primitive, shaped: list[LiteralSet],
+                      combos: Callable[[Mapping[int, Node]], Iterator]) -> Iterator:
+        """The combinations with each shape-giving literal set fixed, then all the others."""
+        params = self.slot_params(prim)
+        for literals in shaped:
+            fixed = {i: self._literal(prim, params[i], value) for i, value in literals}
+            if all(node is not None for node in fixed.values()):
+                yield from combos(fixed)
+        done = set(shaped)
+        for args, subst in combos({}):
+            if _literal_set(args) not in done:
+                yield args, subst
+
+    def _literal(self, prim: Primitive, param: Param, value: Any) -> Node | None:
+        return next((node for node in self.literals(prim, param)
+                     if node.expr.value == value), None)
+
+    def shaped_literals(self, prim: Primitive) -> list[LiteralSet]:
+        """The literal sets of `prim` that gave every example's expected output shape when
+        applied to the input at level 1, when they are some but not all of those tried."""
+        shaped = self._shaped_sets.get(prim.name, [])
+        return shaped if 0 < len(shaped) < len(self._literal_sets[prim.name]) else []
+
+    def _note_shape(self, prim: Primitive, args: list[Node], values: tuple[Any, ...]) -> None:
+        """At level 1, remember which literal sets of `prim` give the expected shapes."""
+        if not any(self.hints.shapes) or any(
+                a is not self.root and not isinstance(a.expr, ast.Literal) for a in args):
+            return
+        literals = _literal_set(args)
+        if not literals or literals in self._literal_sets[prim.name]:
+            return
+        self._literal_sets[prim.name].add(literals)
+        if all(isinstance(v, np.ndarray) and (s is None or v.shape == s)
+               for v, s in zip(values, self.hints.shapes)):
+            self._shaped_sets[prim.name].append(literals)
 
     def call(self, prim: Primitive, args: list[Node], subst: dict) -> Node | None:
         """Evaluate `prim` on every example; None on an EvalError, an oversized value or a
@@ -326,6 +384,8 @@ class Enumerator:
                 typ = None if values is None else _return_type(plan, subst)
                 if typ is None:
                     continue
+                if cost == plan.cost:
+                    self._note_shape(prim, args, values)
                 key = (typ, value_key(values))
                 if key in self.bank.seen:
                     self.stats.duplicates += 1
@@ -347,6 +407,11 @@ class Enumerator:
                     return
         finally:
             self.stats.seconds = time.monotonic() - start
+
+
+def _literal_set(args: Sequence[Node]) -> LiteralSet:
+    """The (argument slot, value) pairs of a call's literal arguments."""
+    return tuple((i, a.expr.value) for i, a in enumerate(args) if isinstance(a.expr, ast.Literal))
 
 
 def _shape(typ: Type, names: dict[str, str]) -> Type:

@@ -359,7 +359,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_native_imports_only_numpy_numba_and_itself() -> None:
     allowed = {"__future__", "numpy", "numba", "native", "os", "sys", "tempfile", "pathlib",
-               "libc", "cpython", "cython"}
+               "collections", "dataclasses", "libc", "cpython", "cython"}
     for path in sorted((REPO / "native").glob("*.p*")):
         if path.suffix in (".py", ".pyx"):
             assert _imports(path) <= allowed, f"{path.name} imports {_imports(path) - allowed}"

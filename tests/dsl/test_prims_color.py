@@ -10,6 +10,7 @@ from dsl.errors import EvalError
 from dsl.primitives import color as C
 from dsl.registry import default_registry
 from dsl.typeof import value_has_type
+from dsl.values import as_grid
 from tests.dsl.family_checks import examples_hold_test, solves, total_well_typed_and_pure_test
 from tests.strategies import colors, covers, grids, masks
 
@@ -276,3 +277,35 @@ def test_cells_equal(gm, color, other) -> None:
     if other.shape != grid.shape:
         with pytest.raises(EvalError):
             C.cells_equal(grid, other)
+
+
+# --- canonical colours (views) -----------------------------------------------------------------
+
+@covers("normalize_colors", "denormalize_colors")
+@FAST
+@given(grids(), grids(max_side=8))
+def test_normalize_colors_is_a_ranked_bijection_undone_by_denormalize(grid, other) -> None:
+    out = C.normalize_colors(grid)
+    assert value_has_type(out, C.normalize_colors.returns) and not out.flags.writeable
+    assert out.shape == grid.shape
+    present = np.flatnonzero(_counts(grid))
+    assert sorted(np.unique(out).tolist()) == list(range(len(present)))
+    assert np.array_equal(out == 0, grid == C.bg_color(grid))
+    for c in present:
+        assert len(np.unique(out[grid == c])) == 1
+    ranked = _counts(out)[1:len(present)]
+    assert all(a >= b for a, b in zip(ranked, ranked[1:]))
+    assert np.array_equal(C.normalize_colors(out), out)
+    assert np.array_equal(C.denormalize_colors(out, grid), grid)
+    table = C.canonical_color_table(grid)
+    assert sorted(table.tolist()) == list(range(10))
+    assert np.array_equal(C.denormalize_colors(as_grid(table[other]), grid), other)
+    for c in range(10):
+        if _counts(grid)[c] == 0 and c >= len(present):
+            assert table[c] == c
+
+
+def test_normalize_colors_ties_go_to_the_smaller_colour() -> None:
+    grid = np.array([[0, 0, 0, 7, 4], [0, 0, 0, 7, 4]], np.uint8)
+    assert C.normalize_colors(grid).tolist() == [[0, 0, 0, 2, 1], [0, 0, 0, 2, 1]]
+    assert C.denormalize_colors(np.array([[3, 2, 1]], np.uint8), grid).tolist() == [[3, 7, 4]]

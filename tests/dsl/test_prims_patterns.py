@@ -364,7 +364,9 @@ def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
     """Strategies for the patterns family's argument types (colours: the default)."""
     return {"Grid": st.one_of(st.just(grid), grids(max_side=12)),
             "Int": st.integers(-3, 12), "Object": objects_(),
-            "List[Grid]": st.lists(st.sampled_from([grid, grid.T]), max_size=4).map(tuple)}
+            "List[Grid]": st.lists(st.sampled_from([grid, grid.T]), max_size=4).map(tuple),
+            "List[Int]": st.lists(st.integers(-3, 11_000), max_size=6).map(tuple),
+            "List[Color]": st.lists(colors, max_size=6).map(tuple)}
 
 
 test_total_well_typed_and_pure = total_well_typed_and_pure_test(FAMILY, _draws,

@@ -1,0 +1,761 @@
+"""A native unary closure over Grid -> Grid transforms (icecuber style).
+
+Values are stored in one flat `uint8` pool: a value holds one grid per example (the task's
+train and test inputs), each at (offset, height, width). A transform is a row
+`(kind, a, b, c)` of an `int32` table: a kernel kind (the constants below) and its baked
+integer parameters. `expand` grows the closure breadth-first from the root value: every
+value of depth < max_depth gets every transform; a result is dropped when the transform
+fails on some example (the DSL's EvalError), or is empty or over `max_side` per side. Values
+are deduplicated by a 64-bit hash over all examples' (h, w, bytes), confirmed byte for
+byte, in an open-addressing table. Each distinct value records its parent and transform, and
+is checked against the train outputs: exact on every train example, or exact after one
+consistent colour map.
+
+Kernels reproduce the DSL's reference semantics, errors included (results up to
+`MAX_SIDE` = 60 per side, like the DSL's intermediates); `apply_transform` runs one on one
+grid for parity tests. `Closure` holds the growing arrays and runs `expand` in chunks so
+the caller can stop by wall clock or by a count of transform applications.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+MAX_SIDE = 60            # the DSL's largest intermediate grid side
+MAX_CELLS = MAX_SIDE * MAX_SIDE
+MATCH_CAPACITY = 512     # matches recorded per chunk (the caller drains them)
+
+# kernel kinds (the table's first column)
+ROT90, ROT180, ROT270, FLIP_H, FLIP_V, TRANSPOSE, ANTITRANSPOSE = 0, 1, 2, 3, 4, 5, 6
+SHIFT, ROLL, MIRROR_H, MIRROR_V, MIRROR_4 = 7, 8, 9, 10, 11
+SYMMETRIZE_H, SYMMETRIZE_V, SYMMETRIZE_DIAG = 12, 13, 14
+REPLACE, SWAP_COLORS, KEEP_COLOR, REMOVE_COLOR, RECOLOR_ALL, INVERT_COLORS = 15, 16, 17, 18, 19, 20
+TRIM, REMOVE_BORDER, TILE, UPSCALE, DOWNSCALE, DOWNSCALE_MODE = 21, 22, 23, 24, 25, 26
+LEFT_HALF, RIGHT_HALF, TOP_HALF, BOTTOM_HALF, KRON = 27, 28, 29, 30, 31
+DEDUPE_ROWS, DEDUPE_COLS, COMPRESS = 32, 33, 34
+FILL_ENCLOSED, DRAW_BORDER, FILL_ROWS_WITH, FILL_COLS_WITH, GRAVITY, PAD = 35, 36, 37, 38, 39, 40
+N_KINDS = 41
+
+EXACT, MAPPED = 1, 2     # match kinds
+DONE, CALL_LIMIT, FULL = 0, 1, 2   # why `expand` returned
+
+# indices into the state vector
+N_NODES, CURSOR, NEXT_TRANSFORM, CALLS, N_MATCHES, POOL_TOP = 0, 1, 2, 3, 4, 5
+STATE_SIZE = 6
+
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+
+
+@njit(cache=True)
+def _shape_code(h: int, w: int) -> int:
+    """h x w packed as a return code, or -1 when empty or over MAX_SIDE (check_shape)."""
+    if h < 1 or w < 1 or h > MAX_SIDE or w > MAX_SIDE:
+        return -1
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _quarter_turns(kind: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+                   d: int) -> int:
+    """rot90, rot270, transpose, antitranspose: an h x w grid becomes w x h."""
+    if kind == ROT90:          # out[i, j] = g[h-1-j, i]
+        for i in range(w):
+            for j in range(h):
+                out[d + i * h + j] = g[s + (h - 1 - j) * w + i]
+    elif kind == ROT270:       # out[i, j] = g[j, w-1-i]
+        for i in range(w):
+            for j in range(h):
+                out[d + i * h + j] = g[s + j * w + (w - 1 - i)]
+    elif kind == TRANSPOSE:    # out[i, j] = g[j, i]
+        for i in range(w):
+            for j in range(h):
+                out[d + i * h + j] = g[s + j * w + i]
+    else:                      # antitranspose: out[i, j] = g[h-1-j, w-1-i]
+        for i in range(w):
+            for j in range(h):
+                out[d + i * h + j] = g[s + (h - 1 - j) * w + (w - 1 - i)]
+    return w * 64 + h
+
+
+@njit(cache=True)
+def _geometry(kind: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+              d: int) -> int:
+    """Rotations, reflections and mirror concatenations."""
+    if kind == ROT90 or kind == ROT270 or kind == TRANSPOSE or kind == ANTITRANSPOSE:
+        return _quarter_turns(kind, g, s, h, w, out, d)
+    if kind == FLIP_V:
+        for i in range(h):
+            out[d + i * w:d + (i + 1) * w] = g[s + (h - 1 - i) * w:s + (h - i) * w]
+        return h * 64 + w
+    if kind == ROT180 or kind == FLIP_H:
+        for i in range(h):
+            r = i if kind == FLIP_H else h - 1 - i
+            base = s + r * w + w - 1
+            for j in range(w):
+                out[d + i * w + j] = g[base - j]
+        return h * 64 + w
+    oh = 2 * h if kind != MIRROR_H else h
+    ow = 2 * w if kind != MIRROR_V else w
+    code = _shape_code(oh, ow)
+    if code < 0:
+        return -1
+    for i in range(oh):
+        r = i if i < h else 2 * h - 1 - i
+        for j in range(ow):
+            c = j if j < w else 2 * w - 1 - j
+            out[d + i * ow + j] = g[s + r * w + c]
+    return code
+
+
+@njit(cache=True)
+def _translate(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
+               out: np.ndarray, d: int) -> int:
+    """shift(dr=a, dc=b, fill=c) and roll(dr=a, dc=b)."""
+    if kind == SHIFT:
+        for k in range(h * w):
+            out[d + k] = c
+        if abs(a) < h and abs(b) < w:
+            for r in range(h):
+                for col in range(w):
+                    rr, cc = r + a, col + b
+                    if 0 <= rr < h and 0 <= cc < w:
+                        out[d + rr * w + cc] = g[s + r * w + col]
+        return h * 64 + w
+    for r in range(h):
+        rr = ((r + a) % h + h) % h
+        for col in range(w):
+            cc = ((col + b) % w + w) % w
+            out[d + rr * w + cc] = g[s + r * w + col]
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _recolor_table(kind: int, a: int, b: int, lut: np.ndarray) -> None:
+    """The colour lookup table of replace, swap_colors, keep_color, remove_color and
+    recolor_all (parameters a, b as in `apply_kernel`)."""
+    for v in range(10):
+        if kind == REPLACE:
+            lut[v] = b if v == a else v
+        elif kind == SWAP_COLORS:
+            lut[v] = b if v == a else (a if v == b else v)
+        elif kind == KEEP_COLOR:
+            lut[v] = v if v == a else b
+        elif kind == REMOVE_COLOR:
+            lut[v] = b if v == a else v
+        else:
+            lut[v] = a if v != b else v
+
+
+@njit(cache=True)
+def _colors(kind: int, a: int, b: int, g: np.ndarray, s: int, h: int, w: int,
+            out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """Cell-wise recolourings and the bg-overlay symmetrisations."""
+    lut, counts = work[:16], work[16:26]
+    for v in range(16):
+        lut[v] = v
+    if kind == INVERT_COLORS:
+        counts[:] = 0
+        for k in range(h * w):
+            counts[g[s + k]] += 1
+        counts[a] = 0
+        other, found = -1, 0
+        for col in range(10):
+            if counts[col] > 0:
+                other, found = col, found + 1
+        if found != 1:
+            return -1
+        lut[a], lut[other] = other, a
+    elif kind == SYMMETRIZE_DIAG and h != w:
+        return -1
+    elif REPLACE <= kind <= RECOLOR_ALL:
+        _recolor_table(kind, a, b, lut)
+    if REPLACE <= kind <= INVERT_COLORS:
+        for k in range(h * w):
+            out[d + k] = lut[g[s + k]]
+        return h * 64 + w
+    for r in range(h):   # symmetrize_*(bg=a): bg cells take the mirrored cell
+        for col in range(w):
+            v = g[s + r * w + col]
+            if v == a:
+                if kind == SYMMETRIZE_H:
+                    v = g[s + r * w + (w - 1 - col)]
+                elif kind == SYMMETRIZE_V:
+                    v = g[s + (h - 1 - r) * w + col]
+                else:
+                    v = g[s + col * w + r]
+            out[d + r * w + col] = v
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _window(g: np.ndarray, s: int, w: int, top: int, left: int, oh: int, ow: int,
+            out: np.ndarray, d: int) -> int:
+    """Copy the oh x ow window at (top, left)."""
+    for i in range(oh):
+        for j in range(ow):
+            out[d + i * ow + j] = g[s + (top + i) * w + left + j]
+    return oh * 64 + ow
+
+
+@njit(cache=True)
+def _crops(kind: int, a: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+           d: int) -> int:
+    """trim(bg=a), remove_border and the four halves."""
+    if kind == TRIM:
+        r0, r1, c0, c1 = h, -1, w, -1
+        for r in range(h):
+            for col in range(w):
+                if g[s + r * w + col] != a:
+                    r0, r1 = min(r0, r), max(r1, r)
+                    c0, c1 = min(c0, col), max(c1, col)
+        if r1 < 0:
+            return -1
+        return _window(g, s, w, r0, c0, r1 - r0 + 1, c1 - c0 + 1, out, d)
+    if kind == REMOVE_BORDER:
+        if h < 3 or w < 3:
+            return -1
+        return _window(g, s, w, 1, 1, h - 2, w - 2, out, d)
+    if kind == LEFT_HALF or kind == RIGHT_HALF:
+        if w < 2:
+            return -1
+        return _window(g, s, w, 0, 0 if kind == LEFT_HALF else (w + 1) // 2, h, w // 2, out, d)
+    if h < 2:
+        return -1
+    return _window(g, s, w, 0 if kind == TOP_HALF else (h + 1) // 2, 0, h // 2, w, out, d)
+
+
+@njit(cache=True)
+def _scaling(kind: int, a: int, b: int, g: np.ndarray, s: int, h: int, w: int,
+             out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """tile(a, b), upscale(a), downscale(a), downscale_mode(a), kron(bg=a), pad(a, b)."""
+    if kind == TILE:
+        oh, ow = h * a, w * b
+    elif kind == UPSCALE:
+        oh, ow = h * a, w * a
+    elif kind == KRON:
+        oh, ow = h * h, w * w
+    elif kind == PAD:
+        oh, ow = h + 2 * a, w + 2 * a
+    else:
+        if a < 1 or h % a or w % a:
+            return -1
+        oh, ow = h // a, w // a
+    code = _shape_code(oh, ow)
+    if code < 0 or (kind != KRON and a < 1) or (kind == TILE and b < 1):
+        return -1
+    counts = work[:10]
+    for i in range(oh):
+        for j in range(ow):
+            if kind == TILE:
+                v = g[s + (i % h) * w + j % w]
+            elif kind == UPSCALE:
+                v = g[s + (i // a) * w + j // a]
+            elif kind == DOWNSCALE:
+                v = g[s + (i * a) * w + j * a]
+            elif kind == KRON:
+                v = g[s + (i % h) * w + j % w] if g[s + (i // h) * w + j // w] != a else a
+            elif kind == PAD:
+                r, c = i - a, j - a
+                v = g[s + r * w + c] if 0 <= r < h and 0 <= c < w else b
+            else:
+                counts[:] = 0
+                for r in range(i * a, i * a + a):
+                    for c in range(j * a, j * a + a):
+                        counts[g[s + r * w + c]] += 1
+                v = np.argmax(counts)
+            out[d + i * ow + j] = v
+    return code
+
+
+@njit(cache=True)
+def _same_line(g: np.ndarray, s: int, h: int, w: int, x: int, y: int, rows: bool) -> bool:
+    """Rows (or columns) x and y of the grid are equal."""
+    n = w if rows else h
+    for k in range(n):
+        if rows:
+            if g[s + x * w + k] != g[s + y * w + k]:
+                return False
+        elif g[s + k * w + x] != g[s + k * w + y]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _select(g: np.ndarray, s: int, h: int, w: int, keep_rows: np.ndarray,
+            keep_cols: np.ndarray, out: np.ndarray, d: int) -> int:
+    """The sub-grid of the kept rows and columns (-1 when nothing is kept)."""
+    oh, ow = 0, 0
+    for r in range(h):
+        oh += keep_rows[r]
+    for c in range(w):
+        ow += keep_cols[c]
+    if oh == 0 or ow == 0:
+        return -1
+    k = d
+    for r in range(h):
+        if keep_rows[r]:
+            for c in range(w):
+                if keep_cols[c]:
+                    out[k] = g[s + r * w + c]
+                    k += 1
+    return oh * 64 + ow
+
+
+@njit(cache=True)
+def _reductions(kind: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+                d: int, work: np.ndarray) -> int:
+    """dedupe_rows, dedupe_cols, compress."""
+    keep_rows, keep_cols = work[:h], work[MAX_SIDE:MAX_SIDE + w]
+    keep_rows[:] = 1
+    keep_cols[:] = 1
+    if kind == DEDUPE_ROWS:
+        for r in range(1, h):
+            keep_rows[r] = 0 if _same_line(g, s, h, w, r, r - 1, True) else 1
+    elif kind == DEDUPE_COLS:
+        for c in range(1, w):
+            keep_cols[c] = 0 if _same_line(g, s, h, w, c, c - 1, False) else 1
+    else:
+        counts = work[2 * MAX_SIDE:2 * MAX_SIDE + 10]
+        counts[:] = 0
+        for k in range(h * w):
+            counts[g[s + k]] += 1
+        common = np.argmax(counts)
+        for r in range(h):
+            uniform = True
+            for c in range(w):
+                uniform = uniform and g[s + r * w + c] == common
+            keep_rows[r] = 0 if uniform else 1
+        for c in range(w):
+            uniform = True
+            for r in range(h):
+                uniform = uniform and g[s + r * w + c] == common
+            keep_cols[c] = 0 if uniform else 1
+    return _select(g, s, h, w, keep_rows, keep_cols, out, d)
+
+
+@njit(cache=True)
+def _fill_enclosed(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+                   d: int, work: np.ndarray) -> int:
+    """fill_enclosed(color=a, bg=b): bg cells not 4-connected to the border through bg."""
+    seen = work[:h * w]
+    queue = work[MAX_CELLS:MAX_CELLS + h * w]
+    seen[:] = 0
+    tail = 0
+    for k in range(h * w):
+        r, c = k // w, k % w
+        if (r == 0 or r == h - 1 or c == 0 or c == w - 1) and g[s + k] == b:
+            seen[k] = 1
+            queue[tail] = k
+            tail += 1
+    head = 0
+    while head < tail:
+        k = queue[head]
+        head += 1
+        r, c = k // w, k % w
+        for step in range(4):
+            y = r + (-1 if step == 0 else (1 if step == 1 else 0))
+            x = c + (-1 if step == 2 else (1 if step == 3 else 0))
+            if 0 <= y < h and 0 <= x < w:
+                n = y * w + x
+                if not seen[n] and g[s + n] == b:
+                    seen[n] = 1
+                    queue[tail] = n
+                    tail += 1
+    for k in range(h * w):
+        v = g[s + k]
+        out[d + k] = a if v == b and not seen[k] else v
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _painting(kind: int, a: int, b: int, g: np.ndarray, s: int, h: int, w: int,
+              out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """draw_border(a), fill_rows_with(a, bg=b), fill_cols_with(a, bg=b)."""
+    rows, cols = work[:h], work[MAX_SIDE:MAX_SIDE + w]
+    rows[:] = 0
+    cols[:] = 0
+    if kind != DRAW_BORDER:
+        for r in range(h):
+            for c in range(w):
+                if g[s + r * w + c] == a:
+                    rows[r] = 1
+                    cols[c] = 1
+    for r in range(h):
+        for c in range(w):
+            v = g[s + r * w + c]
+            if kind == DRAW_BORDER:
+                if r == 0 or r == h - 1 or c == 0 or c == w - 1:
+                    v = a
+            elif v == b and (rows[r] if kind == FILL_ROWS_WITH else cols[c]):
+                v = a
+            out[d + r * w + c] = v
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _gravity(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+             d: int) -> int:
+    """gravity(direction=a, bg=b): non-bg cells slide up (0), right (1), down (2), left (3)."""
+    if a < 0 or a > 3:
+        return -1
+    lines, length = (w, h) if a % 2 == 0 else (h, w)
+    for line in range(lines):
+        placed = 0
+        for k in range(length):
+            pos = k if a == 0 or a == 3 else length - 1 - k
+            src = pos * w + line if a % 2 == 0 else line * w + pos
+            v = g[s + src]
+            if v != b:
+                target = placed if a == 0 or a == 3 else length - 1 - placed
+                dst = target * w + line if a % 2 == 0 else line * w + target
+                out[d + dst] = v
+                placed += 1
+        for k in range(placed, length):
+            target = k if a == 0 or a == 3 else length - 1 - k
+            dst = target * w + line if a % 2 == 0 else line * w + target
+            out[d + dst] = b
+    return h * 64 + w
+
+
+@njit(cache=True)
+def apply_kernel(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
+                 out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """Apply transform (kind, a, b, c) to the h x w grid at g[s:]; write at out[d:].
+
+    Returns oh * 64 + ow, or -1 where the DSL raises EvalError. `work` is int32 scratch of
+    2 * MAX_CELLS."""
+    if kind <= ANTITRANSPOSE or MIRROR_H <= kind <= MIRROR_4:
+        return _geometry(kind, g, s, h, w, out, d)
+    if kind == SHIFT or kind == ROLL:
+        return _translate(kind, a, b, c, g, s, h, w, out, d)
+    if SYMMETRIZE_H <= kind <= INVERT_COLORS:
+        return _colors(kind, a, b, g, s, h, w, out, d, work)
+    if kind == TRIM or kind == REMOVE_BORDER or LEFT_HALF <= kind <= BOTTOM_HALF:
+        return _crops(kind, a, g, s, h, w, out, d)
+    if TILE <= kind <= DOWNSCALE_MODE or kind == KRON or kind == PAD:
+        return _scaling(kind, a, b, g, s, h, w, out, d, work)
+    if DEDUPE_ROWS <= kind <= COMPRESS:
+        return _reductions(kind, g, s, h, w, out, d, work)
+    if kind == FILL_ENCLOSED:
+        return _fill_enclosed(a, b, g, s, h, w, out, d, work)
+    if DRAW_BORDER <= kind <= FILL_COLS_WITH:
+        return _painting(kind, a, b, g, s, h, w, out, d, work)
+    if kind == GRAVITY:
+        return _gravity(a, b, g, s, h, w, out, d)
+    return -1
+
+
+@njit(cache=True)
+def apply_transform(kind: int, a: int, b: int, c: int, grid: np.ndarray
+                    ) -> tuple[bool, np.ndarray]:
+    """(ok, result) of one transform on one 2-D uint8 grid (ok False: the DSL's EvalError)."""
+    h, w = grid.shape
+    flat = np.ascontiguousarray(grid).ravel()
+    out = np.zeros(MAX_CELLS, dtype=np.uint8)
+    work = np.zeros(2 * MAX_CELLS, dtype=np.int32)
+    code = apply_kernel(kind, a, b, c, flat, 0, h, w, out, 0, work)
+    if code < 0:
+        return False, np.zeros((1, 1), dtype=np.uint8)
+    oh, ow = code // 64, code % 64
+    return True, out[:oh * ow].copy().reshape(oh, ow)
+
+
+@njit(cache=True)
+def _aligned(n: int) -> int:
+    """n rounded up to a multiple of 8 (every grid starts on a word of the pool)."""
+    return (n + 7) & ~7
+
+
+@njit(cache=True)
+def _value_hash(words: np.ndarray, offs: np.ndarray, hs: np.ndarray,
+                ws: np.ndarray) -> np.uint64:
+    """A 64-bit hash of every example's (h, w, cells), a word (8 cells, zero-padded) at a time."""
+    x = _FNV_OFFSET
+    for e in range(offs.shape[0]):
+        x = (x ^ np.uint64(hs[e] * 64 + ws[e])) * _FNV_PRIME
+        base = offs[e] >> 3
+        for k in range(_aligned(hs[e] * ws[e]) >> 3):
+            x = (x ^ words[base + k]) * _FNV_PRIME
+            x = x ^ (x >> np.uint64(29))
+    return x
+
+
+@njit(cache=True)
+def _same_value(words: np.ndarray, node: int, offsets: np.ndarray, heights: np.ndarray,
+                widths: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> bool:
+    """Whether stored node `node` equals the candidate value (offs, hs, ws)."""
+    for e in range(offs.shape[0]):
+        if heights[node, e] != hs[e] or widths[node, e] != ws[e]:
+            return False
+        a, b = offsets[node, e] >> 3, offs[e] >> 3
+        for k in range(_aligned(hs[e] * ws[e]) >> 3):
+            if words[a + k] != words[b + k]:
+                return False
+    return True
+
+
+@njit(cache=True)
+def _lookup(slots: np.ndarray, hashes: np.ndarray, words: np.ndarray, offsets: np.ndarray,
+            heights: np.ndarray, widths: np.ndarray, x: np.uint64, offs: np.ndarray,
+            hs: np.ndarray, ws: np.ndarray) -> int:
+    """The free slot for the value, or -1 when an equal value is stored."""
+    mask = slots.shape[0] - 1
+    i = np.int64(x & np.uint64(mask))
+    while slots[i] != 0:
+        node = slots[i] - 1
+        if hashes[node] == x and _same_value(words, node, offsets, heights, widths, offs, hs, ws):
+            return -1
+        i = (i + 1) & mask
+    return i
+
+
+@njit(cache=True)
+def rehash(slots: np.ndarray, hashes: np.ndarray, n_nodes: int) -> None:
+    """Refill an emptied hash table with the first n_nodes nodes."""
+    slots[:] = 0
+    mask = slots.shape[0] - 1
+    for node in range(n_nodes):
+        i = np.int64(hashes[node] & np.uint64(mask))
+        while slots[i] != 0:
+            i = (i + 1) & mask
+        slots[i] = node + 1
+
+
+@njit(cache=True)
+def _match_kind(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray,
+                targets: np.ndarray, t_offs: np.ndarray, t_hs: np.ndarray,
+                t_ws: np.ndarray) -> int:
+    """EXACT, MAPPED (one consistent non-identity colour map makes it exact), or 0."""
+    for e in range(t_offs.shape[0]):
+        if hs[e] != t_hs[e] or ws[e] != t_ws[e]:
+            return 0
+    mapping = np.full(10, -1, dtype=np.int64)
+    exact = True
+    for e in range(t_offs.shape[0]):
+        a, b = offs[e], t_offs[e]
+        for k in range(hs[e] * ws[e]):
+            v, t = pool[a + k], targets[b + k]
+            if v != t:
+                exact = False
+            if mapping[v] < 0:
+                mapping[v] = t
+            elif mapping[v] != t:
+                return 0
+    return EXACT if exact else MAPPED
+
+
+@njit(cache=True)
+def insert_root(pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
+                widths: np.ndarray, hashes: np.ndarray, slots: np.ndarray,
+                state: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> None:
+    """Store the root value already written at pool[offs] (aligned, zero-padded) as node 0."""
+    words = pool.view(np.uint64)
+    x = _value_hash(words, offs, hs, ws)
+    i = _lookup(slots, hashes, words, offsets, heights, widths, x, offs, hs, ws)
+    offsets[0, :] = offs
+    heights[0, :] = hs
+    widths[0, :] = ws
+    hashes[0] = x
+    slots[i] = 1
+    state[N_NODES] = 1
+
+
+@njit(cache=True)
+def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
+           widths: np.ndarray, parents: np.ndarray, via: np.ndarray, depths: np.ndarray,
+           hashes: np.ndarray, slots: np.ndarray, state: np.ndarray, matches: np.ndarray,
+           targets: np.ndarray, t_offs: np.ndarray, t_hs: np.ndarray, t_ws: np.ndarray,
+           max_depth: int, node_limit: int, call_limit: int, max_side: int) -> int:
+    """Grow the closure breadth-first from state's cursor until every value of depth <
+    max_depth is expanded (DONE), `call_limit` transform applications are counted
+    (CALL_LIMIT), or node_limit / the pool is reached (FULL). Resumable from `state`."""
+    n_examples = offsets.shape[1]
+    words = pool.view(np.uint64)
+    work = np.zeros(2 * MAX_CELLS, dtype=np.int32)
+    offs = np.zeros(n_examples, dtype=np.int64)
+    hs = np.zeros(n_examples, dtype=np.int64)
+    ws = np.zeros(n_examples, dtype=np.int64)
+    n_transforms = table.shape[0]
+    while state[CURSOR] < state[N_NODES]:
+        parent = state[CURSOR]
+        if depths[parent] >= max_depth:
+            return DONE
+        for t in range(state[NEXT_TRANSFORM], n_transforms):
+            if state[CALLS] >= call_limit or state[N_NODES] >= node_limit or \
+                    state[POOL_TOP] + n_examples * (MAX_CELLS + 8) > pool.shape[0]:
+                state[NEXT_TRANSFORM] = t
+                return CALL_LIMIT if state[CALLS] >= call_limit else FULL
+            state[CALLS] += 1
+            pos = state[POOL_TOP]
+            ok = True
+            for e in range(n_examples):
+                code = apply_kernel(table[t, 0], table[t, 1], table[t, 2], table[t, 3], pool,
+                                    offsets[parent, e], heights[parent, e], widths[parent, e],
+                                    pool, pos, work)
+                if code < 0 or code // 64 > max_side or code % 64 > max_side:
+                    ok = False
+                    break
+                offs[e], hs[e], ws[e] = pos, code // 64, code % 64
+                end = pos + hs[e] * ws[e]
+                pos = _aligned(end)
+                pool[end:pos] = 0
+            if not ok:
+                continue
+            x = _value_hash(words, offs, hs, ws)
+            slot = _lookup(slots, hashes, words, offsets, heights, widths, x, offs, hs, ws)
+            if slot < 0:
+                continue
+            node = state[N_NODES]
+            offsets[node, :] = offs
+            heights[node, :] = hs
+            widths[node, :] = ws
+            parents[node], via[node], depths[node] = parent, t, depths[parent] + 1
+            hashes[node] = x
+            slots[slot] = node + 1
+            state[N_NODES] = node + 1
+            state[POOL_TOP] = pos
+            kind = _match_kind(pool, offs, hs, ws, targets, t_offs, t_hs, t_ws)
+            if kind and state[N_MATCHES] < matches.shape[0]:
+                matches[state[N_MATCHES], 0] = node
+                matches[state[N_MATCHES], 1] = kind
+                state[N_MATCHES] += 1
+        state[NEXT_TRANSFORM] = 0
+        state[CURSOR] = parent + 1
+    return DONE
+
+
+def _flat(grids: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Grids laid out one after another, each starting on a multiple of 8 and zero-padded:
+    (cells, offsets, heights, widths)."""
+    slots = [(g.size + 7) // 8 * 8 for g in grids]
+    offs = np.concatenate(([0], np.cumsum(slots)[:-1])).astype(np.int64)
+    cells = np.zeros(sum(slots), dtype=np.uint8)
+    for grid, start in zip(grids, offs):
+        cells[start:start + grid.size] = np.ascontiguousarray(grid, dtype=np.uint8).ravel()
+    return (cells, offs, np.array([g.shape[0] for g in grids], dtype=np.int64),
+            np.array([g.shape[1] for g in grids], dtype=np.int64))
+
+
+def _grown(arr: np.ndarray, rows: int) -> np.ndarray:
+    """`arr` with its first axis extended to `rows` (zeros appended)."""
+    out = np.zeros((rows,) + arr.shape[1:], dtype=arr.dtype)
+    out[:arr.shape[0]] = arr
+    return out
+
+
+@dataclass
+class Closure:
+    """The closure of a root value (one grid per example) under a transform table.
+
+    `run` expands it in chunks of `chunk_calls` transform applications, growing the arrays
+    up to `max_nodes` values and `max_pool_bytes` cells, and yields the matches of each chunk
+    as (node, EXACT | MAPPED) pairs in discovery (breadth-first) order."""
+
+    roots: Sequence[np.ndarray]
+    train_outputs: Sequence[np.ndarray]
+    table: np.ndarray
+    max_side: int = 30
+    max_nodes: int = 2_000_000
+    max_pool_bytes: int = 512 * 2 ** 20
+    state: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.n_examples = len(self.roots)
+        self.capacity = 4096
+        self.pool = np.zeros(max(2 ** 20, 4 * self.n_examples * MAX_CELLS), dtype=np.uint8)
+        self.offsets = np.zeros((self.capacity, self.n_examples), dtype=np.int64)
+        self.heights = np.zeros((self.capacity, self.n_examples), dtype=np.int64)
+        self.widths = np.zeros((self.capacity, self.n_examples), dtype=np.int64)
+        self.parents = np.full(self.capacity, -1, dtype=np.int64)
+        self.via = np.full(self.capacity, -1, dtype=np.int64)
+        self.depths = np.zeros(self.capacity, dtype=np.int64)
+        self.hashes = np.zeros(self.capacity, dtype=np.uint64)
+        self.slots = np.zeros(2 * self.capacity, dtype=np.int64)
+        self.state = np.zeros(STATE_SIZE, dtype=np.int64)
+        self.matches = np.zeros((MATCH_CAPACITY, 2), dtype=np.int64)
+        cells, offs, hs, ws = _flat(self.roots)
+        self.pool[:cells.size] = cells
+        self.state[POOL_TOP] = cells.size
+        insert_root(self.pool, self.offsets, self.heights, self.widths, self.hashes,
+                    self.slots, self.state, offs, hs, ws)
+        self.targets, self.t_offs, self.t_hs, self.t_ws = _flat(self.train_outputs)
+
+    @property
+    def n_nodes(self) -> int:
+        """Distinct values so far (the root included)."""
+        return int(self.state[N_NODES])
+
+    @property
+    def calls(self) -> int:
+        """Transform applications so far (each on every example)."""
+        return int(self.state[CALLS])
+
+    def depth_completed(self) -> int:
+        """The largest depth d such that every value of depth < d has been expanded."""
+        cursor = int(self.state[CURSOR])
+        if cursor >= self.n_nodes:
+            return int(self.depths[self.n_nodes - 1]) + 1
+        return int(self.depths[cursor])
+
+    def _grow(self) -> bool:
+        """Make room for more nodes or cells; False when a limit forbids it."""
+        grown = False
+        if self.n_nodes >= self.capacity and self.capacity < self.max_nodes:
+            self.capacity = min(2 * self.capacity, self.max_nodes)
+            for name in ("offsets", "heights", "widths", "parents", "via", "depths", "hashes"):
+                setattr(self, name, _grown(getattr(self, name), self.capacity))
+            self.slots = np.zeros(2 * _power_of_two(self.capacity), dtype=np.int64)
+            rehash(self.slots, self.hashes, self.n_nodes)
+            grown = True
+        needed = int(self.state[POOL_TOP]) + self.n_examples * (MAX_CELLS + 8)
+        if needed > self.pool.size and self.pool.size < self.max_pool_bytes:
+            self.pool = _grown(self.pool, min(2 * self.pool.size, self.max_pool_bytes))
+            grown = True
+        return grown
+
+    def run(self, max_depth: int, call_limit: int, stop: Callable[[], bool],
+            chunk_calls: int = 20_000) -> Iterator[list[tuple[int, int]]]:
+        """Expand until DONE, `call_limit` calls in all, a full limit, or `stop()` (asked
+        between chunks); yields each chunk's matches."""
+        while not stop():
+            limit = min(call_limit, self.calls + chunk_calls)
+            status = expand(self.table, self.pool, self.offsets, self.heights, self.widths,
+                            self.parents, self.via, self.depths, self.hashes, self.slots,
+                            self.state, self.matches, self.targets, self.t_offs, self.t_hs,
+                            self.t_ws, max_depth, min(self.capacity, self.max_nodes),
+                            limit, self.max_side)
+            found = [(int(n), int(k)) for n, k in self.matches[:self.state[N_MATCHES]]]
+            self.state[N_MATCHES] = 0
+            yield found
+            if status == DONE or (status == CALL_LIMIT and self.calls >= call_limit):
+                return
+            if status == FULL and not self._grow():
+                return
+
+    def grids(self, node: int) -> list[np.ndarray]:
+        """The value of a node: one read-only grid per example."""
+        out = []
+        for e in range(self.n_examples):
+            h, w = int(self.heights[node, e]), int(self.widths[node, e])
+            start = int(self.offsets[node, e])
+            grid = self.pool[start:start + h * w].reshape(h, w).copy()
+            grid.setflags(write=False)
+            out.append(grid)
+        return out
+
+    def path(self, node: int) -> list[int]:
+        """Transform rows applied from the root to `node`, first first."""
+        rows = []
+        while node > 0:
+            rows.append(int(self.via[node]))
+            node = int(self.parents[node])
+        return rows[::-1]
+
+
+def _power_of_two(n: int) -> int:
+    """The smallest power of two >= n."""
+    return 1 << max(0, (n - 1).bit_length())

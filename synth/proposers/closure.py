@@ -1,0 +1,154 @@
+"""The closure proposer: icecuber-style unary closure of the inputs, in native code.
+
+`native.closure` applies every transform of the task's table (`synth.search.closure`) to the
+task's inputs (train and test together), breadth-first to depth `max_depth`, deduplicating
+values by content. Every value that equals the train outputs, or does after one consistent
+colour map (`map_colors`), becomes a program through its parent links; it is re-run by the
+DSL interpreter on every input before it is yielded, so a candidate's outputs are the DSL's.
+Exact matches come in breadth-first order (shortest first); once one whose test outputs obey
+the task's invariants is found, the closure finishes that depth and stops.
+
+Budget: the wall clock is checked between chunks of transform applications; in reproducible
+mode every `NATIVE_CALLS_PER_EVALUATION` applications (each on every example) count as one
+evaluation of work, the CPU time of one enumerator evaluation, so where the closure stops
+does not depend on the machine.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dsl.errors import EvalError
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.types import GRID
+from native.closure import EXACT, Closure
+from synth.analysis.features import TaskAnalysis
+from synth.data.scoring import train_matches
+from synth.data.task import Challenge, make_grid
+from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
+from synth.search.closure import kernel_rows, path_expr, transform_table
+from synth.search.finishing import color_mapping, mapped_node
+from synth.search.options import Node
+from synth.search.program import expr_size, program_text
+
+# Transform applications (each on every example) costing the CPU time of one enumerator
+# evaluation: the median over 20 tasks of the arc1:train every-5th sample of native
+# applications per CPU-second (~274 k) over enumerator evaluations per CPU-second (~13 k),
+# `python benchmarks/bench_closure.py --limit 20 --applications 200000 --compare 20000`.
+NATIVE_CALLS_PER_EVALUATION = 22
+MAX_DEPTH = 3
+CHUNK_CALLS = 20_000
+MAX_MAPPED = 8     # colour-mapped candidates per solve
+MAX_EXACT = 16     # exact candidates per solve
+
+
+@dataclass
+class ClosureProposer:
+    """Yields programs found in the native unary closure of the task's inputs."""
+
+    max_depth: int = MAX_DEPTH
+    name: str = "closure"
+    last: dict[str, Any] = field(default_factory=dict)
+    verifications: int = 0
+
+    def warm_up(self) -> None:
+        """Compile (or load from numba's cache) the closure kernels on a tiny task."""
+        grid = np.zeros((2, 2), dtype=np.uint8)
+        table = kernel_rows(transform_table((0,), (0, 1), 0))
+        closure = Closure([grid], [grid], table)
+        for _ in closure.run(1, 10 ** 6, lambda: False):
+            pass
+
+    def stats(self) -> dict[str, Any]:
+        """The last closure's values, applications, depth reached and speed."""
+        return dict(self.last)
+
+    def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
+                ) -> Iterator[Candidate]:
+        table = transform_table(analysis.input_palette, analysis.palette, analysis.background)
+        closure = Closure(list(task.inputs), [ex.output for ex in task.train],
+                          kernel_rows(table))
+        start = time.monotonic()
+        self.verifications = 0
+        try:
+            yield from self._search(task, analysis, budget, closure, table)
+        finally:
+            seconds = time.monotonic() - start
+            self.last = {"values": closure.n_nodes, "applications": closure.calls,
+                         "depth_completed": closure.depth_completed(),
+                         "transforms": len(table), "seconds": round(seconds, 3),
+                         "values_per_s": round(closure.n_nodes / max(seconds, 1e-9)),
+                         "verifications": self.verifications}
+            budget.spend(work_units(closure.calls) + self.verifications)
+
+    def _search(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
+                closure: Closure, table: tuple) -> Iterator[Candidate]:
+        call_limit = 2 ** 62 if budget.work_limit is None else \
+            max(0, budget.work_limit - budget.meter.spent) * NATIVE_CALLS_PER_EVALUATION
+        depth = self.max_depth
+        counts = {EXACT: 0, 0: 0}
+        solved_depth: int | None = None
+        while True:
+            for found in closure.run(depth, call_limit,
+                                     lambda: budget.expired(work_units(closure.calls)),
+                                     CHUNK_CALLS):
+                for node, kind in found:
+                    bucket = EXACT if kind == EXACT else 0
+                    if counts[bucket] >= (MAX_EXACT if kind == EXACT else MAX_MAPPED) or \
+                            (kind != EXACT and solved_depth is not None):
+                        continue
+                    candidate = self.candidate(task, closure, table, node, kind == EXACT)
+                    if candidate is None:
+                        continue
+                    counts[bucket] += 1
+                    if kind == EXACT and all(g is not None for g in candidate.test_outputs) \
+                            and analysis.consistent_outputs(candidate.test_outputs):
+                        solved_depth = int(closure.depths[node])
+                    yield candidate
+                if solved_depth is not None and solved_depth < depth:
+                    break
+            if solved_depth is None or solved_depth >= depth:
+                return
+            depth = solved_depth
+
+    def candidate(self, task: Challenge, closure: Closure, table: tuple, node: int,
+                  exact: bool) -> ProgramCandidate | None:
+        """The program of a matching value, re-run by the DSL interpreter on every input;
+        None unless it reproduces every train output."""
+        expr = path_expr(table, closure.path(node))
+        n = len(task.train)
+        if not exact:
+            values = tuple(closure.grids(node))
+            changes = color_mapping(values[:n], task)
+            if changes is None:
+                return None
+            expr = mapped_node(Node(GRID, values, 0, expr), changes).expr
+        text = program_text(expr)
+        self.verifications += 1
+        outputs = interpreted(text, task)
+        if outputs is None or not train_matches(outputs[:n], task):
+            return None
+        return ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
+                                prior=1.0 if exact else 0.9, cost=expr_size(expr))
+
+
+def interpreted(text: str, task: Challenge) -> list[np.ndarray | None] | None:
+    """The program's outputs on every input by the DSL interpreter (None where it fails or
+    gives no grid); None when a train input fails."""
+    results = run_program(parse_program(text), list(task.inputs))
+    outputs = [make_grid(r) if isinstance(r, np.ndarray) and r.ndim == 2 else None
+               for r in results]
+    if any(isinstance(r, EvalError) for r in results[:len(task.train)]):
+        return None
+    return outputs
+
+
+def work_units(applications: int) -> int:
+    """Evaluations of work that `applications` native transform applications count as."""
+    return math.ceil(applications / NATIVE_CALLS_PER_EVALUATION)

@@ -1,0 +1,131 @@
+"""The transform table of the native closure, as data: each row a DSL expression template.
+
+`native.closure` expands a task's inputs under unary Grid -> Grid transforms with baked
+integer parameters. This module says which transforms a task gets and what each one means in
+the DSL: a registry primitive applied to the value plus literal arguments (`rot90(x)`,
+`keep_color(x, red)`, `gravity(x, 2, bg=black)`). Colour parameters come from the task's
+palette; `bg`/`fill` parameters take the task's background when it is not 0 (as the
+enumerator's `task_default_domains` does) and are otherwise left at their default. Every
+kernel equals its primitive's reference implementation (property-tested), so a closure path
+turns back into an exact DSL expression with `path_expr`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dsl import ast
+from native import closure as kernels
+
+UNIT_STEPS: tuple[tuple[int, int], ...] = ((-1, 0), (1, 0), (0, -1), (0, 1))
+TILINGS: tuple[tuple[int, int], ...] = tuple((r, c) for r in (1, 2, 3) for c in (1, 2, 3)
+                                             if (r, c) != (1, 1))
+UPSCALES = (2, 3, 4, 5)
+DOWNSCALES = (2, 3)
+DIRECTIONS4 = (0, 1, 2, 3)
+INPUT_VAR = "I"
+
+_PLAIN = (("rot90", kernels.ROT90), ("rot180", kernels.ROT180), ("rot270", kernels.ROT270),
+          ("flip_h", kernels.FLIP_H), ("flip_v", kernels.FLIP_V),
+          ("transpose", kernels.TRANSPOSE), ("antitranspose", kernels.ANTITRANSPOSE),
+          ("mirror_h", kernels.MIRROR_H), ("mirror_v", kernels.MIRROR_V),
+          ("mirror_4", kernels.MIRROR_4), ("remove_border", kernels.REMOVE_BORDER),
+          ("left_half", kernels.LEFT_HALF), ("right_half", kernels.RIGHT_HALF),
+          ("top_half", kernels.TOP_HALF), ("bottom_half", kernels.BOTTOM_HALF),
+          ("dedupe_rows", kernels.DEDUPE_ROWS), ("dedupe_cols", kernels.DEDUPE_COLS),
+          ("compress", kernels.COMPRESS))
+_BG_ONLY = (("symmetrize_h", kernels.SYMMETRIZE_H), ("symmetrize_v", kernels.SYMMETRIZE_V),
+            ("symmetrize_diag", kernels.SYMMETRIZE_DIAG),
+            ("invert_colors", kernels.INVERT_COLORS), ("trim", kernels.TRIM),
+            ("kron", kernels.KRON))
+
+
+@dataclass(frozen=True)
+class Transform:
+    """One row of the table: a kernel (kind, a, b, c) and the DSL call it stands for.
+
+    `args` are the literal arguments after the grid, `kwargs` the keyword ones (a `bg` or
+    `fill` that is not the default 0), each as (value, literal kind)."""
+
+    primitive: str
+    kind: int
+    params: tuple[int, int, int] = (0, 0, 0)
+    args: tuple[tuple[int, str], ...] = ()
+    kwargs: tuple[tuple[str, int, str], ...] = ()
+
+    def expr(self, inner: ast.Expr) -> ast.Expr:
+        """The DSL call applying this transform to `inner`."""
+        args = tuple(ast.Literal(v, k) for v, k in self.args)
+        kwargs = tuple((name, ast.Literal(v, k)) for name, v, k in self.kwargs)
+        return ast.Call(self.primitive, (inner, *args), kwargs)
+
+
+def _bg_kwarg(name: str, bg: int) -> tuple[tuple[str, int, str], ...]:
+    return ((name, bg, "color"),) if bg != 0 else ()
+
+
+def _geometry(bg: int) -> list[Transform]:
+    rows = [Transform(name, kind) for name, kind in _PLAIN]
+    rows += [Transform(name, kind, (bg, 0, 0), kwargs=_bg_kwarg("bg", bg))
+             for name, kind in _BG_ONLY]
+    for dr, dc in UNIT_STEPS:
+        ints = ((dr, "int"), (dc, "int"))
+        rows.append(Transform("shift", kernels.SHIFT, (dr, dc, bg), ints, _bg_kwarg("fill", bg)))
+        rows.append(Transform("roll", kernels.ROLL, (dr, dc, 0), ints))
+    return rows
+
+
+def _sizing(palette: Sequence[int]) -> list[Transform]:
+    rows = [Transform("tile", kernels.TILE, (r, c, 0), ((r, "int"), (c, "int")))
+            for r, c in TILINGS]
+    rows += [Transform("upscale", kernels.UPSCALE, (k, 0, 0), ((k, "int"),)) for k in UPSCALES]
+    rows += [Transform(name, kind, (k, 0, 0), ((k, "int"),)) for k in DOWNSCALES
+             for name, kind in (("downscale", kernels.DOWNSCALE),
+                                ("downscale_mode", kernels.DOWNSCALE_MODE))]
+    rows += [Transform("pad", kernels.PAD, (1, c, 0), ((1, "int"), (c, "color")))
+             for c in palette]
+    return rows
+
+
+def _colors(sources: Sequence[int], palette: Sequence[int], bg: int) -> list[Transform]:
+    rows = [Transform("replace", kernels.REPLACE, (s, t, 0), ((s, "color"), (t, "color")))
+            for s in sources for t in palette if s != t]
+    rows += [Transform("swap_colors", kernels.SWAP_COLORS, (a, b, 0),
+                       ((a, "color"), (b, "color")))
+             for a in sources for b in sources if a < b]
+    for name, kind, colors in (("keep_color", kernels.KEEP_COLOR, sources),
+                               ("remove_color", kernels.REMOVE_COLOR, sources),
+                               ("recolor_all", kernels.RECOLOR_ALL, palette),
+                               ("fill_enclosed", kernels.FILL_ENCLOSED, palette),
+                               ("fill_rows_with", kernels.FILL_ROWS_WITH, sources),
+                               ("fill_cols_with", kernels.FILL_COLS_WITH, sources)):
+        rows += [Transform(name, kind, (c, bg, 0), ((c, "color"),), _bg_kwarg("bg", bg))
+                 for c in colors if c != bg]
+    rows += [Transform("draw_border", kernels.DRAW_BORDER, (c, 0, 0), ((c, "color"),))
+             for c in palette]
+    rows += [Transform("gravity", kernels.GRAVITY, (d, bg, 0), ((d, "int"),),
+                       _bg_kwarg("bg", bg)) for d in DIRECTIONS4]
+    return rows
+
+
+def transform_table(input_palette: Iterable[int], palette: Iterable[int],
+                    background: int) -> tuple[Transform, ...]:
+    """The transforms a task gets: colours it recolours from come from `input_palette`,
+    colours it paints with from `palette`, `bg` parameters are `background`."""
+    sources, colors = sorted(set(input_palette)), sorted(set(palette))
+    return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background))
+
+
+def kernel_rows(table: Sequence[Transform]) -> np.ndarray:
+    """The table as the native closure's (kind, a, b, c) int64 rows."""
+    return np.array([(t.kind, *t.params) for t in table], dtype=np.int64).reshape(-1, 4)
+
+
+def path_expr(table: Sequence[Transform], path: Sequence[int]) -> ast.Expr:
+    """The DSL expression applying the table rows of `path` to the input, first first."""
+    expr: ast.Expr = ast.Var(INPUT_VAR)
+    for row in path:
+        expr = table[row].expr(expr)
+    return expr

@@ -1,0 +1,231 @@
+"""The native closure: every transform kernel against the DSL reference, the closure's
+deduplication against a pure-Python closure, resumable chunks, the proposer finding and
+verifying composed programs, and its budget."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dsl import ast
+from dsl.errors import EvalError
+from dsl.interp import eval_expr, run_program
+from dsl.parser import parse_program
+from dsl.registry import Registry, default_registry
+from dsl.values import frozen
+from native import closure as native
+from synth.analysis.features import analyse
+from synth.data.task import Challenge, Example, make_grid
+from synth.proposers.base import Budget, Pool, ProgramCandidate
+from synth.proposers.closure import NATIVE_CALLS_PER_EVALUATION, ClosureProposer
+from synth.search.closure import Transform, kernel_rows, path_expr, transform_table
+from synth.search.program import program_text
+from tests.strategies import grids
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # `benchmarks.*`
+
+REFERENCE = Registry([replace(p, kernel=None) for p in default_registry()])
+FULL_TABLES = (transform_table(range(10), range(10), 0), transform_table(range(10), range(10), 3))
+ALL_ROWS = tuple(t for table in FULL_TABLES for t in table)
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 7), (6, 1), (2, 2), (3, 3), (4, 6), (7, 7), (9, 4),
+          (15, 20), (16, 16), (29, 30), (30, 30))
+
+
+def reference(transform: Transform, grid: np.ndarray) -> np.ndarray | None:
+    """The DSL reference result of a transform's expression on a grid (None: EvalError)."""
+    try:
+        return eval_expr(transform.expr(ast.Var("I")), {"I": grid}, REFERENCE)
+    except EvalError:
+        return None
+
+
+def assert_kernel_matches(transform: Transform, grid: np.ndarray) -> None:
+    ok, out = native.apply_transform(transform.kind, *transform.params, grid)
+    expected = reference(transform, grid)
+    where = f"{transform} on a {grid.shape} grid"
+    assert ok == (expected is not None), where
+    if ok:
+        assert out.shape == expected.shape and np.array_equal(out, expected), where
+
+
+def sweep_grids() -> list[np.ndarray]:
+    """Fixed grids of many shapes: uniform, one or two colours, many colours, framed content."""
+    rng = np.random.default_rng(7)
+    out = []
+    for shape in SHAPES:
+        for n_colors in (1, 2, 10):
+            palette = rng.choice(10, n_colors, replace=False)
+            out.append(frozen(rng.choice(palette, size=shape).astype(np.uint8)))
+        framed = np.zeros(shape, dtype=np.uint8)
+        framed[1:-1, 1:-1] = rng.choice([0, 3, 5], size=(max(0, shape[0] - 2),
+                                                         max(0, shape[1] - 2)))
+        out.append(frozen(framed))
+    return out
+
+
+def test_tables_cover_every_kernel_kind() -> None:
+    assert {t.kind for t in ALL_ROWS} == set(range(native.N_KINDS))
+
+
+def test_every_transform_matches_the_reference_on_fixed_grids() -> None:
+    for grid in sweep_grids():
+        for transform in ALL_ROWS:
+            assert_kernel_matches(transform, grid)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.sampled_from(ALL_ROWS))
+def test_random_transform_matches_the_reference(grid: np.ndarray, transform: Transform) -> None:
+    assert_kernel_matches(transform, grid)
+
+
+def test_path_expr_prints_the_dsl_call() -> None:
+    table = transform_table((0, 2), (0, 2, 4), 5)
+    by_name: dict[str, int] = {}
+    for i, t in enumerate(table):
+        by_name.setdefault(t.primitive, i)
+    expr = path_expr(table, [by_name["rot90"], by_name["gravity"]])
+    assert program_text(expr) == ("solve(I: Grid) -> Grid:\n    x1 = rot90(I)\n"
+                                  "    O = gravity(x1, 0, bg=grey)\n")
+
+
+def value_key(grids_: list[np.ndarray]) -> tuple:
+    return tuple((g.shape, g.tobytes()) for g in grids_)
+
+
+def python_closure(roots: list[np.ndarray], table: tuple[Transform, ...], depth: int,
+                   max_side: int) -> set[tuple]:
+    """The closure's distinct values, breadth-first through the reference interpreter."""
+    seen = {value_key(roots)}
+    frontier = [roots]
+    for _ in range(depth):
+        following = []
+        for value in frontier:
+            for transform in table:
+                results = [reference(transform, g) for g in value]
+                if any(r is None or max(r.shape) > max_side for r in results):
+                    continue
+                key = value_key(results)
+                if key not in seen:
+                    seen.add(key)
+                    following.append(results)
+        frontier = following
+    return seen
+
+
+def test_distinct_values_equal_a_python_closure() -> None:
+    roots = [make_grid([[0, 1, 0], [2, 0, 0], [0, 0, 1]]), make_grid([[1, 1, 0, 2], [0, 0, 2, 2]])]
+    table = transform_table((0, 1, 2), (0, 1, 2), 0)
+    closure = native.Closure(roots, roots[:1], kernel_rows(table), max_side=6)
+    for _ in closure.run(2, 10 ** 9, lambda: False):
+        pass
+    expected = python_closure(roots, table, 2, 6)
+    assert closure.n_nodes == len(expected)
+    assert {value_key(closure.grids(n)) for n in range(closure.n_nodes)} == expected
+    assert closure.depth_completed() == 2
+
+
+def test_chunks_and_growth_do_not_change_the_closure() -> None:
+    rng = np.random.default_rng(3)
+    roots = [frozen(rng.choice([0, 0, 4, 7], size=s).astype(np.uint8)) for s in ((5, 6), (7, 4))]
+    rows = kernel_rows(transform_table((0, 4, 7), (0, 4, 7, 9), 0))
+    whole = native.Closure(roots, roots[:1], rows)
+    for _ in whole.run(3, 10 ** 9, lambda: False):
+        pass
+    chunked = native.Closure(roots, roots[:1], rows)
+    for _ in chunked.run(3, 10 ** 9, lambda: False, chunk_calls=997):
+        pass
+    assert whole.n_nodes == chunked.n_nodes > 4096   # past the first capacity: arrays grew
+    n = whole.n_nodes
+    assert np.array_equal(whole.hashes[:n], chunked.hashes[:n])
+    assert np.array_equal(whole.parents[:n], chunked.parents[:n])
+
+
+def synthetic_task(program: str, seed: int = 0) -> tuple[Challenge, list[np.ndarray]]:
+    """A task whose outputs are the reference interpreter's results of `program` on framed
+    random shapes; returns the challenge and the test outputs."""
+    rng = np.random.default_rng(seed)
+    inputs = []
+    for _ in range(4):
+        grid = np.zeros((int(rng.integers(8, 13)), int(rng.integers(8, 13))), dtype=np.uint8)
+        top, left = int(rng.integers(0, 4)), int(rng.integers(0, 4))
+        grid[top:top + 4, left:left + 3] = rng.choice([0, 2, 6], size=(4, 3))
+        grid[top, left] = 2
+        grid[top + 3, left + 2] = 6
+        inputs.append(frozen(grid))
+    outputs = run_program(parse_program(program), inputs, REFERENCE)
+    train = tuple(Example(i, make_grid(o)) for i, o in zip(inputs[:3], outputs[:3]))
+    return Challenge("synthetic", train, (inputs[3],)), outputs[3:]
+
+
+@pytest.mark.parametrize("program", [
+    "solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    O = flip_h(x1)\n",
+    "solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    x2 = rot90(x1)\n    O = upscale(x2, 2)\n",
+])
+def test_proposer_finds_a_composition_and_it_verifies(program: str) -> None:
+    task, test_outputs = synthetic_task(program)
+    proposer = ClosureProposer()
+    found = list(proposer.propose(task, analyse(task), Budget.from_seconds(60), Pool()))
+    assert found and isinstance(found[0], ProgramCandidate)
+    best = found[0]
+    results = run_program(parse_program(best.program), list(task.inputs), REFERENCE)
+    assert all(np.array_equal(r, ex.output) for r, ex in zip(results, task.train))
+    assert np.array_equal(results[-1], test_outputs[0])
+    assert best.program.count("\n") == program.count("\n")   # as short as the original
+
+
+def test_colour_mapped_values_are_finished_with_map_colors() -> None:
+    task, _ = synthetic_task("solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    x2 = flip_v(x1)\n"
+                             "    O = replace(x2, 6, 8)\n")
+    analysis = replace(analyse(task), output_palette=frozenset({0, 2}))  # 8 is not offered
+    found = list(ClosureProposer().propose(task, analysis, Budget.from_seconds(60), Pool()))
+    mapped = [c for c in found if "map_colors" in c.program]
+    assert mapped and all(c.prior < 1.0 for c in mapped)
+    results = run_program(parse_program(mapped[0].program), list(task.inputs), REFERENCE)
+    assert all(np.array_equal(r, ex.output) for r, ex in zip(results, task.train))
+
+
+def test_a_tiny_work_limit_stops_the_closure() -> None:
+    task, _ = synthetic_task("solve(I: Grid) -> Grid:\n    x1 = rot90(I)\n    x2 = rot90(x1)\n"
+                             "    O = compress(x2)\n")
+    budget = Budget.from_seconds(60, work_limit=3)
+    proposer = ClosureProposer()
+    list(proposer.propose(task, analyse(task), budget, Pool()))
+    stats = proposer.stats()
+    assert 0 < stats["applications"] <= 3 * NATIVE_CALLS_PER_EVALUATION
+    assert stats["depth_completed"] <= 1
+    assert budget.meter.spent >= 3
+
+
+def test_work_limited_runs_are_reproducible() -> None:
+    task, _ = synthetic_task("solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    O = tile(x1, 2, 3)\n")
+    figures = []
+    for _ in range(2):
+        proposer = ClosureProposer()
+        budget = Budget.from_seconds(60, work_limit=400)
+        programs = [c.program for c in proposer.propose(task, analyse(task), budget, Pool())]
+        figures.append((programs, proposer.stats()["values"], budget.meter.spent))
+    assert figures[0] == figures[1]
+    assert figures[0][2] <= 400 + len(figures[0][0]) + 1
+
+
+def test_an_expired_deadline_stops_before_expanding() -> None:
+    task, _ = synthetic_task("solve(I: Grid) -> Grid:\n    O = flip_h(I)\n")
+    proposer = ClosureProposer()
+    assert list(proposer.propose(task, analyse(task), Budget.from_seconds(0.0), Pool())) == []
+    assert proposer.stats()["applications"] == 0
+
+
+def test_bench_closure_reports_rates_depth_and_the_ratio() -> None:
+    from benchmarks import bench_closure
+    task, _ = synthetic_task("solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    O = flip_h(x1)\n")
+    result = bench_closure.bench({"synthetic": task}, 5.0, 2, 2000, 300, lambda _: None)
+    row = result["tasks"]["synthetic"]
+    assert row["match"] == "exact" and result["exact"] == 1
+    assert row["depth_completed"] == 2 and row["values"] > 1
+    assert row["work"]["applications"] == 2000 and row["ratio"] > 0
