@@ -16,7 +16,8 @@ from synth.proposers.base import Pool, ProgramCandidate
 from synth.proposers.enumerative import model_samples
 from synth.proposers.guidance import Guidance, guide_path, library_counts, prior_counts, \
     sample_probabilities
-from synth.search.costs import CostLevels, cost_levels, mix_probabilities, pcfg_probabilities
+from synth.search.costs import (DEFAULT_GUIDE_WEIGHT, CostLevels, cost_levels, mix_probabilities,
+                                pcfg_probabilities)
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.options import task_default_domains
 from synth.search.program import program_text
@@ -176,8 +177,8 @@ def test_the_guide_sets_per_task_costs() -> None:
 def test_the_guide_weight_flag_reaches_the_costs() -> None:
     from synth.proposers.base import SearchOptions
     from synth.proposers.guidance import guidance
-    assert guidance(SearchOptions()).guide_weight == 1.0
-    light, heavy = guidance(SearchOptions(guide_weight=0.25)), guidance(SearchOptions())
+    assert guidance(SearchOptions()).guide_weight == DEFAULT_GUIDE_WEIGHT
+    light, heavy = (guidance(SearchOptions(guide_weight=w)) for w in (0.25, 1.0))
     assert light.guide_weight == 0.25
     costs_light, costs_heavy = light.costs(_task()), heavy.costs(_task())
     assert costs_light is not None and costs_heavy is not None
