@@ -13,6 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+
+from dsl import ast
+from dsl.errors import DSLError
+from dsl.interp import run_program
 from synth.analysis.features import TaskAnalysis
 from synth.data.options import (Flag, choice, integer, non_negative_int, option,
                                 positive_float, positive_int)
@@ -200,6 +205,17 @@ def keep_best(heap: list, item: tuple, limit: int) -> None:
         heapq.heappush(heap, item)
     else:
         heapq.heappushpop(heap, item)
+
+
+def interpreted_grids(program: ast.Program, inputs: Sequence[Grid]) -> list[Grid | None] | None:
+    """The reference interpreter's grid on every input (None where it failed or gave no grid),
+    or None when the program does not run at all: how proposers whose programs come from
+    elsewhere (native code, a transformed task) re-verify them."""
+    try:
+        results = run_program(program, list(inputs))
+    except DSLError:
+        return None
+    return [r if isinstance(r, np.ndarray) and r.ndim == 2 else None for r in results]
 
 
 def node_candidate(node: Node, task: Challenge, proposer: str, prior: float) -> ProgramCandidate:

@@ -23,15 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from dsl.errors import EvalError
-from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.types import GRID
 from native.closure import EXACT, Closure
 from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
-from synth.data.task import Challenge, make_grid
-from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
+from synth.data.task import Challenge
+from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, interpreted_grids
 from synth.search.closure import kernel_rows, path_expr, transform_table
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
@@ -131,22 +129,11 @@ class ClosureProposer:
             expr = mapped_node(Node(GRID, values, 0, expr), changes).expr
         text = program_text(expr)
         self.verifications += 1
-        outputs = interpreted(text, task)
+        outputs = interpreted_grids(parse_program(text), task.inputs)
         if outputs is None or not train_matches(outputs[:n], task):
             return None
         return ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
                                 prior=1.0 if exact else 0.9, cost=expr_size(expr))
-
-
-def interpreted(text: str, task: Challenge) -> list[np.ndarray | None] | None:
-    """The program's outputs on every input by the DSL interpreter (None where it fails or
-    gives no grid); None when a train input fails."""
-    results = run_program(parse_program(text), list(task.inputs))
-    outputs = [make_grid(r) if isinstance(r, np.ndarray) and r.ndim == 2 else None
-               for r in results]
-    if any(isinstance(r, EvalError) for r in results[:len(task.train)]):
-        return None
-    return outputs
 
 
 def work_units(applications: int) -> int:

@@ -178,11 +178,8 @@ class LibraryProposer:
         library order)."""
         inputs = list(task.inputs)
         seen: set[str] = set()
-        closeness: list[tuple[float, float, int, str, ast.Program]] = []
+        closeness: list[tuple[float, int]] = []
         programs = load_library(self.folders).programs
-        scores = [0.0] * len(programs) if self.guide is None else program_scores(
-            programs, self.guide.primitive_probabilities([(ex.input, ex.output)
-                                                          for ex in task.train]))
         for index, (stem, program) in enumerate(programs):
             if stem == task.id:
                 self.left_out.append(stem)
@@ -192,9 +189,14 @@ class LibraryProposer:
             found, accuracy = self._try(program, stem, task, inputs, budget, seen, near)
             if found is not None:
                 yield found
-            closeness.append((accuracy, scores[index], -index, stem, program))
+            closeness.append((accuracy, index))
         palette = sorted(analysis.palette)
-        for *_, stem, program in sorted(closeness, key=lambda item: item[:3], reverse=True):
+        scores = [0.0] * len(programs) if self.guide is None else program_scores(
+            programs, self.guide.primitive_probabilities([(ex.input, ex.output)
+                                                          for ex in task.train]))
+        for _, index in sorted(closeness, key=lambda item: (item[0], scores[item[1]], -item[1]),
+                               reverse=True):
+            stem, program = programs[index]
             for variant in itertools.islice(variants(program, palette), 1, None):
                 if budget.expired():
                     return

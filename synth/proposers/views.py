@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from dsl.errors import DSLError
-from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.printer import format_program
 from synth.analysis.features import TaskAnalysis, analyse
 from synth.data.scoring import train_matches
 from synth.data.task import Challenge, Grid
-from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
+from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate,
+                                  interpreted_grids)
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.guidance import Guidance
 from synth.search.enumerate import DEFAULT_EXCLUDE, EnumConfig
@@ -60,17 +60,17 @@ def original_candidate(view: str, candidate: ProgramCandidate, task: Challenge,
     interpreter; None unless it reproduces every original train output."""
     try:
         program = mapped_back(view, parse_program(candidate.program))
-        if program is None:
-            return None
-        outputs = run_program(program, task.inputs)
     except DSLError:
         return None
-    results = tuple(g if isinstance(g, np.ndarray) else None for g in outputs)
+    results = None if program is None else interpreted_grids(program, task.inputs)
+    if results is None:
+        return None
     n = len(task.train)
     if not train_matches(results[:n], task):
         return None
-    return ProgramCandidate(format_program(program), proposer, results[:n], results[n:],
-                            prior=candidate.prior, cost=candidate.cost + VIEW_CALLS, origin=view)
+    return ProgramCandidate(format_program(program), proposer, tuple(results[:n]),
+                            tuple(results[n:]), prior=candidate.prior,
+                            cost=candidate.cost + VIEW_CALLS, origin=view)
 
 
 @dataclass

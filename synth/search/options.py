@@ -24,6 +24,7 @@ import numpy as np
 
 from dsl import ast
 from dsl.kernels import implementation
+from dsl.primitives.patterns import period_h, period_v
 from dsl.registry import Param, Primitive, Registry
 from dsl.types import BOOL, COLOR, INT, TCon, Type, rename_vars, unify
 
@@ -171,12 +172,10 @@ def _whole(value: Fraction | int | None) -> int | None:
 
 def minimal_period(grid: np.ndarray, axis: int) -> int | None:
     """The smallest p < the grid's extent along `axis` with every line equal to the line p
-    further on; None when the grid does not repeat along that axis."""
-    lines = grid if axis == 0 else grid.T
-    for period in range(1, lines.shape[0]):
-        if np.array_equal(lines[period:], lines[:-period]):
-            return period
-    return None
+    further on (the DSL's `period_v`/`period_h`); None when the grid does not repeat along
+    that axis."""
+    period = implementation(period_v if axis == 0 else period_h)(grid)
+    return period if period < grid.shape[axis] else None
 
 
 def _foreground_colors(grid: np.ndarray) -> int:
@@ -221,7 +220,13 @@ def task_integers(train_pairs: Sequence[tuple[np.ndarray, np.ndarray]],
     once, at most `limit`."""
     if not train_pairs:
         return ()
-    found = [v for a, v in _evidence(train_pairs, test_inputs)
+    return _ranked(_evidence(train_pairs, test_inputs), limit, axis)
+
+
+def _ranked(evidence: Sequence[tuple[int | None, int]], limit: int, axis: int | None
+            ) -> tuple[int, ...]:
+    """`task_integers` from the task's evidence (`_evidence`)."""
+    found = [v for a, v in evidence
              if (axis is None or a in (None, axis)) and 2 <= v <= MAX_TASK_INT]
     support = Counter(found)
     first = {v: index for index, v in reversed(list(enumerate(found)))}
@@ -244,10 +249,10 @@ def task_hints(train_pairs: Sequence[tuple[np.ndarray, np.ndarray]],
                test_inputs: Sequence[np.ndarray],
                plausible: Callable[[Shape], set[Shape]]) -> TaskHints:
     """`TaskHints` for a task: its integers and its examples' expected output shapes."""
-    return TaskHints(task_integers(train_pairs, test_inputs),
+    evidence = _evidence(train_pairs, test_inputs) if train_pairs else []
+    return TaskHints(_ranked(evidence, MAX_TASK_INTS, None),
                      predicted_shapes([o for _, o in train_pairs], test_inputs, plausible),
-                     task_integers(train_pairs, test_inputs, axis=0),
-                     task_integers(train_pairs, test_inputs, axis=1))
+                     _ranked(evidence, MAX_TASK_INTS, 0), _ranked(evidence, MAX_TASK_INTS, 1))
 
 
 def with_task_integers(param: Param, base: tuple[int, ...], integers: Sequence[int]
