@@ -70,6 +70,10 @@ class ProgramProposer:
         return {}
 
 
+FLIP_H_TEXT = "solve(I: Grid) -> Grid:\n    O = flip_h(I)\n"
+TRANSPOSE_TEXT = "solve(I: Grid) -> Grid:\n    O = transpose(I)\n"
+
+
 def program(text: str, test_outputs: tuple[np.ndarray, ...], right: bool = True
             ) -> ProgramCandidate:
     train = tuple(ex.output if right else ex.input for ex in FLIP.train)
@@ -93,12 +97,12 @@ def test_a_grid_answer_alone_becomes_attempt_1_with_its_proposer() -> None:
 
 
 def test_grid_answers_rank_below_verified_programs_and_above_partials() -> None:
-    verified = program("p_verified", ODD)
-    partial = program("p_partial", (make_grid([[1]]),), right=False)
+    verified = program(FLIP_H_TEXT, ODD)
+    partial = program(TRANSPOSE_TEXT, (make_grid([[1]]),), right=False)
     solution = solve_with(ProgramProposer((verified, partial)), GridProposer((FLIPPED,)))
     first, second = solution.attempts[0]
     assert np.array_equal(first, ODD[0]) and np.array_equal(second, FLIPPED[0])
-    assert solution.program == "p_verified"
+    assert solution.program == FLIP_H_TEXT
     alone = rank(FLIP.challenge(), [], [partial],
                  grids=[GridCandidate(FLIPPED, "grid-test", 0.5)])
     assert np.array_equal(alone.attempts[0][0], FLIPPED[0])
@@ -106,11 +110,11 @@ def test_grid_answers_rank_below_verified_programs_and_above_partials() -> None:
 
 
 def test_a_program_and_a_grid_model_agreeing_count_as_agreement() -> None:
-    solution = solve_with(ProgramProposer((program("p", FLIPPED),)), GridProposer((FLIPPED,)),
+    solution = solve_with(ProgramProposer((program(FLIP_H_TEXT, FLIPPED),)), GridProposer((FLIPPED,)),
                           agreement=2)
     assert solution.stats["agreement"] == 2
     assert solution.alternatives[0]["proposers"] == ["grid-test", "programs-test"]
-    assert solution.program == "p" and solution.proposer == "programs-test"
+    assert solution.program == FLIP_H_TEXT and solution.proposer == "programs-test"
     alone = solve_with(GridProposer((FLIPPED,), name="a"), GridProposer((FLIPPED,), name="b"))
     assert alone.stats["agreement"] == 0, "grid answers alone do not end the search"
 

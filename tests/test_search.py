@@ -164,14 +164,28 @@ def test_library_variants_substitute_colours_and_connectivity() -> None:
     assert any("value=8" in t for t in texts)
 
 
+FLIP_TEXT = "solve(I: Grid) -> Grid:\n    O = flip_h(I)\n"
+
+
 def test_verify_rejects_invalid_test_outputs() -> None:
     train = tuple(ex.output for ex in FLIP_TASK.train)
-    good = ProgramCandidate("p", "x", train, (grid([[8, 7]]),))
-    big = ProgramCandidate("p", "x", train, (make_grid(np.zeros((31, 2))),))
-    wrong = ProgramCandidate("p", "x", (train[1], train[0]), (grid([[8, 7]]),))
+    good = ProgramCandidate(FLIP_TEXT, "x", train, (grid([[8, 7]]),))
+    big = ProgramCandidate(FLIP_TEXT, "x", train, (make_grid(np.zeros((31, 2))),))
+    wrong = ProgramCandidate(FLIP_TEXT, "x", (train[1], train[0]), (grid([[8, 7]]),))
     assert verified(good, FLIP_TASK)
     assert not verified(big, FLIP_TASK) and not valid_grid(None)
     assert not verified(wrong, FLIP_TASK)
+
+
+@pytest.mark.parametrize("text", [
+    "not a program",
+    "solve(I: Grid) -> Grid:\n    O = flip_h(I, 3)\n",
+    "solve(I: Grid) -> Grid:\n    O = local_rule(I, 9, [1], [2])\n",
+])
+def test_verify_rejects_program_text_that_does_not_type_check(text: str) -> None:
+    train = tuple(ex.output for ex in FLIP_TASK.train)
+    candidate = ProgramCandidate(text, "x", train, (grid([[8, 7]]),))
+    assert not verified(candidate, FLIP_TASK)
 
 
 def test_rank_groups_by_test_output_and_fills_attempts() -> None:
