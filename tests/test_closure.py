@@ -22,7 +22,7 @@ from native import closure as native
 from synth.analysis.features import analyse
 from synth.data.task import Challenge, Example, make_grid
 from synth.proposers.base import Budget, Pool, ProgramCandidate
-from synth.proposers.closure import NATIVE_CALLS_PER_EVALUATION, ClosureProposer
+from synth.proposers.closure import NATIVE_CALLS_PER_EVALUATION, ClosureProposer, shaped_nodes
 from synth.search.closure import Transform, kernel_rows, path_expr, transform_table
 from synth.search.program import program_text
 from tests.strategies import grids
@@ -229,3 +229,31 @@ def test_bench_closure_reports_rates_depth_and_the_ratio() -> None:
     assert row["match"] == "exact" and result["exact"] == 1
     assert row["depth_completed"] == 2 and row["values"] > 1
     assert row["work"]["applications"] == 2000 and row["ratio"] > 0
+
+
+def test_an_output_no_single_value_equals_is_composed_by_pieces() -> None:
+    program = ("solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    x2 = rot180(x1)\n"
+               "    x3 = keep_color(x2, 6)\n    O = overlay(x1, x3)\n")
+    task, test_outputs = synthetic_task(program)
+    proposer = ClosureProposer()
+    found = list(proposer.propose(task, analyse(task), Budget.from_seconds(60), Pool()))
+    composed = [c for c in found if "overlay" in c.program]
+    assert composed, "the closure's values were composed by pieces"
+    results = run_program(parse_program(composed[0].program), list(task.inputs), REFERENCE)
+    assert all(np.array_equal(r, ex.output) for r, ex in zip(results, task.train))
+    assert np.array_equal(results[-1], test_outputs[0])
+
+
+def test_shaped_nodes_are_the_values_shaped_like_the_train_outputs() -> None:
+    task, _ = synthetic_task("solve(I: Grid) -> Grid:\n    O = trim(I)\n")
+    table = transform_table((0, 2, 6), (0, 2, 6), 0)
+    closure = native.Closure(list(task.inputs), [ex.output for ex in task.train],
+                             kernel_rows(table))
+    for _ in closure.run(2, 10 ** 7, lambda: False):
+        pass
+    shapes = [ex.output.shape for ex in task.train]
+    nodes = shaped_nodes(closure, shapes, 10 ** 6)
+    expected = [node for node in range(closure.n_nodes)
+                if all(g.shape == s for g, s in zip(closure.grids(node), shapes))]
+    assert list(nodes) == expected and len(expected) > 1
+    assert list(shaped_nodes(closure, shapes, 1)) == expected[:1]

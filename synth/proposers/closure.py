@@ -6,7 +6,11 @@ values by content. Every value that equals the train outputs, or does after one 
 colour map (`map_colors`), becomes a program through its parent links; it is re-run by the
 DSL interpreter on every input before it is yielded, so a candidate's outputs are the DSL's.
 Exact matches come in breadth-first order (shortest first); once one whose test outputs obey
-the task's invariants is found, the closure finishes that depth and stops.
+the task's invariants is found, the closure finishes that depth and stops. When the closure
+ends with no exact match, its values shaped like the train outputs (breadth-first, at most
+`PIECE_CELLS` cells in all) go to output by pieces (`synth.search.pieces`): a base value plus
+overlaid values each right where they paint, icecuber's way of reaching outputs no single
+value of the closure equals.
 
 Budget: the wall clock is checked between chunks of transform applications; in reproducible
 mode every `NATIVE_CALLS_PER_EVALUATION` applications (each on every example) count as one
@@ -17,12 +21,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from dsl import ast
 from dsl.parser import parse_program
 from dsl.types import GRID
 from native.closure import EXACT, Closure
@@ -33,6 +38,7 @@ from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, inte
 from synth.search.closure import kernel_rows, path_expr, transform_table
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
+from synth.search.pieces import compose
 from synth.search.program import expr_size, program_text
 
 # Transform applications (each on every example) costing the CPU time of one enumerator
@@ -44,6 +50,9 @@ MAX_DEPTH = 3
 CHUNK_CALLS = 20_000
 MAX_MAPPED = 8     # colour-mapped candidates per solve
 MAX_EXACT = 16     # exact candidates per solve
+MAX_PIECE_VALUES = 20_000
+PIECE_CELLS = 4_000_000  # shaped values kept for pieces x train output cells
+PIECES_SHARE = 0.1  # of the stage's budget, kept for composing the output by pieces
 
 
 @dataclass
@@ -87,6 +96,7 @@ class ClosureProposer:
 
     def _search(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
                 closure: Closure, table: tuple) -> Iterator[Candidate]:
+        budget = budget.share(1.0 - PIECES_SHARE)
         call_limit = 2 ** 62 if budget.work_limit is None else \
             max(0, budget.work_limit - budget.meter.spent) * NATIVE_CALLS_PER_EVALUATION
         depth = self.max_depth
@@ -111,9 +121,32 @@ class ClosureProposer:
                     yield candidate
                 if solved_depth is not None and solved_depth < depth:
                     break
+            if solved_depth is None and counts[EXACT] == 0:
+                yield from self.by_pieces(task, analysis, closure, table)
             if solved_depth is None or solved_depth >= depth:
                 return
             depth = solved_depth
+
+    def by_pieces(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
+                  table: tuple) -> Iterator[Candidate]:
+        """A base value plus overlaid values of the closure (`synth.search.pieces.compose`),
+        when their overlay, re-run by the interpreter, reproduces every train output."""
+        n = len(task.train)
+        cells = sum(ex.output.size for ex in task.train)
+        limit = max(2, min(MAX_PIECE_VALUES, PIECE_CELLS // max(1, cells)))
+        nodes = shaped_nodes(closure, [ex.output.shape for ex in task.train], limit)
+        self.verifications += len(nodes)
+        train_values = [closure.grids(int(node))[:n] for node in nodes]
+        found = compose(train_values, [ex.output for ex in task.train], analysis.background)
+        if found is None:
+            return
+        expr = path_expr(table, closure.path(int(nodes[found.base])))
+        for index in found.pieces:
+            expr = overlay_expr(expr, path_expr(table, closure.path(int(nodes[index]))),
+                                analysis.background)
+        candidate = self.verified(task, expr, prior=0.95)
+        if candidate is not None:
+            yield candidate
 
     def candidate(self, task: Challenge, closure: Closure, table: tuple, node: int,
                   exact: bool) -> ProgramCandidate | None:
@@ -127,13 +160,39 @@ class ClosureProposer:
             if changes is None:
                 return None
             expr = mapped_node(Node(GRID, values, 0, expr), changes).expr
+        return self.verified(task, expr, prior=1.0 if exact else 0.9)
+
+    def verified(self, task: Challenge, expr: ast.Expr, prior: float
+                 ) -> ProgramCandidate | None:
+        """The expression as a program re-run by the DSL interpreter on every input; None
+        unless it reproduces every train output."""
+        n = len(task.train)
         text = program_text(expr)
         self.verifications += 1
         outputs = interpreted_grids(parse_program(text), task.inputs)
         if outputs is None or not train_matches(outputs[:n], task):
             return None
         return ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
-                                prior=1.0 if exact else 0.9, cost=expr_size(expr))
+                                prior=prior, cost=expr_size(expr))
+
+
+def shaped_nodes(closure: Closure, shapes: Sequence[tuple[int, ...]], limit: int
+                 ) -> np.ndarray:
+    """The first `limit` closure values (breadth-first) shaped like `shapes` on the first
+    len(shapes) examples (the train pairs)."""
+    count = closure.n_nodes
+    shaped = np.ones(count, dtype=bool)
+    for example, (height, width) in enumerate(shapes):
+        shaped &= (closure.heights[:count, example] == height) & \
+                  (closure.widths[:count, example] == width)
+    return np.flatnonzero(shaped)[:limit]
+
+
+def overlay_expr(base: ast.Expr, piece: ast.Expr, background: int) -> ast.Expr:
+    """`overlay(base, piece)`, with the task's background as `bg` when it is not 0."""
+    if background == 0:
+        return ast.Call("overlay", (base, piece), ())
+    return ast.Call("overlay", (base, piece), (("bg", ast.Literal(background, "color")),))
 
 
 def work_units(applications: int) -> int:
