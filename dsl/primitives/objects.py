@@ -8,6 +8,7 @@ Objects may sit partly or wholly outside a grid (after `move`); painting clips t
 """
 from __future__ import annotations
 
+from collections import Counter
 from types import MappingProxyType
 
 import numpy as np
@@ -473,3 +474,124 @@ def paint_grid_at(grid: Grid, sub: Grid, p: Point) -> Grid:
     out = grid.copy()
     out[r0:r1, c0:c1] = sub[r0 - top:r1 - top, c0 - left:c1 - left]
     return as_grid(out)
+
+
+# --- recolouring objects by a feature (a table learned by synth.search.object_rules) --------
+
+OBJECT_MODES = ("4-connected objects", "8-connected objects", "4-connected regions",
+                "8-connected regions", "4-connected background regions",
+                "8-connected background regions")
+OBJECT_FEATURES = ("touches_border", "has_hole", "is_rectangle", "size_rank_desc",
+                   "size_rank_asc", "shape_count", "size", "height", "width", "color")
+OBJECT_RULE_KINDS = tuple(range(len(OBJECT_FEATURES) * len(OBJECT_MODES)))
+
+
+def object_rule_kind(feature: str, mode: int) -> int:
+    """The `recolor_objects` kind of a feature name (`OBJECT_FEATURES`) and a mode 0..5."""
+    return OBJECT_FEATURES.index(feature) * len(OBJECT_MODES) + mode
+
+
+def segment_objects(grid: Grid, mode: int, bg: int) -> tuple[np.ndarray, int]:
+    """(component index per cell, -1 outside every component; number of components) of a
+    mode (`OBJECT_MODES`): single-colour components of the non-`bg` cells (modes 0, 1), of
+    all cells (modes 2, 3) or of the `bg` cells only (modes 4, 5), 4- or 8-connected (even,
+    odd modes), numbered in reading order of their first cell."""
+    active = (grid != bg, grid != bg, np.ones(grid.shape, bool), np.ones(grid.shape, bool),
+              grid == bg, grid == bg)[mode]
+    labels = _label(grid, active, 8 if mode % 2 else 4).ravel()
+    inside = labels >= 0
+    firsts, index = np.unique(labels[inside], return_inverse=True)
+    comp = np.full(grid.size, -1, np.int64)
+    comp[inside] = index
+    return comp.reshape(grid.shape), len(firsts)
+
+
+def _encloses(mask: np.ndarray) -> bool:
+    """True when a mask encloses a cell its bounding box's outside can't 4-reach."""
+    padded = np.pad(mask, 1)
+    return bool(((_label(padded, ~padded, 4) > 0) & ~padded).any())
+
+
+def _boxes(comp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each component's bounding box: (top rows, left columns, heights, widths)."""
+    inside = comp >= 0
+    rows, cols = np.nonzero(inside)
+    idx = comp[inside]
+    r0, c0 = np.full(n, comp.size), np.full(n, comp.size)
+    r1, c1 = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    for lo, hi, pos in ((r0, r1, rows), (c0, c1, cols)):
+        np.minimum.at(lo, idx, pos)
+        np.maximum.at(hi, idx, pos)
+    return r0, c0, r1 - r0 + 1, c1 - c0 + 1
+
+
+def _box_features(comp: np.ndarray, n: int, sizes: np.ndarray, feature: str) -> np.ndarray:
+    """The features that read each component's bounding box (see object_feature_values)."""
+    r0, c0, heights, widths = _boxes(comp, n)
+    if feature in ("height", "width"):
+        return heights if feature == "height" else widths
+    if feature == "is_rectangle":
+        return (sizes == heights * widths).astype(np.int64)
+    masks = [comp[r0[i]:r0[i] + heights[i], c0[i]:c0[i] + widths[i]] == i for i in range(n)]
+    if feature == "has_hole":
+        return np.array([int(heights[i] >= 3 and widths[i] >= 3 and _encloses(masks[i]))
+                         for i in range(n)], np.int64)
+    shapes = [(m.shape, m.tobytes()) for m in masks]
+    counts = Counter(shapes)
+    return np.array([counts[key] for key in shapes], np.int64)
+
+
+def object_feature_values(grid: Grid, comp: np.ndarray, n: int, feature: str) -> np.ndarray:
+    """One integer per component (`segment_objects`) for a feature of `OBJECT_FEATURES`:
+    0/1 flags (touches the grid's border, encloses a cell, fills its bounding box), the dense
+    rank of its size among all components (0 = largest / smallest), the number of components
+    with its exact shape (itself included), its size, bbox height and width, or its colour."""
+    inside = comp >= 0
+    idx = comp[inside]
+    sizes = np.bincount(idx, minlength=n)
+    if feature in ("size_rank_desc", "size_rank_asc"):
+        distinct, rank = np.unique(sizes, return_inverse=True)
+        return rank if feature == "size_rank_asc" else len(distinct) - 1 - rank
+    if feature == "size":
+        return sizes
+    if feature == "color":
+        colour = np.zeros(n, np.int64)
+        colour[idx] = grid[inside]
+        return colour
+    if feature == "touches_border":
+        edge = np.zeros(grid.shape, bool)
+        edge[[0, -1], :] = edge[:, [0, -1]] = True
+        return (np.bincount(idx, weights=edge[inside], minlength=n) > 0).astype(np.int64)
+    return _box_features(comp, n, sizes, feature)
+
+
+@primitive("(Grid, Int, List[Int], List[Color], Color) -> Grid",
+           domains={"kind": OBJECT_RULE_KINDS},
+           example="recolor_objects([[1, 0, 2, 2]], 37, [1], [5]) == [[5, 0, 2, 2]]")
+def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...],
+                    bg: int = 0) -> Grid:
+    """Recolour each object whose feature (kind = feature * 6 + mode) is keys[i] to values[i].
+
+    Modes and features: `OBJECT_MODES`, `OBJECT_FEATURES` (`segment_objects`,
+    `object_feature_values`); `bg` is the colour the object modes leave out and the
+    background modes keep. Objects whose feature is no key keep their colours; recolouring
+    to the background colour deletes."""
+    if kind not in OBJECT_RULE_KINDS:
+        raise EvalError(f"recolor_objects: kind {kind} is not in 0..{OBJECT_RULE_KINDS[-1]}")
+    if len(keys) != len(values):
+        raise EvalError(f"recolor_objects: {len(keys)} keys but {len(values)} values")
+    if len(set(keys)) != len(keys):
+        raise EvalError("recolor_objects: a key is listed twice")
+    if not all(key >= 0 for key in keys):
+        raise EvalError("recolor_objects: a key is negative")
+    if not all(0 <= value <= 9 for value in values):
+        raise EvalError("recolor_objects: colours must be 0..9")
+    if not keys:
+        return as_grid(grid)
+    feature, mode = divmod(kind, len(OBJECT_MODES))
+    comp, n = segment_objects(grid, mode, bg)
+    features = object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
+    table = dict(zip(keys, values))
+    new = np.array([table.get(int(f), -1) for f in features], np.int64)
+    per_cell = np.where(comp >= 0, new[np.maximum(comp, 0)], -1) if n else np.full(grid.shape, -1)
+    return as_grid(np.where(per_cell >= 0, per_cell, grid))

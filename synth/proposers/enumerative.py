@@ -3,7 +3,8 @@
 Every Grid node that reproduces all train outputs is yielded at once, and so is every Grid
 node that does so after one consistent colour map (`map_colors(x, [..], [..])`); the first
 `LOCAL_RULE_BASES` Grid nodes with the outputs' shapes also try a learned local rule
-(`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`). Once an
+(`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`) and a learned object rule
+(`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`). Once an
 exact program whose test outputs obey the task's invariants (`analysis.consistent_outputs`)
 is found the enumeration finishes that cost level (shortest programs first) and stops; after
 a colour-mapped one it also explores the next level. Otherwise, when
@@ -12,8 +13,8 @@ closest partial matches (same shapes as the train outputs, most cells right) are
 with their accuracy as prior, so the loop can fall back on them. Before those, the last
 `PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
 a base value plus overlaid values that are each right where they paint. Before both, when no
-exact program was found, come the local-rule programs (prior 0.85, one per distinct test
-output, so they never outvote each other or cut the enumeration short).
+exact program was found, come the local-rule and object-rule programs (prior 0.85, one per
+distinct test output, so they never outvote each other or cut the enumeration short).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.local_rules import learn_local_rule, local_rule_node
+from synth.search.object_rules import learn_object_rule, object_rule_node
 from synth.search.pieces import compose
 from synth.search.program import expr_size
 from synth.data.task import Challenge
@@ -78,6 +80,20 @@ class EnumerativeProposer:
         if rule is None:
             return None
         ruled = local_rule_node(node, rule)
+        if not train_matches(ruled.values[:len(task.train)], task):
+            return None
+        enumerator.stats.found()
+        return node_candidate(ruled, task, self.name, prior=0.85)
+
+    def object_rule_candidate(self, node: Node, task: Challenge, background: int,
+                              enumerator: Enumerator) -> Candidate | None:
+        """`recolor_objects(node, ...)` (`synth.search.object_rules`) when a learned rule maps
+        the node onto every train output."""
+        enumerator.stats.evaluations += 1
+        rule = learn_object_rule(node.values, task, background, cross_validate=node.cost > 0)
+        if rule is None:
+            return None
+        ruled = object_rule_node(node, rule)
         if not train_matches(ruled.values[:len(task.train)], task):
             return None
         enumerator.stats.found()
@@ -159,6 +175,10 @@ class EnumerativeProposer:
             if same_shapes and rule_bases < LOCAL_RULE_BASES and len(ruled) < MAX_LOCAL_RULES:
                 rule_bases += 1
                 candidate = self.local_rule_candidate(node, task, enumerator)
+                if candidate is not None:
+                    ruled.setdefault(value_key(candidate.test_outputs), candidate)
+                candidate = self.object_rule_candidate(node, task, analysis.background,
+                                                       enumerator)
                 if candidate is not None:
                     ruled.setdefault(value_key(candidate.test_outputs), candidate)
             score = train_accuracy(node.values[:n], task)

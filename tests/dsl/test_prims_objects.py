@@ -323,7 +323,9 @@ def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
     return {"Int": st.integers(-3, 12), "Bool": st.booleans(),
             "Object": objects_(), "Objects": st.lists(objects_(), max_size=3).map(tuple),
             "Point": st.tuples(st.integers(-3, 12), st.integers(-3, 12)),
-            "Mask": st.one_of(masks(shape=grid.shape), masks())}
+            "Mask": st.one_of(masks(shape=grid.shape), masks()),
+            "List[Int]": st.lists(st.integers(-1, 12), max_size=5).map(tuple),
+            "List[Color]": st.lists(colors, max_size=5).map(tuple)}
 
 
 test_total_well_typed_and_pure = total_well_typed_and_pure_test(FAMILY, _draws,

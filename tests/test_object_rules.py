@@ -1,0 +1,293 @@
+"""Object rules: the `recolor_objects` primitive against a plain reference, its error contract,
+the learner (`synth.search.object_rules`) and the enumerative proposer's use of it."""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsl.errors import EvalError
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from dsl.primitives.objects import (OBJECT_FEATURES, OBJECT_MODES, OBJECT_RULE_KINDS,
+                                    object_rule_kind, recolor_objects)
+from synth.analysis.features import analyse
+from synth.data.task import Challenge, Example, make_grid
+from synth.proposers.base import Budget, Pool
+from synth.proposers.enumerative import EnumerativeProposer
+from synth.search.object_rules import ObjectRule, learn_object_rule
+from synth.select.verify import verified
+from tests.strategies import colors, grids
+
+FAST = settings(max_examples=80, deadline=None)
+FOUR = ((-1, 0), (0, 1), (1, 0), (0, -1))
+EIGHT = FOUR + ((-1, 1), (1, 1), (1, -1), (-1, -1))
+
+
+# --- the primitive against a plain reference -----------------------------------------------------
+
+def reference_components(grid: np.ndarray, mode: int, bg: int) -> list[set[tuple[int, int]]]:
+    """Single-colour components by breadth-first search, straight from the documented modes."""
+    h, w = grid.shape
+    member = [lambda c: c != bg, lambda c: c != bg, lambda c: True, lambda c: True,
+              lambda c: c == bg, lambda c: c == bg][mode]
+    steps = EIGHT if mode % 2 else FOUR
+    seen: set[tuple[int, int]] = set()
+    found = []
+    for r in range(h):
+        for c in range(w):
+            if (r, c) in seen or not member(grid[r, c]):
+                continue
+            cells, queue = {(r, c)}, deque([(r, c)])
+            while queue:
+                y, x = queue.popleft()
+                for dy, dx in steps:
+                    ny, nx = y + dy, x + dx
+                    if (0 <= ny < h and 0 <= nx < w and (ny, nx) not in cells
+                            and grid[ny, nx] == grid[r, c]):
+                        cells.add((ny, nx))
+                        queue.append((ny, nx))
+            seen |= cells
+            found.append(cells)
+    return found
+
+
+def reference_encloses(cells: set[tuple[int, int]]) -> bool:
+    """Some bbox cell off the object is not 4-reachable from beyond the bbox."""
+    rows, cols = [r for r, _ in cells], [c for _, c in cells]
+    r0, r1, c0, c1 = min(rows) - 1, max(rows) + 1, min(cols) - 1, max(cols) + 1
+    outside, queue = {(r0, c0)}, deque([(r0, c0)])
+    while queue:
+        y, x = queue.popleft()
+        for dy, dx in FOUR:
+            ny, nx = y + dy, x + dx
+            if (r0 <= ny <= r1 and c0 <= nx <= c1 and (ny, nx) not in cells
+                    and (ny, nx) not in outside):
+                outside.add((ny, nx))
+                queue.append((ny, nx))
+    return (r1 - r0 + 1) * (c1 - c0 + 1) > len(outside) + len(cells)
+
+
+def reference_features(grid: np.ndarray, comps: list[set], feature: str) -> list[int]:
+    h, w = grid.shape
+    sizes = [len(cells) for cells in comps]
+    distinct = sorted(set(sizes))
+    shapes = []
+    for cells in comps:
+        top, left = min(r for r, _ in cells), min(c for _, c in cells)
+        shapes.append(frozenset((r - top, c - left) for r, c in cells))
+    out = []
+    for cells, size, shape in zip(comps, sizes, shapes):
+        height = max(r for r, _ in cells) - min(r for r, _ in cells) + 1
+        width = max(c for _, c in cells) - min(c for _, c in cells) + 1
+        r, c = next(iter(cells))
+        out.append({
+            "touches_border": int(any(y in (0, h - 1) or x in (0, w - 1) for y, x in cells)),
+            "has_hole": int(reference_encloses(cells)),
+            "is_rectangle": int(size == height * width),
+            "size_rank_desc": len(distinct) - 1 - distinct.index(size),
+            "size_rank_asc": distinct.index(size),
+            "shape_count": shapes.count(shape),
+            "size": size, "height": height, "width": width, "color": int(grid[r, c]),
+        }[feature])
+    return out
+
+
+def reference_recolor_objects(grid: np.ndarray, kind: int, keys: tuple[int, ...],
+                              values: tuple[int, ...], bg: int) -> np.ndarray:
+    feature, mode = divmod(kind, len(OBJECT_MODES))
+    comps = reference_components(grid, mode, bg)
+    table = dict(zip(keys, values))
+    out = np.array(grid)
+    for cells, value in zip(comps, reference_features(grid, comps, OBJECT_FEATURES[feature])):
+        for r, c in cells:
+            out[r, c] = table.get(value, grid[r, c])
+    return out
+
+
+@st.composite
+def rules(draw: st.DrawFn, grid: np.ndarray) -> ObjectRule:
+    """A rule of a random kind whose keys are mostly feature values the grid has, some random."""
+    kind = draw(st.sampled_from(OBJECT_RULE_KINDS))
+    bg = draw(colors)
+    feature, mode = divmod(kind, len(OBJECT_MODES))
+    comps = reference_components(grid, mode, bg)
+    present = sorted(set(reference_features(grid, comps, OBJECT_FEATURES[feature]))) or [0]
+    keys = draw(st.lists(st.one_of(st.sampled_from(present), st.integers(0, 40)),
+                         max_size=5, unique=True))
+    return ObjectRule(kind, tuple(keys), tuple(draw(colors) for _ in keys), bg)
+
+
+@FAST
+@given(grids(max_side=9, max_colors=3), st.data())
+def test_recolor_objects_equals_its_reference(grid: np.ndarray, data: st.DataObject) -> None:
+    rule = data.draw(rules(grid))
+    before = grid.copy()
+    out = recolor_objects(grid, *rule)
+    assert np.array_equal(out, reference_recolor_objects(grid, *rule)), rule
+    assert out.dtype == np.uint8 and not out.flags.writeable
+    assert np.array_equal(grid, before)
+
+
+def test_the_features_on_a_hand_made_grid() -> None:
+    grid = make_grid([[1, 1, 1, 0, 2],
+                      [1, 0, 1, 0, 0],
+                      [1, 1, 1, 0, 3],
+                      [0, 0, 0, 0, 3]])
+    hole = object_rule_kind("has_hole", 0)
+    assert recolor_objects(grid, hole, (1,), (5,)).tolist()[0] == [5, 5, 5, 0, 2]
+    border = object_rule_kind("touches_border", 4)    # the background regions, 4-connected
+    assert recolor_objects(grid, border, (0,), (7,))[1, 1] == 7
+    rank = object_rule_kind("size_rank_asc", 0)       # the smallest object: the red cell
+    assert recolor_objects(grid, rank, (0,), (0,))[0, 4] == 0
+    shapes = object_rule_kind("shape_count", 0)
+    assert recolor_objects(grid, shapes, (1,), (4,)).tolist()[3] == [0, 0, 0, 0, 4]
+
+
+@pytest.mark.parametrize("kind, keys, values, reason", [
+    (len(OBJECT_RULE_KINDS), (), (), "kind"), (-1, (), (), "kind"),
+    (0, (1, 2), (1,), "keys but"), (0, (1, 1), (1, 2), "twice"),
+    (0, (-1,), (1,), "negative"), (3, (1,), (10,), "colours"),
+])
+def test_recolor_objects_error_contract(kind: int, keys: tuple, values: tuple,
+                                        reason: str) -> None:
+    with pytest.raises(EvalError, match=reason):
+        recolor_objects(make_grid([[0, 2], [0, 0]]), kind, keys, values)
+
+
+# --- learning a rule from train pairs -----------------------------------------------------------
+
+def scattered(shape: tuple[int, int], pieces: list[tuple[int, int, int, int, int]]
+              ) -> np.ndarray:
+    """A black grid with solid rectangles (top, left, height, width, colour)."""
+    grid = np.zeros(shape, np.uint8)
+    for top, left, h, w, colour in pieces:
+        grid[top:top + h, left:left + w] = colour
+    return make_grid(grid)
+
+
+def rule_task(kind: int, keys: tuple, values: tuple, inputs: list[np.ndarray],
+              test_input: np.ndarray) -> Challenge:
+    return Challenge("objects", tuple(Example(g, recolor_objects(g, kind, keys, values))
+                                      for g in inputs), (test_input,))
+
+
+def identity_values(task: Challenge) -> tuple:
+    return (*(ex.input for ex in task.train), *task.test_inputs)
+
+
+def learned_answer(task: Challenge, bg: int = 0) -> np.ndarray | None:
+    rule = learn_object_rule(identity_values(task), task, bg)
+    return None if rule is None else recolor_objects(task.test_inputs[0], *rule)
+
+
+BARS = [scattered((8, 8), [(0, 0, 4, 1, 5), (0, 2, 2, 1, 5), (0, 4, 6, 1, 5), (0, 6, 1, 1, 5)]),
+        scattered((8, 8), [(1, 1, 3, 1, 5), (1, 3, 7, 1, 5), (2, 5, 1, 1, 5), (0, 7, 5, 1, 5)]),
+        scattered((8, 8), [(0, 0, 2, 1, 5), (0, 2, 8, 1, 5), (3, 4, 4, 1, 5), (3, 6, 1, 1, 5)])]
+BARS_TEST = scattered((9, 9), [(0, 1, 6, 1, 5), (0, 3, 9, 1, 5), (2, 5, 2, 1, 5), (1, 7, 3, 1, 5)])
+
+
+def test_recolouring_by_size_rank_is_recovered() -> None:
+    kind = object_rule_kind("size_rank_desc", 0)
+    task = rule_task(kind, (0, 1, 2, 3), (1, 2, 3, 4), BARS, BARS_TEST)
+    rule = learn_object_rule(identity_values(task), task, 0)
+    assert rule is not None and OBJECT_FEATURES[rule.kind // len(OBJECT_MODES)] == "size_rank_desc"
+    assert np.array_equal(learned_answer(task),
+                          recolor_objects(BARS_TEST, kind, (0, 1, 2, 3), (1, 2, 3, 4)))
+
+
+BLOBS = [scattered((7, 7), [(0, 0, 2, 2, 3), (3, 3, 1, 2, 4), (2, 5, 2, 2, 3), (5, 1, 2, 1, 4)]),
+         scattered((7, 7), [(2, 2, 2, 2, 4), (0, 6, 3, 1, 3), (5, 0, 2, 3, 3), (0, 0, 1, 1, 4)]),
+         scattered((6, 8), [(1, 1, 1, 3, 3), (3, 5, 3, 3, 4), (2, 0, 1, 1, 4), (4, 2, 1, 1, 3)])]
+BLOBS_TEST = scattered((8, 8), [(0, 3, 2, 2, 4), (3, 1, 2, 2, 3), (7, 7, 1, 1, 3),
+                                (4, 5, 1, 1, 4)])
+
+
+def test_deleting_the_objects_that_touch_the_border_is_recovered() -> None:
+    kind = object_rule_kind("touches_border", 0)
+    task = rule_task(kind, (1,), (0,), BLOBS, BLOBS_TEST)
+    assert np.array_equal(learned_answer(task), recolor_objects(BLOBS_TEST, kind, (1,), (0,)))
+
+
+SHAPES = [scattered((7, 7), [(0, 0, 1, 2, 2), (3, 3, 1, 2, 2), (5, 0, 2, 2, 2), (0, 5, 3, 1, 2)]),
+          scattered((7, 7), [(0, 0, 2, 1, 2), (0, 3, 2, 1, 2), (4, 4, 1, 3, 2), (5, 0, 1, 1, 2)]),
+          scattered((7, 8), [(0, 0, 2, 2, 2), (4, 4, 2, 2, 2), (0, 5, 1, 3, 2), (5, 0, 2, 1, 2)])]
+SHAPES_TEST = scattered((8, 8), [(0, 0, 1, 3, 2), (3, 3, 1, 3, 2), (6, 0, 2, 2, 2),
+                                 (0, 6, 2, 1, 2)])
+
+
+def test_recolouring_the_shapes_seen_once_is_recovered() -> None:
+    kind = object_rule_kind("shape_count", 0)
+    task = rule_task(kind, (1,), (8,), SHAPES, SHAPES_TEST)
+    assert np.array_equal(learned_answer(task), recolor_objects(SHAPES_TEST, kind, (1,), (8,)))
+
+
+def test_changes_that_are_not_whole_objects_are_rejected() -> None:
+    inputs = BLOBS
+    outputs = []
+    for grid in inputs:
+        out = np.array(grid)
+        out[np.nonzero(grid)[0][0], np.nonzero(grid)[1][0]] = 6   # one cell of one object
+        outputs.append(make_grid(out))
+    task = Challenge("cells", tuple(Example(g, o) for g, o in zip(inputs, outputs)),
+                     (BLOBS_TEST,))
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_a_conflicting_table_is_rejected() -> None:
+    kind = object_rule_kind("size_rank_desc", 0)
+    pairs = [Example(g, recolor_objects(g, kind, (0, 1, 2, 3), (1, 2, 3, 4))) for g in BARS[:2]]
+    swapped = Example(BARS[2], recolor_objects(BARS[2], kind, (0, 1, 2, 3), (2, 1, 4, 3)))
+    task = Challenge("conflict", (*pairs, swapped), (BARS_TEST,))
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_a_key_seen_on_one_object_only_is_rejected() -> None:
+    kind = object_rule_kind("size", 0)
+    inputs = [scattered((6, 6), [(0, 0, 1, 1, 3), (3, 3, 2, 2, 3)]),
+              scattered((6, 6), [(1, 1, 1, 1, 3), (4, 0, 1, 2, 3)])]
+    task = rule_task(kind, (4,), (5,), inputs, scattered((6, 6), [(2, 2, 2, 2, 3)]))
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_nothing_to_learn_when_values_already_match_or_shapes_differ() -> None:
+    kind = object_rule_kind("size_rank_desc", 0)
+    task = rule_task(kind, (0, 1, 2, 3), (1, 2, 3, 4), BARS, BARS_TEST)
+    outputs = (*(ex.output for ex in task.train), *task.test_inputs)
+    assert learn_object_rule(outputs, task, 0) is None
+    cropped = (*(ex.input[:3, :3] for ex in task.train), *task.test_inputs)
+    assert learn_object_rule(cropped, task, 0) is None
+
+
+@FAST
+@given(st.lists(grids(min_side=2, max_side=7, max_colors=3), min_size=2, max_size=3),
+       st.data())
+def test_a_learned_rule_reproduces_every_train_output(inputs: list, data: st.DataObject
+                                                       ) -> None:
+    rule = data.draw(rules(inputs[0]))
+    task = Challenge("r", tuple(Example(g, recolor_objects(g, *rule)) for g in inputs[1:]),
+                     (inputs[0],))
+    learned = learn_object_rule(identity_values(task), task, rule.bg)
+    if learned is not None:
+        assert all(np.array_equal(recolor_objects(ex.input, *learned), ex.output)
+                   for ex in task.train)
+
+
+# --- the enumerative proposer -------------------------------------------------------------------
+
+def test_the_enumerative_proposer_solves_an_object_rule_task() -> None:
+    kind = object_rule_kind("size_rank_desc", 0)
+    task = rule_task(kind, (0, 1, 2, 3), (1, 2, 3, 4), BARS, BARS_TEST)
+    found = list(EnumerativeProposer().propose(
+        task, analyse(task), Budget.from_seconds(60, work_limit=3000), Pool()))
+    ruled = [c for c in found if "recolor_objects(" in c.program and verified(c, task)]
+    assert ruled, [c.program for c in found]
+    program = parse_program(ruled[0].program)
+    assert all(np.array_equal(out, ex.output) for out, ex in
+               zip(run_program(program, [ex.input for ex in task.train]), task.train))
+    answer = run_program(program, [BARS_TEST])[0]
+    assert np.array_equal(answer, recolor_objects(BARS_TEST, kind, (0, 1, 2, 3), (1, 2, 3, 4)))
+    assert ruled[0].prior < 1.0
