@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsl.errors import EvalError
+from dsl.values import value_key
 from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.primitives.objects import (OBJECT_FEATURES, OBJECT_MODES, OBJECT_RULE_KINDS,
@@ -291,3 +292,14 @@ def test_the_enumerative_proposer_solves_an_object_rule_task() -> None:
     answer = run_program(program, [BARS_TEST])[0]
     assert np.array_equal(answer, recolor_objects(BARS_TEST, kind, (0, 1, 2, 3), (1, 2, 3, 4)))
     assert ruled[0].prior < 1.0
+
+
+def test_rules_are_offered_even_when_an_exact_program_is_found() -> None:
+    task = rule_task(object_rule_kind("size", 0), (1,), (0,), BARS, BARS_TEST)  # = denoise
+    found = list(EnumerativeProposer().propose(
+        task, analyse(task), Budget.from_seconds(60, work_limit=3000), Pool()))
+    exact = [c for c in found if c.prior == 1.0 and verified(c, task)]
+    ruled = [c for c in found if c.prior == 0.85 and verified(c, task)]
+    assert exact and any("recolor_objects(" in c.program for c in ruled)
+    outputs = [value_key(c.test_outputs) for c in ruled]
+    assert len(outputs) == len(set(outputs)), "one rule per distinct test output"

@@ -4,17 +4,17 @@ Every Grid node that reproduces all train outputs is yielded at once, and so is 
 node that does so after one consistent colour map (`map_colors(x, [..], [..])`); the first
 `LOCAL_RULE_BASES` Grid nodes with the outputs' shapes also try a learned local rule
 (`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`) and a learned object rule
-(`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`). Once an
-exact program whose test outputs obey the task's invariants (`analysis.consistent_outputs`)
-is found the enumeration finishes that cost level (shortest programs first) and stops; after
-a colour-mapped one it also explores the next level. Otherwise, when
-time runs out, the
+(`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`). Once an exact
+program whose test outputs obey the task's invariants (`analysis.consistent_outputs`) is
+found the enumeration finishes that cost level (shortest programs first) and stops; after a
+colour-mapped one it also explores the next level. Otherwise, when time runs out, the
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
 with their accuracy as prior, so the loop can fall back on them. Before those, the last
 `PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
-a base value plus overlaid values that are each right where they paint. Before both, when no
-exact program was found, come the local-rule and object-rule programs (prior 0.85, one per
-distinct test output, so they never outvote each other or cut the enumeration short).
+a base value plus overlaid values that are each right where they paint. Local-rule and
+object-rule programs are yielded as soon as they are learned, whether or not an exact program
+is found (prior 0.85), but only the first per distinct test output, so rules never outvote
+each other or cut the enumeration short on their own.
 """
 from __future__ import annotations
 
@@ -174,21 +174,19 @@ class EnumerativeProposer:
             same_shapes = all(v.shape == s for v, s in zip(node.values, shapes))
             if same_shapes and rule_bases < LOCAL_RULE_BASES and len(ruled) < MAX_LOCAL_RULES:
                 rule_bases += 1
-                candidate = self.local_rule_candidate(node, task, enumerator)
-                if candidate is not None:
-                    ruled.setdefault(value_key(candidate.test_outputs), candidate)
-                candidate = self.object_rule_candidate(node, task, analysis.background,
-                                                       enumerator)
-                if candidate is not None:
-                    ruled.setdefault(value_key(candidate.test_outputs), candidate)
+                for candidate in (self.local_rule_candidate(node, task, enumerator),
+                                  self.object_rule_candidate(node, task, analysis.background,
+                                                             enumerator)):
+                    if candidate is not None and \
+                            value_key(candidate.test_outputs) not in ruled:
+                        ruled[value_key(candidate.test_outputs)] = candidate
+                        yield candidate
             score = train_accuracy(node.values[:n], task)
             if score > 0:
                 keep_best(partial, (score, -enumerator.stats.nodes, node), N_PARTIAL)
             if len(shaped) < keep and same_shapes:
                 shaped.append(node)
         yield from self.mapped_candidates(mapped, task)
-        if solved_at is None:
-            yield from ruled.values()
         if solved_at is None and not mapped:
             yield from self.by_pieces(shaped, task, analysis, enumerator)
         for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
