@@ -23,6 +23,10 @@ def add_data_parser(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--temperature", type=float, default=1.0,
                      help="flattens the golden-library primitive weights (higher: flatter)")
     gen.add_argument("--max-length", type=int, default=4, help="most statements per program")
+    gen.add_argument("--vocabulary", choices=("golden", "enumerator"), default="golden",
+                     help="golden: primitives weighted by the golden library; enumerator: "
+                          "primitives the enumerator never builds scaled down, the others "
+                          "lifted to a floor weight")
     gen.add_argument("--max-tries", type=int, help="candidate programs at most "
                                                    "(default 400 per task)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -41,7 +45,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise InputError(f"--max-length must be at least 1, got {args.max_length}",
                          field="--max-length")
     config = GenerateConfig(n=args.n, seed=args.seed, temperature=args.temperature,
-                            max_length=args.max_length, max_tries=args.max_tries)
+                            max_length=args.max_length, max_tries=args.max_tries,
+                            vocabulary=args.vocabulary)
     stats = generate(config, Path(args.out), progress=not args.no_progress)
     print(json.dumps(stats.as_json()))
     if stats.kept < args.n:

@@ -2,12 +2,13 @@
 
 `generate(GenerateConfig, out_dir)` samples well-typed programs with `dsl.generate.random_program`,
 primitives weighted by their use in the training-set golden library (`primitive_weights`,
-flattened by a temperature), runs them on the inputs of one real training task (arc1/arc2
-train only) or on structured grids (`synth.learn.grids`), keeps a task only if it passes
-`gate_reason` and is new (hash of its inputs and outputs), and writes
-`DIR/tasks/<id>.json` (ARC format with test outputs), `DIR/programs/<id>.dsl` and
-`DIR/index.json` (the curriculum: tasks ordered by program cost). The same seed gives the
-same files.
+flattened by a temperature; with the `enumerator` vocabulary, `enumerator_weights` then scales
+down the primitives the enumerator never builds and lifts the ones it builds to a floor), runs
+them on the inputs of one real training task (arc1/arc2 train only) or on structured grids
+(`synth.learn.grids`), keeps a task only if it passes `gate_reason` and is new (hash of its
+inputs and outputs), and writes `DIR/tasks/<id>.json` (ARC format with test outputs),
+`DIR/programs/<id>.dsl` and `DIR/index.json` (the curriculum: tasks ordered by program cost).
+The same seed gives the same files.
 """
 from __future__ import annotations
 
@@ -38,9 +39,11 @@ from synth.data.datasets import evaluation_ids, load_dataset
 from synth.data.golden import DEFAULT_LIBRARY, library_files
 from synth.data.task import Example, Grid, Task, valid_grid
 from synth.learn.grids import structured_inputs
+from synth.search.enumerate import DEFAULT_EXCLUDE
 
 TRAIN_DATASETS = ("arc1:train", "arc2:train")
 RUN_BUDGET = Budget(max_calls=5_000, max_cells=30 * 30 * 4, max_items=500)
+VOCABULARIES = ("golden", "enumerator")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class GenerateConfig:
     structured_share: float = 0.3
     max_tries: int | None = None  # candidate programs; default 400 per wanted task
     per_program: int = 3  # tasks at most per program text (on different inputs)
+    vocabulary: str = "golden"  # one of VOCABULARIES
+    excluded_scale: float = 0.05  # enumerator vocabulary: weight factor of excluded primitives
+    floor_count: float = 8.0  # enumerator vocabulary: weight floor, in golden-library uses
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,31 @@ def primitive_weights(registry: Registry, counts: Counter[str],
                       temperature: float = 1.0) -> list[float]:
     """One weight per primitive in registry order: (count + 1) ** (1 / temperature)."""
     return [(counts.get(p.name, 0) + 1) ** (1.0 / temperature) for p in registry]
+
+
+def enumerator_weights(registry: Registry, weights: Sequence[float], temperature: float = 1.0,
+                       excluded: frozenset[str] = DEFAULT_EXCLUDE, excluded_scale: float = 0.05,
+                       floor_count: float = 8.0) -> list[float]:
+    """Golden weights re-aimed at the enumerator's vocabulary: a primitive in `excluded` keeps
+    `excluded_scale` of its weight; any other gets at least `(floor_count + 1) ** (1 /
+    temperature)`, the weight of a primitive the golden library uses `floor_count` times."""
+    floor = (floor_count + 1) ** (1.0 / temperature)
+    return [w * excluded_scale if p.name in excluded else max(w, floor)
+            for p, w in zip(registry, weights)]
+
+
+def vocabulary_weights(config: GenerateConfig, registry: Registry) -> list[float]:
+    """The sampling weight of each primitive (registry order) for the config's vocabulary."""
+    if config.vocabulary not in VOCABULARIES:
+        raise ValueError(f"unknown vocabulary {config.vocabulary!r}; choose from "
+                         f"{', '.join(VOCABULARIES)}")
+    weights = primitive_weights(registry, primitive_counts(library_files(DEFAULT_LIBRARY),
+                                                           registry), config.temperature)
+    if config.vocabulary == "golden":
+        return weights
+    return enumerator_weights(registry, weights, config.temperature,
+                              excluded_scale=config.excluded_scale,
+                              floor_count=config.floor_count)
 
 
 # ---------------------------------------------------------------- running and gates
@@ -281,8 +312,7 @@ def sample_tasks(config: GenerateConfig, registry: Registry | None = None,
     """Sample until `config.n` tasks pass the gates (or `max_tries` candidates were tried)."""
     registry = registry or default_registry()
     rng = random.Random(config.seed)
-    weights = primitive_weights(registry, primitive_counts(library_files(DEFAULT_LIBRARY),
-                                                           registry), config.temperature)
+    weights = vocabulary_weights(config, registry)
     input_sets = real_input_sets() if input_sets is None else input_sets
     stats = stats or GenerateStats()
     seen: set[str] = set()
@@ -405,5 +435,6 @@ def generate(config: GenerateConfig, out_dir: Path, progress: bool = False,
         view.close()
     stats.seconds = time.perf_counter() - start
     write_tasks(items, Path(out_dir), {"seed": config.seed, "temperature": config.temperature,
-                                       "max_length": config.max_length, "n": len(items)})
+                                       "max_length": config.max_length, "n": len(items),
+                                       "vocabulary": config.vocabulary})
     return stats
