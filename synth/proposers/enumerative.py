@@ -19,7 +19,8 @@ each other or cut the enumeration short on their own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -71,29 +72,17 @@ class EnumerativeProposer:
         for node in sorted(mapped, key=lambda m: expr_size(m.expr))[:MAX_MAPPED_PER_LEVEL]:
             yield node_candidate(node, task, self.name, prior=0.9)
 
-    def local_rule_candidate(self, node: Node, task: Challenge, enumerator: Enumerator
-                             ) -> Candidate | None:
-        """`local_rule(node, ...)` (`synth.search.local_rules`) when a learned rule maps the
-        node onto every train output."""
+    def rule_candidate(self, node: Node, task: Challenge, enumerator: Enumerator,
+                       learn: Callable[..., Any], apply: Callable[[Node, Any], Node]
+                       ) -> Candidate | None:
+        """`apply(node, rule)` when `learn` finds a rule (a local rule, an object rule) mapping
+        the node onto every train output; the node's own values are cross-validated unless
+        it is the input."""
         enumerator.stats.evaluations += 1
-        rule = learn_local_rule(node.values, task, cross_validate=node.cost > 0)
+        rule = learn(node.values, cross_validate=node.cost > 0)
         if rule is None:
             return None
-        ruled = local_rule_node(node, rule)
-        if not train_matches(ruled.values[:len(task.train)], task):
-            return None
-        enumerator.stats.found()
-        return node_candidate(ruled, task, self.name, prior=0.85)
-
-    def object_rule_candidate(self, node: Node, task: Challenge, background: int,
-                              enumerator: Enumerator) -> Candidate | None:
-        """`recolor_objects(node, ...)` (`synth.search.object_rules`) when a learned rule maps
-        the node onto every train output."""
-        enumerator.stats.evaluations += 1
-        rule = learn_object_rule(node.values, task, background, cross_validate=node.cost > 0)
-        if rule is None:
-            return None
-        ruled = object_rule_node(node, rule)
+        ruled = apply(node, rule)
         if not train_matches(ruled.values[:len(task.train)], task):
             return None
         enumerator.stats.found()
@@ -138,7 +127,7 @@ class EnumerativeProposer:
                 enumerator: Enumerator) -> Iterator[Candidate]:
         targets = [(ex.output.shape, ex.output.tobytes()) for ex in task.train]
         n = len(task.train)
-        partial: list[tuple[float, int, Node]] = []
+        partials: list[tuple[float, int, Node]] = []
         mapped: list[Node] = []
         solved_at: int | None = None
         shaped: list[Node] = []
@@ -148,6 +137,8 @@ class EnumerativeProposer:
         keep = max(2, min(MAX_PIECE_CANDIDATES,
                           PIECE_CELLS // max(1, sum(ex.output.size for ex in task.train))))
         search_budget = budget.share(1.0 - PIECES_SHARE)
+        learn_local = partial(learn_local_rule, task=task)
+        learn_objects = partial(learn_object_rule, task=task, bg=analysis.background)
         for node in itertools.chain((enumerator.root,),
                                     enumerator.run(lambda done: search_budget.expired(done))):
             if mapped and node.cost > mapped[0].cost - 1:
@@ -174,22 +165,23 @@ class EnumerativeProposer:
             same_shapes = all(v.shape == s for v, s in zip(node.values, shapes))
             if same_shapes and rule_bases < LOCAL_RULE_BASES and len(ruled) < MAX_LOCAL_RULES:
                 rule_bases += 1
-                for candidate in (self.local_rule_candidate(node, task, enumerator),
-                                  self.object_rule_candidate(node, task, analysis.background,
-                                                             enumerator)):
+                for candidate in (
+                        self.rule_candidate(node, task, enumerator, learn_local, local_rule_node),
+                        self.rule_candidate(node, task, enumerator, learn_objects,
+                                            object_rule_node)):
                     if candidate is not None and \
                             value_key(candidate.test_outputs) not in ruled:
                         ruled[value_key(candidate.test_outputs)] = candidate
                         yield candidate
             score = train_accuracy(node.values[:n], task)
             if score > 0:
-                keep_best(partial, (score, -enumerator.stats.nodes, node), N_PARTIAL)
+                keep_best(partials, (score, -enumerator.stats.nodes, node), N_PARTIAL)
             if len(shaped) < keep and same_shapes:
                 shaped.append(node)
         yield from self.mapped_candidates(mapped, task)
         if solved_at is None and not mapped:
             yield from self.by_pieces(shaped, task, analysis, enumerator)
-        for score, _, node in sorted(partial, key=lambda item: item[:2], reverse=True):
+        for score, _, node in sorted(partials, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)
 
 

@@ -1,7 +1,8 @@
 """Finishing steps: cheap repairs that turn a near miss into an exact program.
 
 `color_mapping` finds the colour substitution (if one exists) that maps a value's train cells
-onto the train outputs; `mapped_node` appends that `map_colors` step to a search node.
+onto the train outputs; `mapped_node` appends that `map_colors` step to a search node;
+`edit_pairs` is what the learned same-shape steps (local and object rules) start from.
 """
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def mapped_node(node: Node, changes: dict[int, int]) -> Node:
                                    ast.ListLit(tuple(ast.Literal(c, "color") for c in sources)),
                                    ast.ListLit(tuple(ast.Literal(c, "color") for c in targets))))
     return Node(node.type, values, node.cost + 1, expr)
+
+
+def edit_pairs(values: tuple, task: Challenge
+               ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]] | None:
+    """(train values, train outputs, test values) of a search node's values (train first,
+    then test), or None unless every train value has its output's shape and one differs."""
+    n = len(task.train)
+    train = [np.asarray(v) for v in values[:n]]
+    outputs = [ex.output for ex in task.train]
+    if any(v.shape != o.shape for v, o in zip(train, outputs)):
+        return None
+    if all(np.array_equal(v, o) for v, o in zip(train, outputs)):
+        return None
+    return train, outputs, [np.asarray(v) for v in values[n:]]

@@ -38,6 +38,7 @@ from dsl import ast
 from dsl.primitives.patterns import LOCAL_RULE_KINDS, local_rule, neighbourhood_codes
 from dsl.types import GRID
 from synth.data.task import Challenge
+from synth.search.finishing import edit_pairs
 from synth.search.options import Node
 
 MIN_SUPPORT = 2.0   # changed train cells per key, at least
@@ -145,14 +146,10 @@ def learn_local_rule(values: tuple, task: Challenge, cross_validate: bool = Fals
 
     `values` holds one grid per example, train first then test (a search node's values);
     `cross_validate` also asks that each train pair be predicted by the others' table."""
-    n = len(task.train)
-    train = [np.asarray(v) for v in values[:n]]
-    outputs = [ex.output for ex in task.train]
-    if any(v.shape != o.shape for v, o in zip(train, outputs)):
+    pairs = edit_pairs(values, task)
+    if pairs is None:
         return None
-    if all(np.array_equal(v, o) for v, o in zip(train, outputs)):
-        return None
-    tests = [np.asarray(v) for v in values[n:]]
+    train, outputs, tests = pairs
     for kind in LOCAL_RULE_KINDS:
         rule = rule_of_kind(kind, train, outputs, tests, cross_validate)
         if rule is not None:

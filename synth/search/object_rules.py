@@ -39,6 +39,7 @@ from dsl.primitives.objects import (OBJECT_FEATURES, OBJECT_MODES, object_featur
                                     object_rule_kind, recolor_objects, segment_objects)
 from dsl.types import GRID
 from synth.data.task import Challenge
+from synth.search.finishing import edit_pairs
 from synth.search.options import Node
 
 MIN_OBJECTS = 2          # recoloured train components per key, at least
@@ -191,14 +192,10 @@ def learn_object_rule(values: tuple, task: Challenge, bg: int, cross_validate: b
     `values` holds one grid per example, train first then test (a search node's values); `bg`
     is the colour objects are segmented from (the task's background); `cross_validate` also
     asks that each train pair be predicted by the others' table."""
-    n = len(task.train)
-    train = [np.asarray(v) for v in values[:n]]
-    outputs = [ex.output for ex in task.train]
-    if any(v.shape != o.shape for v, o in zip(train, outputs)):
+    pairs = edit_pairs(values, task)
+    if pairs is None:
         return None
-    if all(np.array_equal(v, o) for v, o in zip(train, outputs)):
-        return None
-    tests = [np.asarray(v) for v in values[n:]]
+    train, outputs, tests = pairs
     modes: list[tuple[int, list[Segmented], list[np.ndarray]]] = []
     for mode in range(len(OBJECT_MODES)):
         segs = [segmented(v, mode, bg) for v in train]
