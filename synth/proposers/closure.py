@@ -7,10 +7,10 @@ colour map (`map_colors`), becomes a program through its parent links; it is re-
 DSL interpreter on every input before it is yielded, so a candidate's outputs are the DSL's.
 Exact matches come in breadth-first order (shortest first); once one whose test outputs obey
 the task's invariants is found, the closure finishes that depth and stops. When the closure
-ends with no exact match, its values shaped like the train outputs (breadth-first, at most
-`PIECE_CELLS` cells in all) go to output by pieces (`synth.search.pieces`): a base value plus
+ends with no exact match, its values shaped like the train outputs (breadth-first, as many as
+`piece_limit` allows) go to output by pieces (`synth.search.pieces`): a base value plus
 overlaid values each right where they paint, icecuber's way of reaching outputs no single
-value of the closure equals.
+value of the closure equals. Pieces get the last `PIECES_SHARE` of the stage's budget.
 
 Budget: the wall clock is checked between chunks of transform applications; in reproducible
 mode every `NATIVE_CALLS_PER_EVALUATION` applications (each on every example) count as one
@@ -38,7 +38,7 @@ from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, inte
 from synth.search.closure import kernel_rows, path_expr, transform_table
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
-from synth.search.pieces import compose
+from synth.search.pieces import PIECES_SHARE, compose, piece_limit
 from synth.search.program import expr_size, program_text
 
 # Transform applications (each on every example) costing the CPU time of one enumerator
@@ -50,9 +50,6 @@ MAX_DEPTH = 3
 CHUNK_CALLS = 20_000
 MAX_MAPPED = 8     # colour-mapped candidates per solve
 MAX_EXACT = 16     # exact candidates per solve
-MAX_PIECE_VALUES = 20_000
-PIECE_CELLS = 4_000_000  # shaped values kept for pieces x train output cells
-PIECES_SHARE = 0.1  # of the stage's budget, kept for composing the output by pieces
 
 
 @dataclass
@@ -132,9 +129,8 @@ class ClosureProposer:
         """A base value plus overlaid values of the closure (`synth.search.pieces.compose`),
         when their overlay, re-run by the interpreter, reproduces every train output."""
         n = len(task.train)
-        cells = sum(ex.output.size for ex in task.train)
-        limit = max(2, min(MAX_PIECE_VALUES, PIECE_CELLS // max(1, cells)))
-        nodes = shaped_nodes(closure, [ex.output.shape for ex in task.train], limit)
+        nodes = shaped_nodes(closure, [ex.output.shape for ex in task.train],
+                             piece_limit([ex.output for ex in task.train]))
         self.verifications += len(nodes)
         train_values = [closure.grids(int(node))[:n] for node in nodes]
         found = compose(train_values, [ex.output for ex in task.train], analysis.background)

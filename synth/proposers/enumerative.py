@@ -36,14 +36,11 @@ from synth.search.options import Node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.local_rules import learn_local_rule, local_rule_node
 from synth.search.object_rules import learn_object_rule, object_rule_node
-from synth.search.pieces import compose
+from synth.search.pieces import PIECES_SHARE, compose, piece_limit
 from synth.search.program import expr_size
 from synth.data.task import Challenge
 
 N_PARTIAL = 4
-PIECES_SHARE = 0.1  # of the stage's budget, kept for composing the output by pieces
-MAX_PIECE_CANDIDATES = 20_000
-PIECE_CELLS = 4_000_000  # candidates kept for pieces x train output cells
 MAX_MAPPED_PER_LEVEL = 3
 LOCAL_RULE_BASES = 32  # shaped Grid nodes (the root first) a local rule is learned on
 MAX_LOCAL_RULES = 4    # local-rule programs kept per task
@@ -132,10 +129,9 @@ class EnumerativeProposer:
         solved_at: int | None = None
         shaped: list[Node] = []
         rule_bases = 0
-        ruled: dict[tuple, Candidate] = {}
+        ruled: set[tuple] = set()  # test outputs of the rule programs yielded so far
         shapes = [ex.output.shape for ex in task.train]
-        keep = max(2, min(MAX_PIECE_CANDIDATES,
-                          PIECE_CELLS // max(1, sum(ex.output.size for ex in task.train))))
+        keep = piece_limit([ex.output for ex in task.train])
         search_budget = budget.share(1.0 - PIECES_SHARE)
         learn_local = partial(learn_local_rule, task=task)
         learn_objects = partial(learn_object_rule, task=task, bg=analysis.background)
@@ -171,7 +167,7 @@ class EnumerativeProposer:
                                             object_rule_node)):
                     if candidate is not None and \
                             value_key(candidate.test_outputs) not in ruled:
-                        ruled[value_key(candidate.test_outputs)] = candidate
+                        ruled.add(value_key(candidate.test_outputs))
                         yield candidate
             score = train_accuracy(node.values[:n], task)
             if score > 0:

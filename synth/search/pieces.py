@@ -20,6 +20,15 @@ from synth.data.task import Grid
 
 MAX_PIECES = 3
 BASES_TRIED = 5
+PIECES_SHARE = 0.1  # of a proposer's stage budget, kept for composing the output by pieces
+MAX_PIECE_VALUES = 20_000
+PIECE_CELLS = 4_000_000  # candidate values kept for pieces x train output cells
+
+
+def piece_limit(targets: Sequence[Grid]) -> int:
+    """How many candidate values `compose` may be given for these train outputs (memory bound)."""
+    cells = sum(t.size for t in targets)
+    return max(2, min(MAX_PIECE_VALUES, PIECE_CELLS // max(1, cells)))
 
 
 @dataclass(frozen=True)
