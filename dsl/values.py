@@ -14,6 +14,10 @@ import numpy as np
 Grid = np.ndarray
 Mask = np.ndarray
 Point = tuple[int, int]
+ARRAY_OVERHEAD = 112      # bytes of a numpy array's header
+CONTAINER_OVERHEAD = 64   # bytes of a tuple
+OBJECT_OVERHEAD = 256     # bytes of an Object instance and its __dict__
+SCALAR_BYTES = 32
 
 
 def frozen(arr: np.ndarray) -> np.ndarray:
@@ -88,6 +92,20 @@ def near_grid(obj: Object, shape: tuple[int, int], margin: int = 0) -> bool:
     h, w = shape
     return (-margin - obj.height < obj.top < h + margin
             and -margin - obj.width < obj.left < w + margin)
+
+
+def value_nbytes(value: object) -> int:
+    """Roughly the bytes a value holds: array data plus a fixed overhead per array, object
+    and list; an Object counts its arrays twice, as its content key (`Object.key`, cached once
+    asked for) copies them. A memory estimate for the search's value bank (calibrated against
+    tracemalloc on 30x30 tasks), not an exact accounting."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes + ARRAY_OVERHEAD
+    if isinstance(value, tuple):
+        return CONTAINER_OVERHEAD + sum([value_nbytes(v) for v in value])
+    if isinstance(value, Object):
+        return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)
+    return SCALAR_BYTES
 
 
 def value_key(value: object) -> object:

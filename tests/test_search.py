@@ -11,6 +11,7 @@ from dsl.interp import run_program
 from dsl.parser import parse_program
 from dsl.registry import default_registry
 from dsl.types import GRID
+from dsl.values import value_nbytes
 from synth.analysis.features import analyse, background_color, size_rules
 from synth.data.datasets import load_task_ref
 from synth.proposers.base import Budget, Pool, ProgramCandidate
@@ -63,6 +64,26 @@ def test_enumerator_dedups_and_reaches_depth() -> None:
         text = program_text(node.expr)
         rerun = run_program(parse_program(text), inputs)
         assert all(np.array_equal(a, b) for a, b in zip(rerun, node.values)), text
+
+
+def test_a_full_bank_still_yields_new_values_but_stores_no_more() -> None:
+    inputs = list(FLIP_TASK.inputs)
+    free = Enumerator(inputs, [0, 1, 2], config=EnumConfig(max_cost=2, max_bank_mb=None))
+    free_nodes = list(free.run(lambda evaluations: False))
+    capped = Enumerator(inputs, [0, 1, 2], config=EnumConfig(max_cost=2, max_bank_mb=None))
+    level_one_bytes = sum(value_nbytes(v) for n in free_nodes if n.cost == 1 for v in n.values)
+    capped.bank.max_bytes = level_one_bytes // 2
+    capped_nodes = list(capped.run(lambda evaluations: False))
+    assert capped.stats.unstored > 0 and free.stats.unstored == 0
+    stored = sum(len(nodes) for levels in capped.bank.by_type.values()
+                 for nodes in levels.values())
+    assert stored + capped.stats.unstored == capped.stats.nodes + 1  # + the input
+    assert capped.bank.stored_bytes < free.bank.stored_bytes
+    level_one = [repr(n.expr) for n in free_nodes if n.cost == 1]
+    assert [repr(n.expr) for n in capped_nodes if n.cost == 1] == level_one, \
+        "the first level does not depend on stored values, so the cap must not change it"
+    assert len(capped_nodes) < len(free_nodes)
+    assert len({capped.bank.key(n.type, n.values) for n in capped_nodes}) == len(capped_nodes)
 
 
 def test_enumerative_proposer_finds_flip() -> None:

@@ -10,7 +10,9 @@ whose costs sum to `c` minus the primitive's cost (literals, function values and
 cost 0). A primitive's cost is 1 unless the caller passes per-primitive costs
 (`synth.search.costs`: a PCFG prior or a guide model's per-task probabilities). Grid nodes
 that reproduce every train output are reported as solutions as soon as they are built; the
-closest partial matches are kept for fallback attempts.
+closest partial matches are kept for fallback attempts. The bank's memory is bounded: the
+seen-set holds hashes, and past `EnumConfig.max_bank_mb` new nodes are still
+yielded but no longer stored as arguments (`Bank`).
 
 Task hints (`synth.search.options.TaskHints`) add the task's integers to the literals tried
 for size-like parameters without a registry domain, and steer by output shape: the literal
@@ -34,13 +36,14 @@ from dsl.kernels import implementation
 from dsl.registry import Param, Primitive, Registry, default_registry
 from dsl.types import (BOOL, COLOR, GRID, INT, TCon, Type, TVar, free_vars, rename_vars, resolve,
                        unify)
-from dsl.values import value_key
+from dsl.values import value_key, value_nbytes
 from synth.search.options import Node, TaskHints, function_options, literal_options
 
 SCALARS = (COLOR, INT, BOOL)
 MAX_SIDE = 60
 Stop = Callable[[int], bool]
 MAX_ITEMS = 100
+NODE_OVERHEAD = 2048  # bytes per stored node beyond its values (calibrated with tracemalloc)
 LiteralSet = tuple[tuple[int, Any], ...]
 DEFAULT_EXCLUDE = frozenset({
     "identity", "apply", "compose", "iterate", "fold", "branch", "range", "pair",
@@ -77,10 +80,13 @@ class _CallPlan:
 
 @dataclass(frozen=True)
 class EnumConfig:
-    """Limits of one enumeration: depth (calls), nodes, combinations per call, exclusions."""
+    """Limits of one enumeration: depth (calls), nodes, combinations per call, the MiB the
+    bank may hold in nodes kept as arguments for later calls (`Bank.max_bytes`; None: no
+    cap), exclusions."""
 
     max_cost: int = 4
     max_nodes: int = 300_000
+    max_bank_mb: int | None = 1024
     max_combos_per_split: int = 4_000
     exclude: frozenset[str] = DEFAULT_EXCLUDE
     narrow_domains: tuple[tuple[str, tuple[int, ...]], ...] = NARROW_DOMAINS
@@ -94,6 +100,7 @@ class EnumStats:
     evaluations: int = 0
     duplicates: int = 0
     errors: int = 0
+    unstored: int = 0  # new values checked but not kept as arguments (the bank was full)
     level_reached: int = 0
     seconds: float = 0.0
     first_found: tuple[int, int] | None = None  # (nodes, evaluations) at the first solution
@@ -107,6 +114,7 @@ class EnumStats:
         """JSON-ready stats, with values/s, dedup rate and the work to the first solution."""
         return {"nodes": self.nodes, "evaluations": self.evaluations,
                 "duplicates": self.duplicates, "errors": self.errors,
+                "unstored": self.unstored,
                 "level_reached": self.level_reached, "seconds": round(self.seconds, 3),
                 "values_per_s": round(self.evaluations / self.seconds) if self.seconds else 0,
                 "dedup_rate": round(self.duplicates / self.evaluations, 3)
@@ -117,24 +125,50 @@ class EnumStats:
 
 @dataclass
 class Bank:
-    """Nodes by type and cost, with the seen-set for observational equivalence."""
+    """Nodes by type and cost, with the seen-set for observational equivalence.
 
+    The seen-set holds `(type, hash of the value key)`: a 64-bit hash, not the values' bytes,
+    so it costs ~130 bytes per value instead of a second copy of every grid (two different
+    values merging by a hash collision is a ~1e-8 event per task, and only skips a value).
+    Stored nodes are counted in bytes (`value_nbytes` of their values plus `NODE_OVERHEAD` for
+    the node, its expression and its seen-set entry); past `max_bytes` new nodes are still
+    marked seen (and yielded by the enumerator, so they are checked) but no longer stored as
+    arguments of later calls, which caps the bank's memory.
+    """
+
+    max_bytes: int | None = None
     by_type: dict[Type, dict[int, list[Node]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    seen: set[tuple[Type, Any]] = field(default_factory=set)
+    seen: set[tuple[Type, int]] = field(default_factory=set)
+    stored_bytes: int = 0
+
+    @staticmethod
+    def key(node_type: Type, values: tuple[Any, ...]) -> tuple[Type, int]:
+        """The seen-set key of a value of `node_type`."""
+        return node_type, hash(value_key(values))
+
+    @property
+    def full(self) -> bool:
+        """Whether the stored values have reached the byte cap."""
+        return self.max_bytes is not None and self.stored_bytes >= self.max_bytes
 
     def add(self, node: Node) -> bool:
-        """Add a node unless an equal one exists; True when added."""
-        key = (node.type, value_key(node.values))
+        """Add a node unless an equal one exists; True when it was new."""
+        key = self.key(node.type, node.values)
         if key in self.seen:
             return False
         self.insert(key, node)
         return True
 
-    def insert(self, key: tuple[Type, Any], node: Node) -> None:
-        """Add a node whose key (type, value key) is not in `seen` yet."""
+    def insert(self, key: tuple[Type, int], node: Node) -> bool:
+        """Mark a node whose key is not in `seen` yet as seen, and store it unless the bank
+        is full; True when stored."""
         self.seen.add(key)
+        if self.full:
+            return False
+        self.stored_bytes += NODE_OVERHEAD + sum([value_nbytes(v) for v in node.values])
         self.by_type[node.type][node.cost].append(node)
+        return True
 
     def at_cost(self, typ: Type, cost: int, subst: dict[str, Type]) -> Iterator[tuple[Node, dict]]:
         """Nodes of exactly `cost` whose type unifies with `typ` (with the extended subst)."""
@@ -178,7 +212,8 @@ class Enumerator:
         self.palette = tuple(sorted(palette))
         self.registry = registry or default_registry()
         self.config = config
-        self.bank = Bank()
+        self.bank = Bank(max_bytes=None if config.max_bank_mb is None
+                         else config.max_bank_mb * 2**20)
         self.stats = EnumStats()
         self.prims = [p for p in self.registry if p.name not in config.exclude
                       and p.returns != BOOL and not _has_unsupported_function(p)]
@@ -386,12 +421,13 @@ class Enumerator:
                     continue
                 if cost == plan.cost:
                     self._note_shape(prim, args, values)
-                key = (typ, value_key(values))
+                key = self.bank.key(typ, values)
                 if key in self.bank.seen:
                     self.stats.duplicates += 1
                     continue
                 node = _node(plan, args, typ, values)
-                self.bank.insert(key, node)
+                if not self.bank.insert(key, node):
+                    self.stats.unstored += 1
                 self.stats.nodes += 1
                 yield node
 

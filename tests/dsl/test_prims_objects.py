@@ -12,7 +12,8 @@ from dsl.errors import EvalError
 from dsl.primitives import objects as O
 from dsl.registry import default_registry
 from dsl.typeof import value_has_type
-from dsl.values import Object, make_object
+from dsl.values import (ARRAY_OVERHEAD, CONTAINER_OVERHEAD, OBJECT_OVERHEAD, SCALAR_BYTES, Object,
+                        make_object, value_nbytes)
 from tests.dsl.family_checks import examples_hold_test, solves, total_well_typed_and_pure_test
 from tests.strategies import colors, covers, grids, masks, objects_
 
@@ -472,3 +473,12 @@ def test_paint_grid_at(grid, sub, r, c) -> None:
     if sub.shape[0] <= grid.shape[0] and sub.shape[1] <= grid.shape[1]:
         assert np.array_equal(O.paint_grid_at(grid, sub, (0, 0))[:sub.shape[0], :sub.shape[1]],
                               sub)
+
+
+def test_value_nbytes_counts_array_data_of_grids_lists_and_objects() -> None:
+    grid = np.zeros((30, 30), dtype=np.uint8)
+    obj = make_object(np.ones((2, 3), dtype=np.uint8), np.ones((2, 3), dtype=bool))
+    assert value_nbytes(grid) == 900 + ARRAY_OVERHEAD
+    assert value_nbytes((grid, grid)) == CONTAINER_OVERHEAD + 2 * (900 + ARRAY_OVERHEAD)
+    assert value_nbytes(obj) == OBJECT_OVERHEAD + 2 * (12 + ARRAY_OVERHEAD)
+    assert value_nbytes(3) == value_nbytes(True) == SCALAR_BYTES
