@@ -16,7 +16,8 @@ from synth.proposers.base import Pool, ProgramCandidate
 from synth.proposers.enumerative import model_samples
 from synth.proposers.guidance import Guidance, guide_path, library_counts, prior_counts, \
     sample_probabilities
-from synth.search.costs import (DEFAULT_GUIDE_WEIGHT, CostLevels, cost_levels, mix_probabilities,
+from synth.search.costs import (DEFAULT_GUIDE_COSTS, DEFAULT_GUIDE_WEIGHT, CostLevels,
+                                cost_levels, mix_probabilities, parse_cost_levels,
                                 pcfg_probabilities)
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.options import task_default_domains
@@ -184,3 +185,43 @@ def test_the_guide_weight_flag_reaches_the_costs() -> None:
     assert costs_light is not None and costs_heavy is not None
     assert sum(costs_light.values()) < sum(costs_heavy.values()), \
         "a lighter guide spreads the primitives over fewer levels"
+
+
+def test_guide_costs_values_name_a_ratio_or_a_rank_rule() -> None:
+    assert parse_cost_levels(DEFAULT_GUIDE_COSTS) == CostLevels()
+    assert parse_cost_levels("1.5,4") == CostLevels(step=1.5, max_level=4)
+    assert parse_cost_levels("rank:10,40") == CostLevels(ranks=(10, 40))
+    for bad in ("2", "2,3,4", "x,3", "2,0", "-1,3", "inf,3", "rank:", "rank:5,0", "rank:a"):
+        with pytest.raises(ValueError):
+            parse_cost_levels(bad)
+
+
+def test_rank_levels_bucket_by_rank_and_keep_ties_together() -> None:
+    probs = {"a": 0.5, "b": 0.3, "c": 0.3, "d": 0.1, "e": 0.05, "f": 0.01}
+    assert cost_levels(probs, CostLevels(ranks=(2, 2))) == {
+        "a": 1, "b": 1, "c": 1, "d": 2, "e": 3, "f": 3}
+    assert cost_levels(probs, CostLevels(ranks=(1,))) == {
+        "a": 1, "b": 2, "c": 2, "d": 2, "e": 2, "f": 2}
+    assert set(cost_levels({"x": 0.2, "y": 0.2}, CostLevels(ranks=(1, 1))).values()) == {1}
+
+
+def test_a_bad_guide_costs_flag_is_exit_2_naming_the_flag(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from synth.cli.main import main
+    with pytest.raises(SystemExit) as stopped:
+        main(["solve", "task.json", "--guide-costs", "2"])
+    assert stopped.value.code == 2
+    assert "--guide-costs" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SHIPPED_GUIDE.is_file(), reason="no shipped guide")
+def test_the_guide_costs_flag_reaches_the_costs() -> None:
+    from synth.proposers.base import SearchOptions
+    from synth.proposers.guidance import guidance
+    assert guidance(SearchOptions()).levels == CostLevels()
+    flat, deep = (guidance(SearchOptions(guide_costs=v)) for v in ("2,2", "1,4"))
+    costs_flat, costs_deep = flat.costs(_task()), deep.costs(_task())
+    assert costs_flat is not None and costs_deep is not None
+    assert max(costs_flat.values()) == 2 and max(costs_deep.values()) == 4
+    ranked = guidance(SearchOptions(guide_costs="rank:5,20")).costs(_task())
+    assert ranked is not None and sum(1 for c in ranked.values() if c == 1) == 5

@@ -27,7 +27,7 @@ from synth.learn.guide import SHIPPED_GUIDE, Guide
 from synth.proposers.base import SearchOptions
 from synth.proposers.library import load_library
 from synth.search.costs import (DEFAULT_GUIDE_WEIGHT, CostLevels, cost_levels, mix_probabilities,
-                                pcfg_probabilities)
+                                parse_cost_levels, pcfg_probabilities)
 
 DEFAULT_SAMPLE_WEIGHT = 0.5
 
@@ -134,4 +134,5 @@ def library_guide(options: SearchOptions) -> Guide | None:
 def guidance(options: SearchOptions) -> Guidance:
     """The cost hook the search options ask for."""
     return Guidance(cost_model=options.cost_model, guide=guide_path(options.guide),
-                    folders=library_scope(options.library), guide_weight=options.guide_weight)
+                    folders=library_scope(options.library), guide_weight=options.guide_weight,
+                    levels=parse_cost_levels(options.guide_costs))
