@@ -34,7 +34,7 @@ def reference_components(grid: np.ndarray, mode: int, bg: int) -> list[set[tuple
     """Single-colour components by breadth-first search, straight from the documented modes."""
     h, w = grid.shape
     member = [lambda c: c != bg, lambda c: c != bg, lambda c: True, lambda c: True,
-              lambda c: c == bg, lambda c: c == bg][mode]
+              lambda c: c == bg, lambda c: c == bg, lambda c: c == bg, lambda c: c == bg][mode]
     steps = EIGHT if mode % 2 else FOUR
     seen: set[tuple[int, int]] = set()
     found = []
@@ -52,7 +52,8 @@ def reference_components(grid: np.ndarray, mode: int, bg: int) -> list[set[tuple
                         cells.add((ny, nx))
                         queue.append((ny, nx))
             seen |= cells
-            found.append(cells)
+            if mode < 6 or not any(y in (0, h - 1) or x in (0, w - 1) for y, x in cells):
+                found.append(cells)
     return found
 
 
@@ -85,7 +86,10 @@ def reference_features(grid: np.ndarray, comps: list[set], feature: str) -> list
         height = max(r for r, _ in cells) - min(r for r, _ in cells) + 1
         width = max(c for _, c in cells) - min(c for _, c in cells) + 1
         r, c = next(iter(cells))
-        out.append({
+        neighbours = {int(grid[y + dy, x + dx]) for y, x in cells for dy, dx in FOUR
+                      if 0 <= y + dy < h and 0 <= x + dx < w and (y + dy, x + dx) not in cells}
+        touching = {f"touches_color_{colour}": int(colour in neighbours) for colour in range(10)}
+        out.append({**touching,
             "touches_border": int(any(y in (0, h - 1) or x in (0, w - 1) for y, x in cells)),
             "has_hole": int(reference_encloses(cells)),
             "is_rectangle": int(size == height * width),
@@ -93,6 +97,9 @@ def reference_features(grid: np.ndarray, comps: list[set], feature: str) -> list
             "size_rank_asc": distinct.index(size),
             "shape_count": shapes.count(shape),
             "size": size, "height": height, "width": width, "color": int(grid[r, c]),
+            "is_square": int(size == height * width and height == width),
+            "size_extreme": 0 if size == distinct[-1] else 1 if size == distinct[0] else 2,
+            "size_parity": size % 2,
         }[feature])
     return out
 
@@ -105,7 +112,7 @@ def reference_recolor_objects(grid: np.ndarray, kind: int, keys: tuple[int, ...]
     out = np.array(grid)
     for cells, value in zip(comps, reference_features(grid, comps, OBJECT_FEATURES[feature])):
         for r, c in cells:
-            out[r, c] = table.get(value, grid[r, c])
+            out[r, c] = table.get(value, table.get(-1, grid[r, c]))
     return out
 
 
@@ -117,7 +124,7 @@ def rules(draw: st.DrawFn, grid: np.ndarray) -> ObjectRule:
     feature, mode = divmod(kind, len(OBJECT_MODES))
     comps = reference_components(grid, mode, bg)
     present = sorted(set(reference_features(grid, comps, OBJECT_FEATURES[feature]))) or [0]
-    keys = draw(st.lists(st.one_of(st.sampled_from(present), st.integers(0, 40)),
+    keys = draw(st.lists(st.one_of(st.sampled_from(present), st.integers(-1, 40)),
                          max_size=5, unique=True))
     return ObjectRule(kind, tuple(keys), tuple(draw(colors) for _ in keys), bg)
 
@@ -146,12 +153,24 @@ def test_the_features_on_a_hand_made_grid() -> None:
     assert recolor_objects(grid, rank, (0,), (0,))[0, 4] == 0
     shapes = object_rule_kind("shape_count", 0)
     assert recolor_objects(grid, shapes, (1,), (4,)).tolist()[3] == [0, 0, 0, 0, 4]
+    enclosed = object_rule_kind("size", 6)            # only the hole inside the blue ring
+    assert recolor_objects(grid, enclosed, (1,), (6,)).tolist()[1] == [1, 6, 1, 0, 0]
+    assert recolor_objects(grid, object_rule_kind("size", 4), (1,), (6,)).tolist()[1][1] == 6
+    near_red = object_rule_kind("touches_color_2", 4)  # the background region beside red
+    assert recolor_objects(grid, near_red, (1,), (9,)).tolist()[3] == [9, 9, 9, 9, 3]
+    square = object_rule_kind("is_square", 0)          # the ring is no square: not filled
+    assert recolor_objects(grid, square, (1,), (8,)).tolist()[0] == [1, 1, 1, 0, 8]
+    extreme = object_rule_kind("size_extreme", 0)      # largest ring, smallest red, green other
+    assert recolor_objects(grid, extreme, (0, 1, 2), (4, 5, 6)).tolist()[2] == [4, 4, 4, 0, 6]
+    parity = object_rule_kind("size_parity", 0)        # even sizes blue, others default 7
+    assert recolor_objects(grid, parity, (0, -1), (1, 7)).tolist()[2] == [1, 1, 1, 0, 1]
+    assert recolor_objects(grid, parity, (0, -1), (1, 7)).tolist()[0] == [1, 1, 1, 0, 7]
 
 
 @pytest.mark.parametrize("kind, keys, values, reason", [
     (len(OBJECT_RULE_KINDS), (), (), "kind"), (-1, (), (), "kind"),
     (0, (1, 2), (1,), "keys but"), (0, (1, 1), (1, 2), "twice"),
-    (0, (-1,), (1,), "negative"), (3, (1,), (10,), "colours"),
+    (0, (-2,), (1,), "below -1"), (3, (1,), (10,), "colours"),
 ])
 def test_recolor_objects_error_contract(kind: int, keys: tuple, values: tuple,
                                         reason: str) -> None:
@@ -224,6 +243,72 @@ def test_recolouring_the_shapes_seen_once_is_recovered() -> None:
     kind = object_rule_kind("shape_count", 0)
     task = rule_task(kind, (1,), (8,), SHAPES, SHAPES_TEST)
     assert np.array_equal(learned_answer(task), recolor_objects(SHAPES_TEST, kind, (1,), (8,)))
+
+
+SPREAD = [scattered((9, 9), [(0, 0, 2, 3, 5), (3, 4, 1, 1, 5), (6, 0, 3, 1, 5), (5, 5, 2, 4, 5)]),
+          scattered((9, 9), [(0, 6, 3, 2, 5), (4, 0, 1, 2, 5), (7, 3, 1, 5, 5), (0, 0, 1, 1, 5)]),
+          scattered((9, 9), [(1, 1, 2, 3, 5), (5, 5, 3, 3, 5), (0, 7, 1, 2, 5), (5, 0, 4, 1, 5),
+                             (8, 8, 1, 1, 5)])]
+SPREAD_TEST = scattered((9, 9), [(0, 0, 3, 2, 5), (4, 3, 2, 4, 5), (7, 0, 2, 1, 5),
+                                 (2, 7, 1, 1, 5)])
+
+
+def test_a_table_with_a_default_is_recovered() -> None:
+    """Six-cell objects turn red and all others blue, sizes the test has never shown included."""
+    kind = object_rule_kind("size", 0)
+    task = rule_task(kind, (-1, 6), (1, 2), SPREAD, SPREAD_TEST)
+    rule = learn_object_rule(identity_values(task), task, 0)
+    assert rule is not None and rule.keys == (-1, 6) and rule.values == (1, 2)
+    assert np.array_equal(learned_answer(task), recolor_objects(SPREAD_TEST, kind, (-1, 6), (1, 2)))
+
+
+def test_a_default_learned_from_one_pair_is_rejected() -> None:
+    kind = object_rule_kind("size", 0)
+    twice = scattered((9, 9), [(0, 0, 2, 3, 5), (4, 0, 3, 2, 5), (8, 8, 1, 1, 5), (0, 5, 1, 4, 5)])
+    task = rule_task(kind, (-1, 6), (1, 2), [twice], SPREAD_TEST)
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_a_default_needs_two_pairs_with_objects() -> None:
+    """A blank pair adds no evidence: leaving the other pair out leaves an empty table."""
+    kind = object_rule_kind("size", 0)
+    twice = scattered((9, 9), [(0, 0, 2, 3, 5), (4, 0, 3, 2, 5), (8, 8, 1, 1, 5), (0, 5, 1, 4, 5)])
+    task = rule_task(kind, (-1, 6), (1, 2), [twice, make_grid(np.zeros((9, 9), np.uint8))],
+                     SPREAD_TEST)
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_largest_and_smallest_take_two_colours() -> None:
+    """Largest -> 1 and smallest -> 2 at once (sizes vary, so no size rank holds both)."""
+    kind = object_rule_kind("size_extreme", 0)
+    task = rule_task(kind, (0, 1), (1, 2), SPREAD, SPREAD_TEST)
+    rule = learn_object_rule(identity_values(task), task, 0)
+    assert rule is not None and OBJECT_FEATURES[rule.kind // len(OBJECT_MODES)] == "size_extreme"
+    assert np.array_equal(learned_answer(task), recolor_objects(SPREAD_TEST, kind, (0, 1), (1, 2)))
+
+
+RINGS = [scattered((8, 8), [(0, 0, 3, 3, 1), (4, 3, 4, 4, 1), (0, 5, 3, 3, 1)]),
+         scattered((9, 9), [(1, 1, 4, 4, 1), (5, 5, 3, 3, 1), (0, 6, 4, 3, 1)]),
+         scattered((9, 9), [(0, 0, 5, 5, 1), (6, 6, 3, 3, 1), (5, 0, 4, 4, 1)])]
+
+
+def hollow(grid: np.ndarray) -> np.ndarray:
+    """Each solid rectangle of the grid with its inside cleared (a one-cell-thick frame)."""
+    out = np.array(grid)
+    inner = (grid[1:-1, 1:-1] != 0) & (grid[:-2, 1:-1] != 0) & (grid[2:, 1:-1] != 0) & \
+        (grid[1:-1, :-2] != 0) & (grid[1:-1, 2:] != 0)
+    out[1:-1, 1:-1][inner] = 0
+    return make_grid(out)
+
+
+def test_enclosed_holes_are_filled_by_size_parity() -> None:
+    """Holes of odd size turn 7, of even size 2; the outer background (never changed) is no
+    enclosed region, so its size's parity does not conflict."""
+    kind = object_rule_kind("size_parity", 6)
+    inputs = [hollow(g) for g in RINGS]
+    test = hollow(scattered((9, 9), [(0, 0, 4, 4, 1), (5, 4, 3, 3, 1)]))
+    task = rule_task(kind, (0, 1), (2, 7), inputs, test)
+    assert np.array_equal(learned_answer(task), recolor_objects(test, kind, (0, 1), (2, 7)))
 
 
 def test_changes_that_are_not_whole_objects_are_rejected() -> None:

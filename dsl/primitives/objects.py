@@ -480,25 +480,35 @@ def paint_grid_at(grid: Grid, sub: Grid, p: Point) -> Grid:
 
 OBJECT_MODES = ("4-connected objects", "8-connected objects", "4-connected regions",
                 "8-connected regions", "4-connected background regions",
-                "8-connected background regions")
+                "8-connected background regions", "4-connected enclosed background regions",
+                "8-connected enclosed background regions")
 OBJECT_FEATURES = ("touches_border", "has_hole", "is_rectangle", "size_rank_desc",
-                   "size_rank_asc", "shape_count", "size", "height", "width", "color")
+                   "size_rank_asc", "shape_count", "size", "height", "width", "color",
+                   "is_square", "size_extreme", "size_parity",
+                   *(f"touches_color_{colour}" for colour in range(10)))
 OBJECT_RULE_KINDS = tuple(range(len(OBJECT_FEATURES) * len(OBJECT_MODES)))
+OTHER_KEY = -1  # a `recolor_objects` key standing for every feature value not listed
 
 
 def object_rule_kind(feature: str, mode: int) -> int:
-    """The `recolor_objects` kind of a feature name (`OBJECT_FEATURES`) and a mode 0..5."""
+    """The `recolor_objects` kind of a feature name (`OBJECT_FEATURES`) and a mode
+    (an index of `OBJECT_MODES`)."""
     return OBJECT_FEATURES.index(feature) * len(OBJECT_MODES) + mode
 
 
 def segment_objects(grid: Grid, mode: int, bg: int) -> tuple[np.ndarray, int]:
     """(component index per cell, -1 outside every component; number of components) of a
     mode (`OBJECT_MODES`): single-colour components of the non-`bg` cells (modes 0, 1), of
-    all cells (modes 2, 3) or of the `bg` cells only (modes 4, 5), 4- or 8-connected (even,
-    odd modes), numbered in reading order of their first cell."""
+    all cells (modes 2, 3), of the `bg` cells only (modes 4, 5) or of the `bg` cells that do
+    not reach the grid's border (modes 6, 7), 4- or 8-connected (even, odd modes), numbered
+    in reading order of their first cell."""
     active = (grid != bg, grid != bg, np.ones(grid.shape, bool), np.ones(grid.shape, bool),
-              grid == bg, grid == bg)[mode]
-    labels = _label(grid, active, 8 if mode % 2 else 4).ravel()
+              grid == bg, grid == bg, grid == bg, grid == bg)[mode]
+    labels = _label(grid, active, 8 if mode % 2 else 4)
+    if mode >= 6:
+        edge = np.unique(np.concatenate([labels[[0, -1], :].ravel(), labels[:, [0, -1]].ravel()]))
+        labels = np.where(np.isin(labels, edge), -1, labels)
+    labels = labels.ravel()
     inside = labels >= 0
     firsts, index = np.unique(labels[inside], return_inverse=True)
     comp = np.full(grid.size, -1, np.int64)
@@ -530,8 +540,9 @@ def _box_features(comp: np.ndarray, n: int, sizes: np.ndarray, feature: str) -> 
     r0, c0, heights, widths = _boxes(comp, n)
     if feature in ("height", "width"):
         return heights if feature == "height" else widths
-    if feature == "is_rectangle":
-        return (sizes == heights * widths).astype(np.int64)
+    if feature in ("is_rectangle", "is_square"):
+        square = heights == widths if feature == "is_square" else True
+        return ((sizes == heights * widths) & square).astype(np.int64)
     masks = [comp[r0[i]:r0[i] + heights[i], c0[i]:c0[i] + widths[i]] == i for i in range(n)]
     if feature == "has_hole":
         return np.array([int(heights[i] >= 3 and widths[i] >= 3 and _encloses(masks[i]))
@@ -541,19 +552,45 @@ def _box_features(comp: np.ndarray, n: int, sizes: np.ndarray, feature: str) -> 
     return np.array([counts[key] for key in shapes], np.int64)
 
 
+def _touches_color(grid: Grid, comp: np.ndarray, n: int, colour: int) -> np.ndarray:
+    """1 for each component with a cell 4-adjacent to a cell of `colour` outside it."""
+    h, w = grid.shape
+    found = np.zeros(n, bool)
+    for a, b in (((slice(0, h - 1), slice(None)), (slice(1, h), slice(None))),
+                 ((slice(None), slice(0, w - 1)), (slice(None), slice(1, w)))):
+        for here, there in ((a, b), (b, a)):
+            hit = (comp[here] >= 0) & (grid[there] == colour) & (comp[there] != comp[here])
+            found[comp[here][hit]] = True
+    return found.astype(np.int64)
+
+
+def _size_features(sizes: np.ndarray, feature: str) -> np.ndarray:
+    """The features read off the component sizes alone (see object_feature_values)."""
+    if feature == "size":
+        return sizes
+    if feature == "size_parity":
+        return sizes % 2
+    distinct, rank = np.unique(sizes, return_inverse=True)
+    if feature == "size_extreme":
+        return np.where(rank == len(distinct) - 1, 0, np.where(rank == 0, 1, 2))
+    return rank if feature == "size_rank_asc" else len(distinct) - 1 - rank
+
+
 def object_feature_values(grid: Grid, comp: np.ndarray, n: int, feature: str) -> np.ndarray:
     """One integer per component (`segment_objects`) for a feature of `OBJECT_FEATURES`:
-    0/1 flags (touches the grid's border, encloses a cell, fills its bounding box), the dense
-    rank of its size among all components (0 = largest / smallest), the number of components
-    with its exact shape (itself included), its size, bbox height and width, or its colour."""
+    0/1 flags (touches the grid's border, encloses a cell, fills its bounding box, fills a
+    square bounding box), the dense rank of its size among all components (0 = largest /
+    smallest), whether it is a largest (0), a smallest (1) or neither (2), the number of
+    components with its exact shape (itself included), its size, bbox height and width, its
+    colour, its size's parity, or (`touches_color_c`) a 0/1 flag: some cell of it is
+    4-adjacent to a cell of colour c outside it."""
     inside = comp >= 0
     idx = comp[inside]
     sizes = np.bincount(idx, minlength=n)
-    if feature in ("size_rank_desc", "size_rank_asc"):
-        distinct, rank = np.unique(sizes, return_inverse=True)
-        return rank if feature == "size_rank_asc" else len(distinct) - 1 - rank
-    if feature == "size":
-        return sizes
+    if feature.startswith("size"):
+        return _size_features(sizes, feature)
+    if feature.startswith("touches_color_"):
+        return _touches_color(grid, comp, n, int(feature.rsplit("_", 1)[1]))
     if feature == "color":
         colour = np.zeros(n, np.int64)
         colour[idx] = grid[inside]
@@ -567,23 +604,24 @@ def object_feature_values(grid: Grid, comp: np.ndarray, n: int, feature: str) ->
 
 @primitive("(Grid, Int, List[Int], List[Color], Color) -> Grid",
            domains={"kind": OBJECT_RULE_KINDS},
-           example="recolor_objects([[1, 0, 2, 2]], 37, [1], [5]) == [[5, 0, 2, 2]]")
+           example="recolor_objects([[1, 0, 2, 2]], 49, [1], [5]) == [[5, 0, 2, 2]]")
 def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...],
                     bg: int = 0) -> Grid:
-    """Recolour each object whose feature (kind = feature * 6 + mode) is keys[i] to values[i].
+    """Recolour each object whose feature (kind = feature * 8 + mode) is keys[i] to values[i].
 
     Modes and features: `OBJECT_MODES`, `OBJECT_FEATURES` (`segment_objects`,
     `object_feature_values`); `bg` is the colour the object modes leave out and the
-    background modes keep. Objects whose feature is no key keep their colours; recolouring
-    to the background colour deletes."""
+    background modes keep. The key -1 (`OTHER_KEY`) stands for every value not listed;
+    without it, objects whose feature is no key keep their colours. Recolouring to the
+    background colour deletes."""
     if kind not in OBJECT_RULE_KINDS:
         raise EvalError(f"recolor_objects: kind {kind} is not in 0..{OBJECT_RULE_KINDS[-1]}")
     if len(keys) != len(values):
         raise EvalError(f"recolor_objects: {len(keys)} keys but {len(values)} values")
     if len(set(keys)) != len(keys):
         raise EvalError("recolor_objects: a key is listed twice")
-    if not all(key >= 0 for key in keys):
-        raise EvalError("recolor_objects: a key is negative")
+    if not all(key >= OTHER_KEY for key in keys):
+        raise EvalError(f"recolor_objects: a key is below {OTHER_KEY}")
     if not all(0 <= value <= 9 for value in values):
         raise EvalError("recolor_objects: colours must be 0..9")
     if not keys:
@@ -592,6 +630,7 @@ def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[
     comp, n = segment_objects(grid, mode, bg)
     features = object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
     table = dict(zip(keys, values))
-    new = np.array([table.get(int(f), -1) for f in features], np.int64)
+    other = table.get(OTHER_KEY, -1)
+    new = np.array([table.get(int(f), other) for f in features], np.int64)
     per_cell = np.where(comp >= 0, new[np.maximum(comp, 0)], -1) if n else np.full(grid.shape, -1)
     return as_grid(np.where(per_cell >= 0, per_cell, grid))
