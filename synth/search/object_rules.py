@@ -177,13 +177,24 @@ def _tests_covered(evidence: Evidence, table: dict[int, int],
     return True
 
 
-def rule_of_kind(feature: str, mode: int, bg: int, train: list[Segmented],
-                 targets: list[np.ndarray], tests: list[Segmented],
-                 cross_validate: bool = False) -> ObjectRule | None:
-    """The table of one feature under one mode, if it is consistent, defined on the test
-    values and supported by enough evidence (see the module docstring)."""
-    pairs = [Evidence(object_feature_values(s.grid, s.comp, s.n, feature), s.colours, t)
-             for s, t in zip(train, targets)]
+def feature_pairs(feature: str, train: list[Segmented], targets: list[np.ndarray]
+                  ) -> list[Evidence]:
+    """Per train pair, each component's feature value, colour and final colour."""
+    return [Evidence(object_feature_values(s.grid, s.comp, s.n, feature), s.colours, t)
+            for s, t in zip(train, targets)]
+
+
+def _object_rule(feature: str, mode: int, table: dict[int, int], bg: int) -> ObjectRule:
+    """The rule of a table, its keys in increasing order."""
+    keys = tuple(sorted(table))
+    return ObjectRule(object_rule_kind(feature, mode), keys, tuple(table[k] for k in keys), bg)
+
+
+def rule_of_kind(feature: str, mode: int, bg: int, pairs: list[Evidence],
+                 tests: list[Segmented], cross_validate: bool = False) -> ObjectRule | None:
+    """The table of one feature under one mode (`pairs`: `feature_pairs`), if it is
+    consistent, defined on the test values and supported by enough evidence (see the module
+    docstring)."""
     evidence = _merged(pairs)
     table = _table(evidence)
     if table is None or not 1 <= len(table) <= MAX_KEYS:
@@ -198,8 +209,7 @@ def rule_of_kind(feature: str, mode: int, bg: int, train: list[Segmented],
     if ((cross_validate or len(table) >= CROSS_VALIDATE_KEYS)
             and not _held_out_pairs_predicted(pairs)):
         return None
-    keys = tuple(sorted(table))
-    return ObjectRule(object_rule_kind(feature, mode), keys, tuple(table[k] for k in keys), bg)
+    return _object_rule(feature, mode, table, bg)
 
 
 def _default_table(evidence: Evidence) -> dict[int, int] | None:
@@ -234,14 +244,13 @@ def _default_predicts(evidence: Evidence, features: np.ndarray, colours: np.ndar
         for feature, target in zip(features.tolist(), targets.tolist()))
 
 
-def default_rule_of_kind(feature: str, mode: int, bg: int, train: list[Segmented],
-                         targets: list[np.ndarray], tests: list[Segmented]) -> ObjectRule | None:
-    """The table of one feature under one mode with a default colour for every value it does
-    not list (`_default_table`): every listed value seen on at least `MIN_OBJECTS` train
-    components, test components only in colours train components showed, and every train
-    pair predicted by the other pairs' default table (leave-one-out, always)."""
-    pairs = [Evidence(object_feature_values(s.grid, s.comp, s.n, feature), s.colours, t)
-             for s, t in zip(train, targets)]
+def default_rule_of_kind(feature: str, mode: int, bg: int, pairs: list[Evidence],
+                         tests: list[Segmented]) -> ObjectRule | None:
+    """The table of one feature under one mode (`pairs`: `feature_pairs`) with a default
+    colour for every value it does not list (`_default_table`): every listed value seen on at
+    least `MIN_OBJECTS` train components, test components only in colours train components
+    showed, and every train pair predicted by the other pairs' default table (leave-one-out,
+    always)."""
     evidence = _merged(pairs)
     table = _default_table(evidence)
     if table is None or len(table) > MAX_KEYS or len(pairs) < 2:
@@ -253,8 +262,7 @@ def default_rule_of_kind(feature: str, mode: int, bg: int, train: list[Segmented
         return None
     if not _held_out_pairs_predicted(pairs, _default_predicts):
         return None
-    keys = tuple(sorted(table))
-    return ObjectRule(object_rule_kind(feature, mode), keys, tuple(table[k] for k in keys), bg)
+    return _object_rule(feature, mode, table, bg)
 
 
 def learn_object_rule(values: tuple, task: Challenge, bg: int, cross_validate: bool = False
@@ -265,10 +273,10 @@ def learn_object_rule(values: tuple, task: Challenge, bg: int, cross_validate: b
     is the colour objects are segmented from (the task's background); `cross_validate` also
     asks that each train pair be predicted by the others' table. Tables without a default
     are tried first, for every feature and mode, then tables with one."""
-    pairs = edit_pairs(values, task)
-    if pairs is None:
+    edits = edit_pairs(values, task)
+    if edits is None:
         return None
-    train, outputs, tests = pairs
+    train, outputs, tests = edits
     modes: list[tuple[int, list[Segmented], list[np.ndarray]]] = []
     for mode in range(len(OBJECT_MODES)):
         segs = [segmented(v, mode, bg) for v in train]
@@ -276,16 +284,17 @@ def learn_object_rule(values: tuple, task: Challenge, bg: int, cross_validate: b
         if all(f is not None for f in finals):
             modes.append((mode, segs, finals))
     tested = {mode: [segmented(t, mode, bg) for t in tests] for mode, _, _ in modes}
+    kinds: list[tuple[str, int, list[Evidence]]] = []  # kept for the default tables
     for feature in OBJECT_FEATURES:
         for mode, segs, finals in modes:
-            rule = rule_of_kind(feature, mode, bg, segs, finals, tested[mode], cross_validate)
+            kinds.append((feature, mode, feature_pairs(feature, segs, finals)))
+            rule = rule_of_kind(feature, mode, bg, kinds[-1][2], tested[mode], cross_validate)
             if rule is not None:
                 return rule
-    for feature in OBJECT_FEATURES:
-        for mode, segs, finals in modes:
-            rule = default_rule_of_kind(feature, mode, bg, segs, finals, tested[mode])
-            if rule is not None:
-                return rule
+    for feature, mode, pairs in kinds:
+        rule = default_rule_of_kind(feature, mode, bg, pairs, tested[mode])
+        if rule is not None:
+            return rule
     return None
 
 
