@@ -69,6 +69,18 @@ def choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def checked(check: Callable[[str], Any]) -> Callable[[str], str]:
+    """A parser accepting the text (stripped) that `check` accepts; `check`'s ValueError
+    message becomes the flag's error."""
+    def parse(text: str) -> str:
+        try:
+            check(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        return text.strip()
+    return parse
+
+
 def non_negative_int(text: str) -> int:
     """An integer >= 0."""
     value = integer(text)

@@ -19,9 +19,9 @@ from dsl import ast
 from dsl.errors import DSLError
 from dsl.interp import run_program
 from synth.analysis.features import TaskAnalysis
-from synth.data.options import (Flag, choice, integer, non_negative_int, option,
+from synth.data.options import (Flag, checked, choice, integer, non_negative_int, option,
                                 positive_float, positive_int)
-from synth.search.costs import DEFAULT_GUIDE_COSTS, DEFAULT_GUIDE_WEIGHT, guide_costs_flag
+from synth.search.costs import DEFAULT_GUIDE_COSTS, DEFAULT_GUIDE_WEIGHT, parse_cost_levels
 from synth.search.options import Node
 from synth.search.program import expr_size, program_text
 from synth.data.task import Grid, Challenge
@@ -129,7 +129,7 @@ class SearchOptions:
         "--guide-costs", "how the primitive probabilities become enumerator costs: STEP,LEVELS "
         "(the likeliest costs 1, +1 per STEP halvings below it, at most LEVELS) or "
         "rank:N1,N2,... (the N1 likeliest cost 1, the next N2 cost 2, ..., the rest one more)",
-        guide_costs_flag, "STEP,LEVELS|rank:N1,N2,..."))
+        checked(parse_cost_levels), "STEP,LEVELS|rank:N1,N2,..."))
     seed: int = option(0, Flag("--seed", "seed of every random choice (model samplers, "
                                          "generators); the symbolic search makes none", integer,
                                "N"))

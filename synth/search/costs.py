@@ -12,7 +12,6 @@ guide model per task, or from both, mixed in log space.
 """
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -65,15 +64,6 @@ def parse_cost_levels(text: str) -> CostLevels:
     if not (step > 0 and math.isfinite(step)) or max_level < 1:
         raise ValueError(f"STEP must be > 0 and LEVELS >= 1, got '{text}'")
     return CostLevels(step=step, max_level=max_level)
-
-
-def guide_costs_flag(text: str) -> str:
-    """The `--guide-costs` flag's parser: the value, checked by `parse_cost_levels`."""
-    try:
-        parse_cost_levels(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text.strip()
 
 
 def pcfg_probabilities(counts: Mapping[str, int], names: Iterable[str],
