@@ -61,3 +61,53 @@ def test_bench_guide_compares_arms_on_the_same_tasks(tmp_path: Path,
     (evaluation / "config.json").write_text(json.dumps({"dataset": "arc1:eval"}))
     with pytest.raises(SystemExit, match="training tasks only"):
         failures.categorise(evaluation)
+
+
+FAKE_ICECUBER = '''#!{python}
+"""A stand-in for icecuber's `run INDEX DEPTH`: answers each test output with the right image
+second (after a wrong one) when the task id sorts first, else with a wrong image only."""
+import json, sys
+from pathlib import Path
+index, depth = int(sys.argv[1]), sys.argv[2]
+samples = []
+for path in sorted(Path("dataset/training").glob("*.json")):
+    for i, test in enumerate(json.loads(path.read_text())["test"]):
+        samples.append((path.stem, i, test["output"], path.stem == min(
+            p.stem for p in Path("dataset/training").glob("*.json"))))
+task_id, i, output, right = samples[index]
+image = "|" + "|".join("".join(map(str, row)) for row in output) + "|"
+lines = [f"{{task_id}}_{{i}}", "|9| 3.0", "|9| 2.5"]
+if right:
+    lines.append(f"{{image}} 1.0")
+Path(f"output/answer_{{index}}_{{depth}}.csv").write_text("\\n".join(lines) + "\\n")
+'''
+
+
+def test_icecuber_reference_scores_pass_at_2_and_compares(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    from benchmarks import icecuber_reference
+    checkout = tmp_path / "ARC-solution"
+    checkout.mkdir()
+    binary = checkout / "run"
+    binary.write_text(FAKE_ICECUBER.format(python=sys.executable))
+    binary.chmod(0o755)
+    ids = tmp_path / "ids.txt"
+    ids.write_text("007bbfb7\n00d62c1b\n")
+    run = tmp_path / "synth-run"
+    run.mkdir()
+    (run / "records.jsonl").write_text("".join(
+        json.dumps({"id": task_id, "record": {"score": score}}) + "\n"
+        for task_id, score in (("007bbfb7", 0.0), ("00d62c1b", 1.0))))
+    out = tmp_path / "ice.json"
+    assert icecuber_reference.main(["arc1:train", "--ids", str(ids), "--icecuber",
+                                    str(checkout), "--compare", str(run),
+                                    "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    # the duplicate wrong image counts once, so the right one is the second attempt
+    assert result["tasks"] == {"007bbfb7": 1.0, "00d62c1b": 0.0}
+    assert result["compare"]["icecuber_only"] == ["007bbfb7"]
+    assert result["compare"]["synth_only"] == ["00d62c1b"]
+    assert "1.0 / 2" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        icecuber_reference.main(["arc1:train", "--icecuber", str(tmp_path / "missing")])
