@@ -2,7 +2,7 @@
 the learner (`synth.search.object_rules`) and the enumerative proposer's use of it."""
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 
 import numpy as np
 import pytest
@@ -13,8 +13,9 @@ from dsl.errors import EvalError
 from dsl.values import value_key
 from dsl.interp import run_program
 from dsl.parser import parse_program
-from dsl.primitives.objects import (OBJECT_FEATURES, OBJECT_MODES, OBJECT_RULE_KINDS,
-                                    object_rule_kind, recolor_objects)
+from dsl.primitives.objects import (COLOR_SOURCES, OBJECT_FEATURES, OBJECT_MODES,
+                                    OBJECT_RULE_KINDS, SOURCE_VALUES, object_rule_kind,
+                                    recolor_objects, source_value)
 from synth.analysis.features import analyse
 from synth.data.task import Challenge, Example, make_grid
 from synth.proposers.base import Budget, Pool
@@ -89,7 +90,13 @@ def reference_features(grid: np.ndarray, comps: list[set], feature: str) -> list
         neighbours = {int(grid[y + dy, x + dx]) for y, x in cells for dy, dx in FOUR
                       if 0 <= y + dy < h and 0 <= x + dx < w and (y + dy, x + dx) not in cells}
         touching = {f"touches_color_{colour}": int(colour in neighbours) for colour in range(10)}
+        top, bottom = min(y for y, _ in cells), max(y for y, _ in cells)
+        left, right = min(x for _, x in cells), max(x for _, x in cells)
         out.append({**touching,
+            "border_sides": (top == 0) + 2 * (bottom == h - 1) + 4 * (left == 0)
+            + 8 * (right == w - 1),
+            "crosses_centre_row": int(top <= (h - 1) / 2 <= bottom),
+            "crosses_centre_col": int(left <= (w - 1) / 2 <= right),
             "touches_border": int(any(y in (0, h - 1) or x in (0, w - 1) for y, x in cells)),
             "has_hole": int(reference_encloses(cells)),
             "is_rectangle": int(size == height * width),
@@ -104,6 +111,36 @@ def reference_features(grid: np.ndarray, comps: list[set], feature: str) -> list
     return out
 
 
+def reference_nearest_other_color(grid: np.ndarray, cells: set, bg: int) -> int:
+    """The one colour (not bg, not the object's) at the least Manhattan distance, else its own."""
+    own = int(grid[next(iter(cells))])
+    best, found = None, set()
+    for (y, x), colour in np.ndenumerate(grid):
+        if colour in (bg, own):
+            continue
+        distance = min(abs(y - r) + abs(x - c) for r, c in cells)
+        if best is None or distance < best:
+            best, found = distance, {int(colour)}
+        elif distance == best:
+            found.add(int(colour))
+    return found.pop() if len(found) == 1 else own
+
+
+def reference_neighbour_majority(grid: np.ndarray, cells: set, bg: int) -> int:
+    """The most common colour of the cells around the object (bg losing ties), else its own."""
+    h, w = grid.shape
+    around = {(y + dy, x + dx) for y, x in cells for dy, dx in FOUR
+              if 0 <= y + dy < h and 0 <= x + dx < w and (y + dy, x + dx) not in cells}
+    counts = Counter(int(grid[p]) for p in around)
+    scores = {colour: 2 * count - (colour == bg) for colour, count in counts.items()}
+    winners = [colour for colour, score in scores.items() if score == max(scores.values())]
+    return winners[0] if len(winners) == 1 else int(grid[next(iter(cells))])
+
+
+REFERENCE_SOURCES = {"nearest_other_color": reference_nearest_other_color,
+                     "neighbour_majority": reference_neighbour_majority}
+
+
 def reference_recolor_objects(grid: np.ndarray, kind: int, keys: tuple[int, ...],
                               values: tuple[int, ...], bg: int) -> np.ndarray:
     feature, mode = divmod(kind, len(OBJECT_MODES))
@@ -111,8 +148,11 @@ def reference_recolor_objects(grid: np.ndarray, kind: int, keys: tuple[int, ...]
     table = dict(zip(keys, values))
     out = np.array(grid)
     for cells, value in zip(comps, reference_features(grid, comps, OBJECT_FEATURES[feature])):
+        new = table.get(value, table.get(-1))
+        if new is not None and new < 0:
+            new = REFERENCE_SOURCES[COLOR_SOURCES[-1 - new]](grid, cells, bg)
         for r, c in cells:
-            out[r, c] = table.get(value, table.get(-1, grid[r, c]))
+            out[r, c] = grid[r, c] if new is None else new
     return out
 
 
@@ -126,7 +166,8 @@ def rules(draw: st.DrawFn, grid: np.ndarray) -> ObjectRule:
     present = sorted(set(reference_features(grid, comps, OBJECT_FEATURES[feature]))) or [0]
     keys = draw(st.lists(st.one_of(st.sampled_from(present), st.integers(-1, 40)),
                          max_size=5, unique=True))
-    return ObjectRule(kind, tuple(keys), tuple(draw(colors) for _ in keys), bg)
+    values = st.one_of(colors, st.sampled_from(SOURCE_VALUES[:len(COLOR_SOURCES)]))
+    return ObjectRule(kind, tuple(keys), tuple(draw(values) for _ in keys), bg)
 
 
 @FAST
@@ -171,11 +212,26 @@ def test_the_features_on_a_hand_made_grid() -> None:
     (len(OBJECT_RULE_KINDS), (), (), "kind"), (-1, (), (), "kind"),
     (0, (1, 2), (1,), "keys but"), (0, (1, 1), (1, 2), "twice"),
     (0, (-2,), (1,), "below -1"), (3, (1,), (10,), "colours"),
+    (3, (1,), (SOURCE_VALUES[0] - 1,), "sources"),
 ])
 def test_recolor_objects_error_contract(kind: int, keys: tuple, values: tuple,
                                         reason: str) -> None:
     with pytest.raises(EvalError, match=reason):
         recolor_objects(make_grid([[0, 2], [0, 0]]), kind, keys, values)
+
+
+def test_the_colour_sources_on_a_hand_made_grid() -> None:
+    grid = make_grid([[4, 4, 4, 4, 4, 4],
+                      [0, 3, 0, 0, 0, 0],
+                      [0, 0, 0, 0, 3, 0],
+                      [0, 2, 2, 2, 0, 0],
+                      [0, 2, 1, 2, 0, 1],
+                      [0, 0, 0, 0, 0, 0]])
+    by_colour = object_rule_kind("color", 0)
+    nearest = recolor_objects(grid, by_colour, (3,), (source_value("nearest_other_color"),))
+    assert nearest[1, 1] == 4 and nearest[2, 4] == 3   # tie between yellow and red: kept
+    majority = recolor_objects(grid, by_colour, (1,), (source_value("neighbour_majority"),))
+    assert majority[4, 2] == 2 and majority[4, 5] == 0     # inside red; alone on black
 
 
 # --- learning a rule from train pairs -----------------------------------------------------------
@@ -309,6 +365,138 @@ def test_enclosed_holes_are_filled_by_size_parity() -> None:
     test = hollow(scattered((9, 9), [(0, 0, 4, 4, 1), (5, 4, 3, 3, 1)]))
     task = rule_task(kind, (0, 1), (2, 7), inputs, test)
     assert np.array_equal(learned_answer(task), recolor_objects(test, kind, (0, 1), (2, 7)))
+
+
+MARKED = [scattered((10, 10), [(0, 1, 1, 1, 1), (0, 5, 1, 1, 4), (0, 8, 1, 1, 7),
+                               (2, 0, 3, 3, 5), (2, 6, 2, 3, 5), (7, 3, 2, 4, 5)]),
+          scattered((10, 10), [(0, 2, 1, 1, 6), (0, 6, 1, 1, 2), (3, 1, 4, 3, 5),
+                               (2, 5, 2, 4, 5), (8, 7, 2, 2, 5)]),
+          scattered((10, 10), [(0, 0, 1, 1, 3), (0, 4, 1, 1, 8), (0, 9, 1, 1, 1),
+                               (3, 0, 2, 2, 5), (2, 4, 3, 2, 5), (5, 8, 4, 2, 5)])]
+MARKED_TEST = scattered((10, 10), [(0, 1, 1, 1, 9), (0, 7, 1, 1, 4), (2, 0, 4, 4, 5),
+                                   (3, 6, 2, 4, 5), (8, 2, 2, 3, 5)])
+
+
+def test_colours_from_the_nearest_marker_are_recovered() -> None:
+    """Grey blocks take the colour of the nearest marker: no constant table explains them."""
+    kind, keys = object_rule_kind("color", 0), (5,)
+    values = (source_value("nearest_other_color"),)
+    task = rule_task(kind, keys, values, MARKED, MARKED_TEST)
+    rule = learn_object_rule(identity_values(task), task, 0)
+    assert rule is not None and min(rule.values) < 0
+    assert np.array_equal(learned_answer(task), recolor_objects(MARKED_TEST, kind, keys, values))
+    assert not (recolor_objects(MARKED_TEST, kind, keys, values) == 5).any()
+
+
+def test_a_source_that_misses_one_block_is_rejected() -> None:
+    kind, values = object_rule_kind("color", 0), (source_value("nearest_other_color"),)
+    pairs = [Example(g, recolor_objects(g, kind, (5,), values)) for g in MARKED]
+    wrong = np.array(pairs[2].output)
+    wrong[wrong == 3] = 6                                 # a block and its marker: another colour
+    pairs[2] = Example(MARKED[2], make_grid(np.where(MARKED[2] == 3, 3, wrong)))
+    task = Challenge("missed", tuple(pairs), (MARKED_TEST,))
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def speckled(shape: tuple[int, int], blocks: list[tuple[int, int, int, int, int]],
+             specks: list[tuple[int, int, int]]) -> np.ndarray:
+    """Solid rectangles with single cells (row, column, colour) drawn over them."""
+    grid = np.array(scattered(shape, blocks))
+    for row, col, colour in specks:
+        grid[row, col] = colour
+    return make_grid(grid)
+
+
+SPECKLED = [speckled((8, 8), [(0, 0, 4, 4, 2), (5, 4, 3, 4, 2)],
+                     [(1, 1, 1), (3, 3, 1), (6, 1, 1), (0, 6, 1), (6, 6, 1)]),
+            speckled((8, 8), [(1, 2, 4, 5, 3), (6, 0, 2, 3, 3)],
+                     [(2, 4, 8), (4, 2, 8), (0, 0, 8), (7, 1, 8), (7, 6, 8)]),
+            speckled((8, 9), [(0, 3, 5, 5, 4)],
+                     [(2, 5, 6), (0, 3, 6), (6, 0, 6), (7, 8, 6)])]
+SPECKLED_TEST = speckled((9, 9), [(1, 1, 4, 4, 7), (5, 5, 4, 4, 7)],
+                         [(2, 2, 9), (4, 1, 9), (7, 7, 9), (0, 8, 9), (8, 0, 9)])
+
+
+def test_noise_taking_its_surroundings_colour_is_recovered() -> None:
+    """Single cells of a colour that changes per pair take their surroundings' colour."""
+    kind, keys = object_rule_kind("size", 0), (1,)
+    values = (source_value("neighbour_majority"),)
+    task = rule_task(kind, keys, values, SPECKLED, SPECKLED_TEST)
+    expected = recolor_objects(SPECKLED_TEST, kind, keys, values)
+    assert np.array_equal(learned_answer(task), expected)
+    assert set(expected.ravel().tolist()) == {0, 7}
+
+
+def test_noise_that_keeps_a_wrong_colour_in_one_pair_is_rejected() -> None:
+    kind, values = object_rule_kind("size", 0), (source_value("neighbour_majority"),)
+    pairs = [Example(g, recolor_objects(g, kind, (1,), values)) for g in SPECKLED]
+    wrong = np.array(pairs[1].output)
+    wrong[2, 4] = 5                                       # one speck turns grey, not green
+    pairs[1] = Example(SPECKLED[1], make_grid(wrong))
+    task = Challenge("noisy", tuple(pairs), (SPECKLED_TEST,))
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_a_rule_with_a_source_prints_parses_and_runs() -> None:
+    task = rule_task(object_rule_kind("color", 0), (5,),
+                     (source_value("nearest_other_color"),), MARKED, MARKED_TEST)
+    found = list(EnumerativeProposer().propose(
+        task, analyse(task), Budget.from_seconds(60, work_limit=3000), Pool()))
+    ruled = [c for c in found if "recolor_objects(" in c.program and verified(c, task)]
+    assert ruled and "[-1]" in ruled[0].program, [c.program for c in found]
+    program = parse_program(ruled[0].program)
+    assert all(np.array_equal(out, ex.output) for out, ex in
+               zip(run_program(program, [ex.input for ex in task.train]), task.train))
+
+
+SIDED = [scattered((8, 8), [(0, 2, 2, 2, 5), (3, 0, 2, 1, 5), (3, 3, 2, 2, 5), (7, 5, 1, 2, 5),
+                             (3, 7, 1, 1, 5)]),
+         scattered((9, 9), [(0, 5, 1, 3, 5), (5, 0, 3, 2, 5), (3, 3, 3, 3, 5), (8, 4, 1, 1, 5),
+                            (4, 8, 2, 1, 5)]),
+         scattered((8, 9), [(0, 1, 3, 1, 5), (4, 0, 1, 1, 5), (2, 4, 2, 2, 5), (7, 4, 1, 3, 5),
+                            (1, 8, 3, 1, 5)])]
+SIDED_TEST = scattered((9, 9), [(0, 4, 2, 2, 5), (4, 0, 2, 2, 5), (3, 3, 2, 3, 5),
+                                (8, 3, 1, 2, 5), (6, 8, 1, 1, 5)])
+
+
+def test_colours_by_the_grid_side_an_object_touches_are_recovered() -> None:
+    """Top 1, bottom 2, left 3, right 4, inner objects 6: one colour per side touched."""
+    kind = object_rule_kind("border_sides", 0)
+    keys, values = (0, 1, 2, 4, 8), (6, 1, 2, 3, 4)
+    task = rule_task(kind, keys, values, SIDED, SIDED_TEST)
+    rule = learn_object_rule(identity_values(task), task, 0)
+    assert rule is not None and OBJECT_FEATURES[rule.kind // len(OBJECT_MODES)] == "border_sides"
+    assert np.array_equal(learned_answer(task), recolor_objects(SIDED_TEST, kind, keys, values))
+
+
+def test_sides_that_disagree_across_pairs_are_rejected() -> None:
+    kind = object_rule_kind("border_sides", 0)
+    keys, values = (0, 1, 2, 4, 8), (6, 1, 2, 3, 4)
+    pairs = [Example(g, recolor_objects(g, kind, keys, values)) for g in SIDED]
+    pairs[2] = Example(SIDED[2], recolor_objects(SIDED[2], kind, keys, (6, 2, 1, 3, 4)))
+    task = Challenge("sides", tuple(pairs), (SIDED_TEST,))
+    assert learn_object_rule(identity_values(task), task, 0) is None
+
+
+def test_objects_off_the_centre_column_are_deleted() -> None:
+    kind = object_rule_kind("crosses_centre_col", 0)
+    task = rule_task(kind, (0,), (0,), SIDED, SIDED_TEST)
+    expected = recolor_objects(SIDED_TEST, kind, (0,), (0,))
+    assert np.array_equal(learned_answer(task), expected)
+    assert expected[0, 4] == 5 and expected[3, 3] == 5 and expected[4, 0] == 0
+
+
+def test_the_position_features_on_a_hand_made_grid() -> None:
+    grid = make_grid([[1, 0, 0, 2],
+                      [0, 3, 0, 0],
+                      [0, 0, 0, 4]])
+    sides = object_rule_kind("border_sides", 0)      # 1 top-left, 2 top-right, 4 right-only
+    assert recolor_objects(grid, sides, (5, 9, 8), (7, 6, 5)).tolist() == [
+        [7, 0, 0, 6], [0, 3, 0, 0], [0, 0, 0, 4]]
+    row = object_rule_kind("crosses_centre_row", 0)  # only the green cell is on the middle row
+    assert recolor_objects(grid, row, (1,), (8,)).tolist()[1] == [0, 8, 0, 0]
+    col = object_rule_kind("crosses_centre_col", 0)  # an even width: no cell is on the middle
+    assert np.array_equal(recolor_objects(grid, col, (1,), (8,)), grid)
 
 
 def test_changes_that_are_not_whole_objects_are_rejected() -> None:

@@ -485,9 +485,17 @@ OBJECT_MODES = ("4-connected objects", "8-connected objects", "4-connected regio
 OBJECT_FEATURES = ("touches_border", "has_hole", "is_rectangle", "size_rank_desc",
                    "size_rank_asc", "shape_count", "size", "height", "width", "color",
                    "is_square", "size_extreme", "size_parity",
-                   *(f"touches_color_{colour}" for colour in range(10)))
+                   *(f"touches_color_{colour}" for colour in range(10)),
+                   "border_sides", "crosses_centre_row", "crosses_centre_col")
 OBJECT_RULE_KINDS = tuple(range(len(OBJECT_FEATURES) * len(OBJECT_MODES)))
 OTHER_KEY = -1  # a `recolor_objects` key standing for every feature value not listed
+COLOR_SOURCES = ("nearest_other_color", "neighbour_majority")
+SOURCE_VALUES = tuple(range(-len(COLOR_SOURCES), 10))  # `recolor_objects` values: sources, colours
+
+
+def source_value(source: str) -> int:
+    """The `recolor_objects` value that asks for a colour source (`COLOR_SOURCES`): -1 - index."""
+    return -1 - COLOR_SOURCES.index(source)
 
 
 def object_rule_kind(feature: str, mode: int) -> int:
@@ -538,6 +546,15 @@ def _boxes(comp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def _box_features(comp: np.ndarray, n: int, sizes: np.ndarray, feature: str) -> np.ndarray:
     """The features that read each component's bounding box (see object_feature_values)."""
     r0, c0, heights, widths = _boxes(comp, n)
+    h, w = comp.shape
+    r1, c1 = r0 + heights - 1, c0 + widths - 1
+    if feature == "border_sides":
+        return ((r0 == 0) * 1 + (r1 == h - 1) * 2 + (c0 == 0) * 4 + (c1 == w - 1) * 8
+                ).astype(np.int64)
+    if feature == "crosses_centre_row":
+        return ((2 * r0 <= h - 1) & (h - 1 <= 2 * r1)).astype(np.int64)
+    if feature == "crosses_centre_col":
+        return ((2 * c0 <= w - 1) & (w - 1 <= 2 * c1)).astype(np.int64)
     if feature in ("height", "width"):
         return heights if feature == "height" else widths
     if feature in ("is_rectangle", "is_square"):
@@ -582,8 +599,11 @@ def object_feature_values(grid: Grid, comp: np.ndarray, n: int, feature: str) ->
     square bounding box), the dense rank of its size among all components (0 = largest /
     smallest), whether it is a largest (0), a smallest (1) or neither (2), the number of
     components with its exact shape (itself included), its size, bbox height and width, its
-    colour, its size's parity, or (`touches_color_c`) a 0/1 flag: some cell of it is
-    4-adjacent to a cell of colour c outside it."""
+    colour, its size's parity, (`touches_color_c`) a 0/1 flag: some cell of it is
+    4-adjacent to a cell of colour c outside it, the grid sides it touches (bits: top 1,
+    bottom 2, left 4, right 8), or 0/1 flags: its bounding box reaches both halves of the
+    grid's rows (`crosses_centre_row`: it holds the middle row, or straddles the middle of an
+    even height) or columns."""
     inside = comp >= 0
     idx = comp[inside]
     sizes = np.bincount(idx, minlength=n)
@@ -602,18 +622,78 @@ def object_feature_values(grid: Grid, comp: np.ndarray, n: int, feature: str) ->
     return _box_features(comp, n, sizes, feature)
 
 
-@primitive("(Grid, Int, List[Int], List[Color], Color) -> Grid",
+def _nearest_other_color(grid: Grid, comp: np.ndarray, n: int, bg: int) -> np.ndarray:
+    """Per component, the colour of the nearest cell (Manhattan distance from any of its cells)
+    whose colour is neither `bg` nor the component's own, or -1 when there is none or cells of
+    two colours are nearest."""
+    inside = comp >= 0
+    idx = comp[inside]
+    own = np.zeros(n, np.int64)
+    own[idx] = grid[inside]
+    rows, cols = np.nonzero(inside)
+    far = 2 * grid.size
+    nearest = np.full((n, 10), far, np.int64)
+    for colour in np.unique(grid).tolist():
+        if colour == bg:
+            continue
+        cr, cc = np.nonzero(grid == colour)
+        dist = (np.abs(rows[:, None] - cr[None, :]) + np.abs(cols[:, None] - cc[None, :])).min(1)
+        np.minimum.at(nearest[:, colour], idx, dist)
+    nearest[np.arange(n), own] = far
+    best = nearest.min(1, keepdims=True)
+    ties = (nearest == best).sum(1)
+    return np.where((best[:, 0] < far) & (ties == 1), nearest.argmin(1), -1)
+
+
+def _neighbour_majority(grid: Grid, comp: np.ndarray, n: int, bg: int) -> np.ndarray:
+    """Per component, the most common colour among the cells outside it 4-adjacent to it
+    (each cell counted once; a tie with `bg` goes to the other colour), or -1 when it has no
+    such cell or two other colours tie."""
+    h, w = grid.shape
+    flat_grid = grid.ravel().astype(np.int64)
+    cells = np.arange(grid.size).reshape(grid.shape)
+    pairs = []
+    for a, b in (((slice(0, h - 1), slice(None)), (slice(1, h), slice(None))),
+                 ((slice(None), slice(0, w - 1)), (slice(None), slice(1, w)))):
+        for here, there in ((a, b), (b, a)):
+            hit = (comp[here] >= 0) & (comp[there] != comp[here])
+            pairs.append(np.stack([comp[here][hit], cells[there][hit]], 1))
+    touching = np.unique(np.concatenate(pairs), axis=0) if n else np.zeros((0, 2), np.int64)
+    scores = np.zeros((n, 10), np.int64)
+    np.add.at(scores, (touching[:, 0], flat_grid[touching[:, 1]]), 2)
+    scores[:, bg] -= scores[:, bg] > 0
+    best = scores.max(1, keepdims=True)
+    ties = (scores == best).sum(1)
+    return np.where((best[:, 0] > 0) & (ties == 1), scores.argmax(1), -1)
+
+
+def object_color_sources(grid: Grid, comp: np.ndarray, n: int, bg: int) -> np.ndarray:
+    """(components, len(`COLOR_SOURCES`)) array: each component's colour under each source,
+    its own colour where the source is undefined (see `recolor_objects`)."""
+    inside = comp >= 0
+    own = np.zeros(n, np.int64)
+    own[comp[inside]] = grid[inside]
+    found = (_nearest_other_color(grid, comp, n, bg), _neighbour_majority(grid, comp, n, bg))
+    return np.stack([np.where(f >= 0, f, own) for f in found], 1)
+
+
+@primitive("(Grid, Int, List[Int], List[Int], Color) -> Grid",
            domains={"kind": OBJECT_RULE_KINDS},
            example="recolor_objects([[1, 0, 2, 2]], 49, [1], [5]) == [[5, 0, 2, 2]]")
 def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...],
                     bg: int = 0) -> Grid:
-    """Recolour each object whose feature (kind = feature * 8 + mode) is keys[i] to values[i].
+    """Recolour each object whose feature (kind = feature * 8 + mode) is keys[i] by values[i].
 
     Modes and features: `OBJECT_MODES`, `OBJECT_FEATURES` (`segment_objects`,
     `object_feature_values`); `bg` is the colour the object modes leave out and the
     background modes keep. The key -1 (`OTHER_KEY`) stands for every value not listed;
-    without it, objects whose feature is no key keep their colours. Recolouring to the
-    background colour deletes."""
+    without it, objects whose feature is no key keep their colours. A value is a colour 0..9
+    or a colour source -1 - i (`SOURCE_VALUES`, `source_value`) computed per object: i = 0
+    (`nearest_other_color`) the colour of the nearest cell (Manhattan distance) that is
+    neither `bg` nor the object's colour, i = 1 (`neighbour_majority`) the most common colour
+    of the cells 4-adjacent to the object (a tie with `bg` goes to the other colour); an
+    object whose source is undefined (no such cell, or a tie between colours) keeps its
+    colour. Recolouring to the background colour deletes."""
     if kind not in OBJECT_RULE_KINDS:
         raise EvalError(f"recolor_objects: kind {kind} is not in 0..{OBJECT_RULE_KINDS[-1]}")
     if len(keys) != len(values):
@@ -622,15 +702,22 @@ def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[
         raise EvalError("recolor_objects: a key is listed twice")
     if not all(key >= OTHER_KEY for key in keys):
         raise EvalError(f"recolor_objects: a key is below {OTHER_KEY}")
-    if not all(0 <= value <= 9 for value in values):
-        raise EvalError("recolor_objects: colours must be 0..9")
+    if not all(SOURCE_VALUES[0] <= value <= 9 for value in values):
+        raise EvalError(f"recolor_objects: values must be colours 0..9 or sources "
+                        f"{SOURCE_VALUES[0]}..-1")
     if not keys:
         return as_grid(grid)
     feature, mode = divmod(kind, len(OBJECT_MODES))
     comp, n = segment_objects(grid, mode, bg)
     features = object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
     table = dict(zip(keys, values))
-    other = table.get(OTHER_KEY, -1)
-    new = np.array([table.get(int(f), other) for f in features], np.int64)
+    keep = SOURCE_VALUES[0] - 1  # below every value: the object keeps its colour
+    codes = np.array([table.get(int(f), table.get(OTHER_KEY, keep)) for f in features], np.int64)
+    sourced = (codes < 0) & (codes != keep)
+    new = codes
+    if sourced.any():
+        sources = object_color_sources(grid, comp, n, bg)
+        picked = sources[np.arange(n), np.where(sourced, -1 - codes, 0)]
+        new = np.where(sourced, picked, codes)
     per_cell = np.where(comp >= 0, new[np.maximum(comp, 0)], -1) if n else np.full(grid.shape, -1)
     return as_grid(np.where(per_cell >= 0, per_cell, grid))
