@@ -247,3 +247,9 @@ def normalize_colors(grid: Grid) -> Grid:
 def denormalize_colors(grid: Grid, ref: Grid) -> Grid:
     """Map canonical ids back to the colours of `ref` (undoes `normalize_colors(ref)`)."""
     return as_grid(np.argsort(canonical_color_table(ref))[grid])
+
+
+@primitive("(Grid, Color) -> Grid", example="recolor_majority([[1, 0, 2, 1]]) == [[1, 0, 1, 1]]")
+def recolor_majority(grid: Grid, bg: int = 0) -> Grid:
+    """Recolour every non-`bg` cell to the most common non-`bg` colour (ties: smaller)."""
+    return as_grid(np.where(grid != bg, most_common_fg(grid, bg), grid))

@@ -316,3 +316,38 @@ def paint_cell(grid: Grid, p: Point, color: int) -> Grid:
     out = np.array(grid, dtype=np.uint8)
     out[r, c] = color
     return as_grid(out)
+
+
+@primitive("(Grid, Color, Color, Color) -> Grid",
+           example="connect_pairs_h([[2, 0, 2], [2, 0, 0]], 2, 5) == [[2, 5, 2], [2, 0, 0]]")
+def connect_pairs_h(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
+    """Join cells of `color` sharing a row (only) with lines painted over bg cells."""
+    between = _span(grid == color)
+    return as_grid(np.where(between & (grid == bg), line_color, grid))
+
+
+def _same_colour_gaps(grid: np.ndarray, bg: int) -> np.ndarray:
+    """Per cell, the colour of the row's same-colour non-bg neighbours on both sides (else bg)."""
+    fill = np.full(grid.shape, bg, dtype=np.uint8)
+    for r in range(grid.shape[0]):
+        cols = np.flatnonzero(grid[r] != bg)
+        for a, b in zip(cols[:-1], cols[1:]):
+            if b > a + 1 and grid[r, a] == grid[r, b]:
+                fill[r, a + 1:b] = grid[r, a]
+    return fill
+
+
+@primitive("(Grid, Int, Color) -> Grid", domains={"axis": (0, 1, 2)},
+           example="connect_same([[3, 0, 3, 0, 2]], 0) == [[3, 3, 3, 0, 2]]")
+def connect_same(grid: Grid, axis: int, bg: int = 0) -> Grid:
+    """Fill each bg gap between two consecutive same-colour cells of a row (axis 0), a column (1)
+    or both (2) with their colour; row fills win where both apply."""
+    if axis not in (0, 1, 2):
+        raise EvalError(f"connect_same: axis {axis} is not 0, 1 or 2")
+    fill = np.full(grid.shape, bg, dtype=np.uint8)
+    if axis in (1, 2):
+        fill = _same_colour_gaps(grid.T, bg).T
+    if axis in (0, 2):
+        rows = _same_colour_gaps(grid, bg)
+        fill = np.where(rows != bg, rows, fill)
+    return as_grid(np.where(fill != bg, fill, grid))

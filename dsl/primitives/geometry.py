@@ -125,3 +125,17 @@ def symmetrize_diag(grid: Grid, bg: int = 0) -> Grid:
     if grid.shape[0] != grid.shape[1]:
         raise EvalError(f"symmetrize_diag: a {grid.shape[0]}x{grid.shape[1]} grid is not square")
     return _overlay(grid, grid.T, bg)
+
+
+@primitive("(Grid) -> Grid", example="mirror_h_shared([[1, 2]]) == [[1, 2, 1]]")
+def mirror_h_shared(grid: Grid) -> Grid:
+    """The grid and its left-right mirror image sharing the last column (2w - 1 wide)."""
+    check_shape(grid.shape[0], 2 * grid.shape[1] - 1, "mirror_h_shared")
+    return as_grid(np.hstack((grid, grid[:, -2::-1])))
+
+
+@primitive("(Grid) -> Grid", example="mirror_v_shared([[1], [2]]) == [[1], [2], [1]]")
+def mirror_v_shared(grid: Grid) -> Grid:
+    """The grid and its top-bottom mirror image below sharing the last row (2h - 1 tall)."""
+    check_shape(2 * grid.shape[0] - 1, grid.shape[1], "mirror_v_shared")
+    return as_grid(np.vstack((grid, grid[-2::-1, :])))

@@ -435,3 +435,20 @@ def local_rule(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, 
     codes = neighbourhood_codes(grid, kind)
     index = np.minimum(np.searchsorted(table, codes), len(table) - 1)
     return as_grid(np.where(table[index] == codes, targets[index], grid))
+
+
+@primitive("(Grid) -> Bool", example="is_symmetric_diag([[1, 2], [2, 1]]) == True")
+def is_symmetric_diag(grid: Grid) -> bool:
+    """True when the grid equals its transpose (False for a grid that is not square)."""
+    return bool(grid.shape[0] == grid.shape[1] and np.array_equal(grid, grid.T))
+
+
+@primitive("(Grid) -> Int", example="symmetry_code([[1, 2], [2, 1]]) == 12")
+def symmetry_code(grid: Grid) -> int:
+    """Bit set of the grid's mirror symmetries: 1 left-right, 2 top-bottom, 4 main diagonal,
+    8 anti-diagonal (the diagonals only for square grids)."""
+    square = grid.shape[0] == grid.shape[1]
+    bits = (np.array_equal(grid, grid[:, ::-1]), np.array_equal(grid, grid[::-1, :]),
+            square and np.array_equal(grid, grid.T),
+            square and np.array_equal(grid, grid[::-1, ::-1].T))
+    return sum(1 << i for i, bit in enumerate(bits) if bit)

@@ -309,3 +309,20 @@ def test_normalize_colors_ties_go_to_the_smaller_colour() -> None:
     grid = np.array([[0, 0, 0, 7, 4], [0, 0, 0, 7, 4]], np.uint8)
     assert C.normalize_colors(grid).tolist() == [[0, 0, 0, 2, 1], [0, 0, 0, 2, 1]]
     assert C.denormalize_colors(np.array([[3, 2, 1]], np.uint8), grid).tolist() == [[3, 7, 4]]
+
+
+@covers("recolor_majority")
+@FAST
+@given(grids(), colors)
+def test_recolor_majority_paints_every_fg_cell_with_the_commonest_fg_colour(grid, bg) -> None:
+    counts = _counts(grid)
+    counts[bg] = 0
+    if not counts.any():
+        with pytest.raises(EvalError):
+            C.recolor_majority(grid, bg)
+        return
+    out = C.recolor_majority(grid, bg)
+    major = int(np.argmax(counts))
+    assert np.array_equal(out == bg, grid == bg)
+    assert set(np.unique(out[grid != bg]).tolist()) == {major}
+    assert np.array_equal(C.recolor_majority(out, bg), out)

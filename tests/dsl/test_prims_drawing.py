@@ -369,3 +369,52 @@ def test_paint_cell(grid, p, color) -> None:
     assert out[r, c] == color and _only_changed(grid, out, only)
     assert np.array_equal(D.paint_cell(out, p, int(grid[r, c])), grid)  # undo
     assert np.array_equal(D.line(grid, p, p, color), out)  # a one-cell segment
+
+
+@covers("connect_pairs_h")
+@FAST
+@given(grids(max_side=12, max_colors=3), colors, colors, bgs)
+def test_connect_pairs_h_fills_bg_between_same_row_pairs_only(grid, color, line_color,
+                                                              bg) -> None:
+    color = _present(grid, color)
+    expected = np.array(grid)
+    for i in range(grid.shape[0]):
+        hits = np.flatnonzero(grid[i] == color)
+        if hits.size >= 2:
+            seg = slice(hits[0], hits[-1] + 1)
+            expected[i, seg] = np.where(grid[i, seg] == bg, line_color, grid[i, seg])
+    out = D.connect_pairs_h(grid, color, line_color, bg)
+    assert np.array_equal(out, expected)
+    assert _only_changed(grid, out, grid == bg)
+    column = np.array([[color], [bg], [color]], dtype=np.uint8)
+    if color != bg:
+        assert np.array_equal(D.connect_pairs_h(column, color, line_color, bg), column)
+
+
+def _gap_fills(line: np.ndarray, bg: int) -> dict[int, int]:
+    """Index -> colour for the bg cells between consecutive equal non-bg cells of one line."""
+    marks = [i for i, v in enumerate(line) if v != bg]
+    return {k: int(line[a]) for a, b in zip(marks, marks[1:]) if line[a] == line[b]
+            for k in range(a + 1, b)}
+
+
+@covers("connect_same")
+@FAST
+@given(grids(max_side=10, max_colors=3), st.sampled_from((0, 1, 2)), bgs)
+def test_connect_same_fills_gaps_between_equal_neighbours(grid, axis, bg) -> None:
+    expected = np.array(grid)
+    if axis in (1, 2):
+        for c in range(grid.shape[1]):
+            for r, v in _gap_fills(grid[:, c], bg).items():
+                expected[r, c] = v
+    if axis in (0, 2):
+        for r in range(grid.shape[0]):
+            for c, v in _gap_fills(grid[r], bg).items():
+                expected[r, c] = v
+    out = D.connect_same(grid, axis, bg)
+    assert np.array_equal(out, expected)
+    assert _only_changed(grid, out, grid == bg)
+    if axis == 0:
+        assert np.array_equal(D.connect_same(out, 0, bg), out)
+    with pytest.raises(EvalError):
+        D.connect_same(grid, 3, bg)

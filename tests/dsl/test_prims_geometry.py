@@ -145,3 +145,16 @@ def test_symmetrize(grid: np.ndarray, color: int, bg: int) -> None:
     square = grid[: min(grid.shape), : min(grid.shape)]
     out = g.symmetrize_diag(square, bg)
     assert _eq(out[square != bg], square[square != bg])
+
+
+@covers("mirror_h_shared", "mirror_v_shared")
+@FAST
+@given(grids(max_side=15))
+def test_shared_edge_mirrors(grid: np.ndarray) -> None:
+    h, w = grid.shape
+    mh, mv = g.mirror_h_shared(grid), g.mirror_v_shared(grid)
+    assert mh.shape == (h, 2 * w - 1) and _eq(mh[:, :w], grid) and _eq(g.flip_h(mh), mh)
+    assert mv.shape == (2 * h - 1, w) and _eq(mv[:h], grid) and _eq(g.flip_v(mv), mv)
+    assert _eq(g.mirror_v_shared(mv)[2 * h - 2:], mv) or h == 1
+    with pytest.raises(EvalError):
+        g.mirror_v_shared(np.zeros((31, 2), dtype=np.uint8))

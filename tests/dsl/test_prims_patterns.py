@@ -383,3 +383,28 @@ PROGRAMS = {
     "42a50994": "solve(I: Grid) -> Grid:\n    O = denoise(I, 2)\n",
 }
 test_program_solves_arc_task = programs_solve_test(PROGRAMS)
+
+
+@covers("is_symmetric_diag")
+@FAST
+@given(grids(max_side=10, max_colors=2))
+def test_is_symmetric_diag(grid) -> None:
+    square = grid.shape[0] == grid.shape[1]
+    assert P.is_symmetric_diag(grid) == (square and np.array_equal(grid, grid.T))
+    side = min(grid.shape)
+    corner = grid[:side, :side]
+    assert P.is_symmetric_diag(np.where(np.triu(np.ones((side, side), bool)), corner, corner.T))
+    assert isinstance(P.is_symmetric_diag(grid), bool)
+
+
+@covers("symmetry_code")
+@FAST
+@given(grids(max_side=8, max_colors=2))
+def test_symmetry_code_bits_match_the_mirrors(grid) -> None:
+    code = P.symmetry_code(grid)
+    assert isinstance(code, int) and 0 <= code < 16
+    assert bool(code & 1) == P.is_symmetric_h(grid)
+    assert bool(code & 2) == P.is_symmetric_v(grid)
+    assert bool(code & 4) == P.is_symmetric_diag(grid)
+    assert bool(code & 8) == P.is_symmetric_diag(grid[:, ::-1])
+    assert P.symmetry_code(np.hstack([grid, grid[:, ::-1]])) & 1
