@@ -6,7 +6,14 @@ the training side of the hash split only when --validation-only is given, and re
 cross-entropy, mean average precision and recall@k of the true primitives for the guide and for
 the prior it stores, plus the numpy time per task.
 
+With --golden the tasks are real instead: the arc1:train tasks of the golden library outside the
+benchmark samples (`--exclude`, by default the 80-task and the tune40 samples), labelled with the
+primitives of their golden programs. The guide never trains on these; the figure is a quick
+real-task proxy for comparing guide variants (`--augmentations` colour-permuted views, ensemble
+files), not a search result.
+
     python benchmarks/bench_guide_model.py --n 1000 --seed 90210 --json runs/bench_guide.json
+    python benchmarks/bench_guide_model.py --golden --augmentations 8
 """
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (
 
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -25,8 +33,14 @@ import numpy as np  # noqa: E402
 from dsl.registry import default_registry  # noqa: E402
 from synth.data.task import load_task_file  # noqa: E402
 from synth.learn.generate import GenerateConfig, generate, primitive_counts  # noqa: E402
+from synth.data.datasets import load_dataset, read_id_list  # noqa: E402
+from synth.data.golden import DEFAULT_LIBRARY  # noqa: E402
 from synth.learn.guide import SHIPPED_GUIDE, Guide  # noqa: E402
+from synth.proposers.guidance import library_counts  # noqa: E402
 from synth.learn.train_guide import evaluate, is_validation  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+DEFAULT_EXCLUDE = (SAMPLES / "arc1-train-every5.txt", SAMPLES / "arc1-train-tune40.txt")
 
 
 def tables(guide: Guide, data: Path, validation_only: bool
@@ -51,6 +65,28 @@ def tables(guide: Guide, data: Path, validation_only: bool
             seconds / max(1, len(model_rows)))
 
 
+def golden_tables(guide: Guide, exclude: Sequence[Path]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(model probabilities, prior probabilities, labels, seconds per task) over the arc1:train
+    tasks with a golden program, less the ids listed in `exclude`."""
+    names = default_registry().names()
+    prior = guide.prior_probabilities()
+    left_out = {task_id for path in exclude for task_id in read_id_list(path)}
+    tasks = {task.id: task for task in load_dataset("arc1:train").tasks()}
+    model_rows, labels, seconds = [], [], 0.0
+    for stem, counts in library_counts((DEFAULT_LIBRARY,)):
+        if stem in left_out or stem not in tasks or not counts:
+            continue
+        start = time.perf_counter()
+        table = guide.primitive_probabilities([(e.input, e.output) for e in tasks[stem].train])
+        seconds += time.perf_counter() - start
+        model_rows.append([table[n] for n in names])
+        labels.append([float(n in counts) for n in names])
+    model = np.array(model_rows)
+    return (model, np.broadcast_to([prior[n] for n in names], model.shape), np.array(labels),
+            seconds / max(1, len(model_rows)))
+
+
 def main() -> None:
     """Generate the held-out tasks, score guide and prior, print (and optionally write)."""
     args_parser = parser(__doc__, "unused")
@@ -59,15 +95,30 @@ def main() -> None:
     args_parser.add_argument("--guide", type=Path, default=SHIPPED_GUIDE)
     args_parser.add_argument("--validation-only", action="store_true",
                              help="keep only programs on the validation side of the hash split")
+    args_parser.add_argument("--augmentations", type=int, default=None,
+                             help="views of each task (default: the guide's default)")
+    args_parser.add_argument("--golden", action="store_true",
+                             help="score on the golden library's arc1:train tasks instead")
+    args_parser.add_argument("--exclude", type=Path, nargs="*", default=list(DEFAULT_EXCLUDE),
+                             help="id lists whose tasks --golden leaves out")
     args = args_parser.parse_args()
-    guide = Guide.load(args.guide)
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(GenerateConfig(n=args.n, seed=args.seed), Path(tmp))
-        model, prior, labels, per_task = tables(guide, Path(tmp), args.validation_only)
+    guide = Guide.load(args.guide) if args.augmentations is None else \
+        Guide.load(args.guide, augmentations=args.augmentations)
+    if args.golden:
+        model, prior, labels, per_task = golden_tables(guide, args.exclude)
+        what = "golden-program arc1:train tasks outside the samples"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            generate(GenerateConfig(n=args.n, seed=args.seed), Path(tmp))
+            model, prior, labels, per_task = tables(guide, Path(tmp), args.validation_only)
+        what = f"held-out synthetic tasks (seed {args.seed})"
     result: dict[str, Any] = {**stamp(), "guide": str(args.guide), "n": len(labels),
-                              "seed": args.seed, "model": evaluate(model, labels),
-                              "prior": evaluate(prior, labels), "ms_per_task": 1000 * per_task}
-    lines = [f"guide {args.guide} on {len(labels)} held-out synthetic tasks (seed {args.seed})"]
+                              "seed": args.seed, "golden": args.golden,
+                              "augmentations": guide.augmentations, "members": len(guide.members),
+                              "model": evaluate(model, labels), "prior": evaluate(prior, labels),
+                              "ms_per_task": 1000 * per_task}
+    lines = [f"guide {args.guide} ({len(guide.members)} networks, {guide.augmentations} views) "
+             f"on {len(labels)} {what}"]
     for name in ("model", "prior"):
         lines.append(f"  {name:<6} " + "  ".join(f"{k} {v:.4f}" for k, v in result[name].items()))
     lines += [f"  numpy forward: {result['ms_per_task']:.2f} ms per task", stamp_line(result)]

@@ -8,14 +8,15 @@ import pytest
 
 from dsl.interp import run_program
 from dsl.parser import parse_program
+from dsl.registry import default_registry
 from dsl.types import GRID
 from synth.data.golden import DEFAULT_LIBRARY
 from synth.data.task import Challenge, Example, make_grid
 from synth.learn.guide import SHIPPED_GUIDE
 from synth.proposers.base import Pool, ProgramCandidate
 from synth.proposers.enumerative import model_samples
-from synth.proposers.guidance import Guidance, guide_path, library_counts, prior_counts, \
-    sample_probabilities
+from synth.proposers.guidance import (Guidance, guide_path, library_counts, load_guide,
+                                     prior_counts, sample_probabilities, trained_only)
 from synth.search.costs import (DEFAULT_GUIDE_COSTS, DEFAULT_GUIDE_WEIGHT, CostLevels,
                                 cost_levels, mix_probabilities, parse_cost_levels,
                                 pcfg_probabilities)
@@ -172,6 +173,24 @@ def test_the_guide_sets_per_task_costs() -> None:
     assert costs_a is not None and costs_b is not None and costs_a != costs_b
     assert set(costs_a.values()) == {1, 2, 3}
     assert costs_b["mirror_h"] <= costs_b["gravity"]
+
+
+@pytest.mark.skipif(not SHIPPED_GUIDE.is_file(), reason="no shipped guide")
+def test_primitives_the_guide_was_not_trained_on_keep_the_prior() -> None:
+    model = load_guide(SHIPPED_GUIDE)
+    untrained = sorted(set(default_registry().names()) - set(model.primitive_names))
+    assert untrained, "the registry has primitives newer than the shipped guide"
+    train = [(ex.input, ex.output) for ex in _task().train]
+    kept = trained_only(model.primitive_probabilities(train), model)
+    assert set(kept) == set(model.primitive_names)
+    guided = Guidance(cost_model="uniform", guide=SHIPPED_GUIDE)
+    probabilities = guided.probabilities(_task())
+    uniform = 1.0 / len(default_registry().names())
+    assert all(probabilities[name] == pytest.approx(uniform) for name in untrained)
+    costs = guided.costs(_task())
+    assert costs is not None
+    assert max(costs[name] for name in untrained) < max(costs.values()), \
+        "a primitive newer than the guide is not sent to the top cost level"
 
 
 @pytest.mark.skipif(not SHIPPED_GUIDE.is_file(), reason="no shipped guide")

@@ -1,7 +1,8 @@
 """The primitive guide (`synth.learn.guide`, `synth.learn.train_guide`, `synth train guide`):
-the numpy forward equals torch's, bad files are named, features are deterministic, training
-end to end writes a loadable file, and the shipped guide beats the frequency prior on synthetic
-tasks it was not trained on."""
+the numpy forward equals torch's (one network and an ensemble), colour-permuted views are
+deterministic and averaged, bad files are named, features are deterministic, training end to
+end writes a loadable file, and the shipped guide beats the frequency prior on synthetic tasks
+it was not trained on; the label shift moves probabilities toward real frequencies."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,10 +12,12 @@ import pytest
 
 from dsl.registry import default_registry
 from synth.cli.main import main
-from synth.data.task import load_task_file
+from synth.data.task import Challenge, Example, load_task_file, make_grid
 from synth.learn.generate import GenerateConfig, generate, primitive_counts
-from synth.learn.guide import (SHIPPED_GUIDE, Guide, feature_count, load_shipped,
-                               pair_features, pair_grids, task_inputs)
+from synth.learn.guide import (SHIPPED_GUIDE, Guide, colour_permutations, feature_count,
+                               label_shifted, load_shipped, pair_features, pair_grids,
+                               read_arrays, recoloured, task_inputs, task_seed)
+from synth.proposers.guidance import Guidance, library_counts, presence_frequencies
 
 torch = pytest.importorskip("torch")
 train_guide = pytest.importorskip("synth.learn.train_guide")
@@ -28,10 +31,10 @@ def _random_task(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]
     return [(grid(), grid()) for _ in range(int(rng.integers(1, 6)))]
 
 
-def _tiny_guide(tmp_path: Path, tasks: list[list[tuple[np.ndarray, np.ndarray]]]
-                ) -> tuple[object, object, Path]:
+def _tiny_guide(tmp_path: Path, tasks: list[list[tuple[np.ndarray, np.ndarray]]],
+                seed: int = 0) -> tuple[object, object, Path]:
     """A random torch net (conv 4 -> 6, hidden 8), its arrays for `tasks`, and its export."""
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     examples = [train_guide.Example(str(k), "p", *task_inputs(t), frozenset({"rot90"}))
                 for k, t in enumerate(tasks)]
     arrays = train_guide.to_arrays(examples, NAMES)
@@ -41,7 +44,7 @@ def _tiny_guide(tmp_path: Path, tasks: list[list[tuple[np.ndarray, np.ndarray]]]
     with torch.no_grad():
         for parameter in net.parameters():
             parameter.add_(torch.randn_like(parameter) * 0.3)
-    path = tmp_path / "tiny.npz"
+    path = tmp_path / f"tiny{seed}.npz"
     train_guide.export(net, NAMES, train_guide.frequency_prior(arrays.labels), 0.01, path)
     return net, arrays, path
 
@@ -62,6 +65,127 @@ def test_numpy_forward_equals_torch(tmp_path: Path) -> None:
         hidden = net.hidden(f, g, m).numpy()[0]
     np.testing.assert_allclose(guide.embedding(tasks[0]), hidden / np.linalg.norm(hidden),
                                atol=1e-5)
+
+
+def test_ensemble_forward_is_the_mean_of_its_torch_members(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    tasks = [_random_task(rng) for _ in range(4)]
+    (net_a, arrays, path_a), (net_b, _, path_b) = (_tiny_guide(tmp_path, tasks, seed)
+                                                   for seed in (0, 1))
+    expected = (train_guide.predict(net_a, arrays) + train_guide.predict(net_b, arrays)) / 2
+    assert np.abs(train_guide.predict(net_a, arrays) - expected).max() > 1e-3
+    ensemble = tmp_path / "ensemble.npz"
+    train_guide.export_ensemble([path_a, path_b], ensemble)
+    guide = Guide.load(ensemble)
+    assert len(guide.members) == 2 and guide.primitive_names == tuple(NAMES)
+    for task, row in zip(tasks, expected):
+        probabilities = guide.primitive_probabilities(task)
+        np.testing.assert_allclose([probabilities[name] for name in NAMES], row, atol=1e-5)
+    with torch.no_grad():
+        f, g, m, _ = train_guide._tensors(arrays, np.arange(1))
+        hidden = net_a.hidden(f, g, m).numpy()[0]
+    np.testing.assert_allclose(guide.embedding(tasks[0]), hidden / np.linalg.norm(hidden),
+                               atol=1e-5)
+    nested = tmp_path / "nested.npz"
+    train_guide.export_ensemble([ensemble, path_a], nested)
+    assert len(Guide.load(nested).members) == 3
+
+
+def test_ensemble_files_are_checked(tmp_path: Path) -> None:
+    rng = np.random.default_rng(6)
+    _, _, path = _tiny_guide(tmp_path, [_random_task(rng) for _ in range(2)])
+    ensemble = tmp_path / "ensemble.npz"
+    train_guide.export_ensemble([path, path], ensemble)
+    arrays = read_arrays(ensemble)
+    empty = tmp_path / "empty.npz"
+    np.savez(empty, **{**arrays, "members": np.array(0)})
+    with pytest.raises(ValueError, match="empty.npz.*0 members"):
+        Guide.load(empty)
+    short = tmp_path / "short.npz"
+    np.savez(short, **{k: v for k, v in arrays.items() if not k.startswith("member1/")})
+    with pytest.raises(ValueError, match="short.npz.*'member1/feature_mean'"):
+        Guide.load(short)
+    future = tmp_path / "future.npz"
+    np.savez(future, **{**arrays, "format": np.array(9)})
+    with pytest.raises(ValueError, match="future.npz.*format 9"):
+        Guide.load(future)
+    renamed = dict(read_arrays(path))
+    renamed["primitive_names"] = renamed["primitive_names"][::-1].copy()
+    other = tmp_path / "other.npz"
+    np.savez(other, **renamed)
+    with pytest.raises(ValueError, match="different primitives"):
+        train_guide.export_ensemble([path, other], tmp_path / "never.npz")
+    assert not (tmp_path / "never.npz").exists()
+
+
+def test_colour_permutations_keep_background_and_are_seeded() -> None:
+    maps = colour_permutations(6, seed=7)
+    assert np.array_equal(maps[0], np.arange(10))
+    assert all(row[0] == 0 and sorted(row) == list(range(10)) for row in maps)
+    assert len({tuple(row) for row in maps}) == 6
+    assert np.array_equal(maps, colour_permutations(6, seed=7))
+    assert np.array_equal(maps[:3], colour_permutations(3, seed=7))
+    moved = colour_permutations(20, seed=7, permute_background=True)
+    assert any(row[0] != 0 for row in moved)
+    with pytest.raises(ValueError, match="at least 1"):
+        colour_permutations(0, seed=7)
+    rng = np.random.default_rng(8)
+    task = _random_task(rng)
+    assert task_seed(task) == task_seed([(i.copy(), o.copy()) for i, o in task])
+    assert task_seed(task) != task_seed(task[::-1]) or len(task) == 1
+    swapped = recoloured(task, maps[1])
+    assert all(np.array_equal(maps[1][i], si) for (i, _), (si, _) in zip(task, swapped))
+
+
+def test_augmented_guide_averages_the_recoloured_views(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    tasks = [_random_task(rng) for _ in range(3)]
+    _, _, path = _tiny_guide(tmp_path, tasks)
+    plain = Guide.load(path)
+    assert plain.augmentations == 1
+    augmented = Guide.load(path, augmentations=4)
+    for task in tasks:
+        maps = colour_permutations(4, task_seed(task))
+        views = np.array([plain.probabilities(recoloured(task, m)) for m in maps])
+        np.testing.assert_allclose(augmented.probabilities(task), views.mean(axis=0),
+                                   atol=1e-12)
+        assert not np.allclose(augmented.probabilities(task), plain.probabilities(task))
+        np.testing.assert_allclose(augmented.embedding(task), plain.embedding(task))
+    with pytest.raises(ValueError, match="at least 1"):
+        Guide.load(path, augmentations=0)
+
+
+def test_label_shift_moves_log_odds_toward_the_real_frequencies() -> None:
+    guide = {"a": 0.2, "b": 0.2, "c": 0.5, "new": 0.3}
+    trained, real = {"a": 0.2, "b": 0.2, "c": 0.1}, {"a": 0.6, "b": 0.05, "c": 0.1}
+    assert label_shifted(guide, trained, real, 0.0) == pytest.approx(guide)
+    full = label_shifted(guide, trained, real, 1.0)
+    assert full["a"] == pytest.approx(0.6) and full["b"] == pytest.approx(0.05)
+    assert full["c"] == pytest.approx(0.5) and full["new"] == 0.3
+    half = label_shifted(guide, trained, real, 0.5)
+    assert 0.2 < half["a"] < 0.6 and 0.05 < half["b"] < 0.2
+
+
+def test_library_frequencies_leave_the_task_out() -> None:
+    folders = Guidance().folders
+    stem, counts = library_counts(folders)[0]
+    used = next(iter(counts))
+    with_task = presence_frequencies(folders, "no-such-task", NAMES)
+    without = presence_frequencies(folders, stem, NAMES)
+    assert without[used] < with_task[used]
+    assert all(0.0 < value < 1.0 for value in with_task.values())
+
+
+@pytest.mark.skipif(not SHIPPED_GUIDE.exists(), reason="no shipped guide")
+def test_guidance_applies_the_label_shift() -> None:
+    pairs = [(np.array([[1, 2], [3, 0]]), np.array([[2, 1], [0, 3]])),
+             (np.array([[5, 5, 0], [0, 6, 7]]), np.array([[0, 5, 5], [7, 6, 0]]))]
+    task = Challenge("t", tuple(Example(make_grid(i), make_grid(o)) for i, o in pairs),
+                     (make_grid([[1]]),))
+    plain = Guidance(guide=SHIPPED_GUIDE, label_shift=0.0).probabilities(task)
+    shifted = Guidance(guide=SHIPPED_GUIDE, label_shift=0.5).probabilities(task)
+    assert Guidance(guide=SHIPPED_GUIDE).probabilities(task) == shifted  # the default
+    assert plain != shifted and set(plain) == set(shifted)
 
 
 def test_features_are_deterministic_and_sized() -> None:

@@ -8,12 +8,22 @@ per-pair vectors are pooled over the pairs (mean and max) and an MLP gives one s
 registry primitive: P(the primitive appears in the program). Registry primitives the file does
 not name (added after training) get the file's `unseen` probability.
 
+A file holds one network or several (`member0/...`, `member1/...`: an ensemble of seeds); the
+guide averages the probabilities of every member over `augmentations` views of the task: the task
+itself and colour-permuted copies of it (`colour_permutations`: one permutation of the colours
+1..9 applied to every grid, background 0 kept, seeded by the task's grids), since a colour
+permutation does not change which primitives the program needs. `label_shifted` corrects
+probabilities for the gap between the primitive frequencies of the synthetic training data (the
+file's `prior`) and real ones (the caller's, e.g. the golden library's).
+
 `Guide.load(path)` reads the `.npz` that `synth.learn.train_guide` exports; this module never
 imports torch, and training uses the same feature functions, so both sides see the same inputs.
 `SHIPPED_GUIDE` is the weights file shipped in `models/guide/`; `load_shipped()` loads it.
 """
 from __future__ import annotations
 
+import math
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +34,10 @@ from dsl.registry import default_registry
 from native.components import NOT_VALUE, label
 
 SHIPPED_GUIDE = Path(__file__).resolve().parents[2] / "models/guide/guide.npz"
-FORMAT = 1
+FORMAT = 1  # one network, unprefixed arrays
+ENSEMBLE_FORMAT = 2  # `members` networks, arrays under `member{k}/`
+DEFAULT_AUGMENTATIONS = 1
+_SHARED = ("format", "primitive_names", "prior", "unseen", "metadata", "members")  # not per member
 PLANE = 16  # the conv encoder's grid side
 COLOURS = 10
 CHANNELS = 2 * (COLOURS + 1)  # one-hot colours + inside plane, for input and output
@@ -226,9 +239,62 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+# ---------------------------------------------------------------- colour augmentation
+
+def task_seed(train: Sequence[Pair]) -> int:
+    """A seed that depends only on the task's grids (same task, same permutations)."""
+    digest = 0
+    for grid, out in train:
+        for array in (np.asarray(grid, dtype=np.uint8), np.asarray(out, dtype=np.uint8)):
+            digest = zlib.crc32(np.array(array.shape, dtype=np.int64).tobytes(), digest)
+            digest = zlib.crc32(np.ascontiguousarray(array).tobytes(), digest)
+    return digest
+
+
+def colour_permutations(count: int, seed: int, permute_background: bool = False) -> np.ndarray:
+    """(count, COLOURS) colour maps: row 0 the identity, the others random permutations of the
+    colours 1..9 (of all ten with `permute_background`) drawn from `seed`."""
+    if count < 1:
+        raise ValueError(f"{count} colour permutations: need at least 1")
+    rng = np.random.default_rng(seed)
+    first = 0 if permute_background else 1
+    maps = np.tile(np.arange(COLOURS), (count, 1))
+    for row in maps[1:]:
+        row[first:] = rng.permutation(row[first:])
+    return maps
+
+
+def recoloured(train: Sequence[Pair], colour_map: np.ndarray) -> list[Pair]:
+    """Every grid of `train` with colour c replaced by `colour_map[c]`."""
+    return [(colour_map[np.asarray(grid, dtype=np.int64)],
+             colour_map[np.asarray(out, dtype=np.int64)]) for grid, out in train]
+
+
+# ---------------------------------------------------------------- label shift
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-6), 1.0 - 1e-6)
+    return math.log(p / (1.0 - p))
+
+
+def label_shifted(probabilities: Mapping[str, float], trained: Mapping[str, float],
+                  real: Mapping[str, float], strength: float) -> dict[str, float]:
+    """Guide probabilities corrected for the gap between the frequencies of its training data
+    and real ones: each name's log-odds moves by `strength` times log-odds(real frequency) -
+    log-odds(training frequency) (a name missing from either table keeps its probability)."""
+    shifted = {}
+    for name, p in probabilities.items():
+        if name in trained and name in real:
+            gap = _log_odds(real[name]) - _log_odds(trained[name])
+            p = 1.0 / (1.0 + math.exp(-(_log_odds(p) + strength * gap)))
+        shifted[name] = p
+    return shifted
+
+
 # ---------------------------------------------------------------- the file
 
-def _read(path: Path) -> dict[str, np.ndarray]:
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array of a guide file; ValueError naming the file when numpy cannot read it."""
     try:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
@@ -248,6 +314,60 @@ def _layers(data: Mapping[str, np.ndarray], prefix: str, path: Path
     return tuple((_array(data, f"{prefix}{k}_weight", path).astype(np.float64),
                   _array(data, f"{prefix}{k}_bias", path).astype(np.float64))
                  for k in range(count))
+
+
+def _weights(data: Mapping[str, np.ndarray], prefix: str, path: Path) -> Weights:
+    """One network's arrays, named with `prefix` ('' or 'member{k}/')."""
+    return Weights(_array(data, f"{prefix}feature_mean", path).astype(np.float64),
+                   _array(data, f"{prefix}feature_std", path).astype(np.float64),
+                   _layers(data, f"{prefix}conv", path), _layers(data, f"{prefix}dense", path))
+
+
+def _members(data: Mapping[str, np.ndarray], version: int, path: Path) -> tuple[Weights, ...]:
+    """The networks of a file: one (FORMAT) or `members` of them (ENSEMBLE_FORMAT)."""
+    if version == FORMAT:
+        return (_weights(data, "", path),)
+    if version != ENSEMBLE_FORMAT:
+        raise ValueError(f"{path}: guide format {version}, this synth reads {FORMAT} and "
+                         f"{ENSEMBLE_FORMAT}")
+    count = int(_array(data, "members", path))
+    if count < 1:
+        raise ValueError(f"{path}: an ensemble of {count} members")
+    return tuple(_weights(data, f"member{k}/", path) for k in range(count))
+
+
+def member_count(data: Mapping[str, np.ndarray]) -> int:
+    """How many networks a file's arrays hold."""
+    return 1 if int(data["format"]) == FORMAT else int(data["members"])
+
+
+def member_arrays(data: Mapping[str, np.ndarray], k: int) -> dict[str, np.ndarray]:
+    """The network arrays of member `k` of a file's arrays, unprefixed (a FORMAT 1 file's
+    arrays are its member 0)."""
+    if not 0 <= k < member_count(data):
+        raise ValueError(f"a guide of {member_count(data)} networks has no member {k}")
+    if int(data["format"]) == FORMAT:
+        return {key: value for key, value in data.items() if key not in _SHARED}
+    prefix = f"member{k}/"
+    return {key[len(prefix):]: value for key, value in data.items() if key.startswith(prefix)}
+
+
+def ensemble_arrays(files: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One ENSEMBLE_FORMAT file's arrays from the arrays of guide files with the same primitive
+    names: every network of every file becomes a member, in order; the names, prior, unseen
+    and metadata are the first file's."""
+    if not files:
+        raise ValueError("an ensemble needs at least one guide file")
+    first = files[0]
+    for other in files[1:]:
+        if not np.array_equal(other["primitive_names"], first["primitive_names"]):
+            raise ValueError("ensemble members name different primitives")
+    networks = [member_arrays(data, k) for data in files for k in range(member_count(data))]
+    arrays = {key: first[key] for key in _SHARED if key in first}
+    arrays["format"], arrays["members"] = np.array(ENSEMBLE_FORMAT), np.array(len(networks))
+    for k, network in enumerate(networks):
+        arrays.update({f"member{k}/{key}": value for key, value in network.items()})
+    return arrays
 
 
 def _check_shapes(weights: Weights, n_names: int, path: Path) -> None:
@@ -274,44 +394,58 @@ def _check_shapes(weights: Weights, n_names: int, path: Path) -> None:
 
 @dataclass(frozen=True)
 class Guide:
-    """A loaded guide: `primitive_probabilities` and `embedding` of a task's train pairs."""
+    """A loaded guide: `primitive_probabilities` and `embedding` of a task's train pairs.
+    `augmentations` is how many views of the task the probabilities are averaged over (the task,
+    then colour-permuted copies; 1: the task alone), over every member network."""
 
     primitive_names: tuple[str, ...]
-    weights: Weights
+    members: tuple[Weights, ...]
     prior: np.ndarray  # training frequency of each primitive in `primitive_names`
     unseen: float  # the probability of a registry primitive the file does not name
     path: Path
+    augmentations: int = DEFAULT_AUGMENTATIONS
+    permute_background: bool = False
 
     @classmethod
-    def load(cls, path: Path) -> Guide:
-        """Read a `synth train guide` file; ValueError naming the file when it is not one,
-        was made for other features, or names primitives the registry lacks."""
+    def load(cls, path: Path, augmentations: int = DEFAULT_AUGMENTATIONS) -> Guide:
+        """Read a `synth train guide` file (one network or an ensemble); ValueError naming the
+        file when it is not one, was made for other features, or names primitives the registry
+        lacks."""
         path = Path(path)
-        data = _read(path)
-        version = int(_array(data, "format", path))
-        if version != FORMAT:
-            raise ValueError(f"{path}: guide format {version}, this synth reads {FORMAT}")
+        if augmentations < 1:
+            raise ValueError(f"{augmentations} augmentations: need at least 1")
+        data = read_arrays(path)
+        members = _members(data, int(_array(data, "format", path)), path)
         names = tuple(str(n) for n in _array(data, "primitive_names", path))
         unknown = sorted(set(names) - set(default_registry().names()))
         if unknown:
             raise ValueError(f"{path}: names primitives the registry lacks: "
                              f"{', '.join(unknown[:5])}")
-        weights = Weights(_array(data, "feature_mean", path).astype(np.float64),
-                          _array(data, "feature_std", path).astype(np.float64),
-                          _layers(data, "conv", path), _layers(data, "dense", path))
-        _check_shapes(weights, len(names), path)
+        for weights in members:
+            _check_shapes(weights, len(names), path)
         prior = _array(data, "prior", path).astype(np.float64)
         if prior.shape != (len(names),):
             raise ValueError(f"{path}: prior of shape {prior.shape} for {len(names)} names")
-        return cls(names, weights, prior, float(_array(data, "unseen", path)), path)
+        return cls(names, members, prior, float(_array(data, "unseen", path)), path,
+                   augmentations)
 
-    def logits(self, train: Sequence[Pair]) -> np.ndarray:
-        """One logit per name in `primitive_names`."""
-        return forward(self.weights, *task_inputs(train))[1]
+    def view_logits(self, train: Sequence[Pair]) -> np.ndarray:
+        """(views, members, names) logits: every member on every view of the task."""
+        maps = colour_permutations(self.augmentations, task_seed(train), self.permute_background)
+        rows = []
+        for colour_map in maps:
+            inputs = task_inputs(recoloured(train, colour_map))
+            rows.append([forward(weights, *inputs)[1] for weights in self.members])
+        return np.array(rows)
+
+    def probabilities(self, train: Sequence[Pair]) -> np.ndarray:
+        """One probability per name in `primitive_names`: the mean over views and members of
+        the sigmoid of their logits."""
+        return _sigmoid(self.view_logits(train)).mean(axis=(0, 1))
 
     def primitive_probabilities(self, train: Sequence[Pair]) -> dict[str, float]:
         """Every registry primitive name -> P(it appears in the program solving `train`)."""
-        known = dict(zip(self.primitive_names, _sigmoid(self.logits(train)).tolist()))
+        known = dict(zip(self.primitive_names, self.probabilities(train).tolist()))
         return {name: known.get(name, self.unseen) for name in default_registry().names()}
 
     def prior_probabilities(self) -> dict[str, float]:
@@ -320,8 +454,9 @@ class Guide:
         return {name: known.get(name, self.unseen) for name in default_registry().names()}
 
     def embedding(self, train: Sequence[Pair]) -> np.ndarray:
-        """The task's last hidden layer, scaled to unit length (dot product = cosine)."""
-        hidden = forward(self.weights, *task_inputs(train))[0]
+        """The first member's last hidden layer on the task itself, scaled to unit length
+        (dot product = cosine)."""
+        hidden = forward(self.members[0], *task_inputs(train))[0]
         norm = float(np.linalg.norm(hidden))
         return hidden / norm if norm > 0 else hidden
 

@@ -5,8 +5,9 @@ labels, the registry primitives its program calls or names (`primitive_counts`).
 by a hash of their program text (`is_validation`: about 10 %), so no program is on both sides.
 `train_guide(...)` fits `GuideNet` (the torch twin of `synth.learn.guide.forward`) with binary
 cross-entropy under an epoch count and a time cap, keeps the epoch with the best validation
-loss, and `export` writes the `.npz` that `Guide.load` reads. `evaluate` gives the validation
-figures of any probability table (the model's, or the frequency prior's).
+loss, and `export` writes the `.npz` that `Guide.load` reads; `export_ensemble` joins such
+files (other seeds) into one file whose networks the guide averages. `evaluate` gives the
+validation figures of any probability table (the model's, or the frequency prior's).
 
 torch is imported inside the functions that need it; the features come from
 `synth.learn.guide`, so training and numpy inference see the same inputs.
@@ -27,7 +28,8 @@ import numpy as np
 from dsl.registry import Registry, default_registry
 from synth.data.task import load_task_file
 from synth.learn.generate import primitive_counts
-from synth.learn.guide import (CHANNELS, COLOURS, FORMAT, PLANE, feature_count, task_inputs)
+from synth.learn.guide import (CHANNELS, COLOURS, FORMAT, PLANE, Guide, ensemble_arrays,
+                               feature_count, read_arrays, task_inputs)
 
 VALIDATION_PERCENT = 10
 RECALL_AT = (5, 10, 20)
@@ -335,6 +337,17 @@ def export(net: Any, names: Sequence[str], prior: np.ndarray, unseen: float, pat
     partial = path.with_name(path.name + ".partial.npz")
     np.savez_compressed(partial, **arrays)
     partial.replace(path)
+
+
+def export_ensemble(members: Sequence[Path], out: Path) -> None:
+    """Write one ensemble guide file holding every network of the `members` files, in order;
+    checked by loading it back before it replaces `out`."""
+    arrays = ensemble_arrays([read_arrays(Path(member)) for member in members])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial.npz")
+    np.savez_compressed(partial, **arrays)
+    Guide.load(partial)
+    partial.replace(out)
 
 
 def run(data_dirs: Sequence[Path], out: Path, config: TrainConfig,
