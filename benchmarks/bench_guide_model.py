@@ -25,7 +25,7 @@ from benchmarks.common import parser, report, stamp, stamp_line  # noqa: E402  (
 
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -43,20 +43,19 @@ SAMPLES = Path(__file__).resolve().parent / "samples"
 DEFAULT_EXCLUDE = (SAMPLES / "arc1-train-every5.txt", SAMPLES / "arc1-train-tune40.txt")
 
 
-def tables(guide: Guide, data: Path, validation_only: bool
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """(model probabilities, prior probabilities, labels, seconds per task) over a folder."""
-    registry = default_registry()
-    names = registry.names()
+Tables = tuple[np.ndarray, np.ndarray, np.ndarray, float]
+Labelled = Iterator[tuple[list[tuple[np.ndarray, np.ndarray]], set[str]]]
+
+
+def scored(guide: Guide, labelled: Labelled) -> Tables:
+    """(model probabilities, prior probabilities, labels, seconds per task) over tasks given as
+    (train pairs, the primitives their program uses)."""
+    names = default_registry().names()
     prior = guide.prior_probabilities()
     model_rows, labels, seconds = [], [], 0.0
-    for program in sorted((data / "programs").glob("*.dsl")):
-        if validation_only and not is_validation(program.read_text(encoding="utf-8")):
-            continue
-        task = load_task_file(data / "tasks" / f"{program.stem}.json")
-        truth = primitive_counts([program], registry)
+    for train, truth in labelled:
         start = time.perf_counter()
-        table = guide.primitive_probabilities([(e.input, e.output) for e in task.train])
+        table = guide.primitive_probabilities(train)
         seconds += time.perf_counter() - start
         model_rows.append([table[n] for n in names])
         labels.append([float(n in truth) for n in names])
@@ -65,26 +64,26 @@ def tables(guide: Guide, data: Path, validation_only: bool
             seconds / max(1, len(model_rows)))
 
 
-def golden_tables(guide: Guide, exclude: Sequence[Path]
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """(model probabilities, prior probabilities, labels, seconds per task) over the arc1:train
-    tasks with a golden program, less the ids listed in `exclude`."""
-    names = default_registry().names()
-    prior = guide.prior_probabilities()
+def synthetic_tasks(data: Path, validation_only: bool) -> Labelled:
+    """The generated tasks of a folder (only the validation split when asked), labelled."""
+    registry = default_registry()
+    for program in sorted((data / "programs").glob("*.dsl")):
+        if validation_only and not is_validation(program.read_text(encoding="utf-8")):
+            continue
+        task = load_task_file(data / "tasks" / f"{program.stem}.json")
+        yield ([(e.input, e.output) for e in task.train],
+               set(primitive_counts([program], registry)))
+
+
+def golden_tasks(exclude: Sequence[Path]) -> Labelled:
+    """The arc1:train tasks with a golden program, less the ids listed in `exclude`, labelled
+    with the primitives of their golden programs."""
     left_out = {task_id for path in exclude for task_id in read_id_list(path)}
     tasks = {task.id: task for task in load_dataset("arc1:train").tasks()}
-    model_rows, labels, seconds = [], [], 0.0
     for stem, counts in library_counts((DEFAULT_LIBRARY,)):
         if stem in left_out or stem not in tasks or not counts:
             continue
-        start = time.perf_counter()
-        table = guide.primitive_probabilities([(e.input, e.output) for e in tasks[stem].train])
-        seconds += time.perf_counter() - start
-        model_rows.append([table[n] for n in names])
-        labels.append([float(n in counts) for n in names])
-    model = np.array(model_rows)
-    return (model, np.broadcast_to([prior[n] for n in names], model.shape), np.array(labels),
-            seconds / max(1, len(model_rows)))
+        yield [(e.input, e.output) for e in tasks[stem].train], set(counts)
 
 
 def main() -> None:
@@ -105,12 +104,13 @@ def main() -> None:
     guide = Guide.load(args.guide) if args.augmentations is None else \
         Guide.load(args.guide, augmentations=args.augmentations)
     if args.golden:
-        model, prior, labels, per_task = golden_tables(guide, args.exclude)
+        model, prior, labels, per_task = scored(guide, golden_tasks(args.exclude))
         what = "golden-program arc1:train tasks outside the samples"
     else:
         with tempfile.TemporaryDirectory() as tmp:
             generate(GenerateConfig(n=args.n, seed=args.seed), Path(tmp))
-            model, prior, labels, per_task = tables(guide, Path(tmp), args.validation_only)
+            model, prior, labels, per_task = scored(guide, synthetic_tasks(Path(tmp),
+                                                                       args.validation_only))
         what = f"held-out synthetic tasks (seed {args.seed})"
     result: dict[str, Any] = {**stamp(), "guide": str(args.guide), "n": len(labels),
                               "seed": args.seed, "golden": args.golden,

@@ -289,6 +289,17 @@ def test_fill_enclosed_never_touches_cells_reachable_from_the_border(grid, color
         assert np.array_equal(D.fill_enclosed(out, color, bg), out)
 
 
+def _join_rows(grid: np.ndarray, expected: np.ndarray, color: int, line_color: int,
+               bg: int) -> None:
+    """Reference: paint `line_color` over the bg cells between the first and last `color`
+    cell of each row of `grid`, into `expected` (a view, so columns work through `.T`)."""
+    for i in range(grid.shape[0]):
+        hits = np.flatnonzero(grid[i] == color)
+        if hits.size >= 2:
+            seg = slice(hits[0], hits[-1] + 1)
+            expected[i, seg] = np.where(grid[i, seg] == bg, line_color, expected[i, seg])
+
+
 @covers("connect_pairs")
 @FAST
 @given(grids(max_side=12, max_colors=3), colors, colors, bgs)
@@ -296,11 +307,7 @@ def test_connect_pairs_fills_bg_between_same_line_pairs(grid, color, line_color,
     color = _present(grid, color)
     expected = np.array(grid)
     for g, e in ((grid, expected), (grid.T, expected.T)):
-        for i in range(g.shape[0]):
-            hits = np.flatnonzero(g[i] == color)
-            if hits.size >= 2:
-                seg = slice(hits[0], hits[-1] + 1)
-                e[i, seg] = np.where(g[i, seg] == bg, line_color, e[i, seg])
+        _join_rows(g, e, color, line_color, bg)
     out = D.connect_pairs(grid, color, line_color, bg)
     assert np.array_equal(out, expected)
     assert _only_changed(grid, out, grid == bg)
@@ -378,11 +385,7 @@ def test_connect_pairs_h_fills_bg_between_same_row_pairs_only(grid, color, line_
                                                               bg) -> None:
     color = _present(grid, color)
     expected = np.array(grid)
-    for i in range(grid.shape[0]):
-        hits = np.flatnonzero(grid[i] == color)
-        if hits.size >= 2:
-            seg = slice(hits[0], hits[-1] + 1)
-            expected[i, seg] = np.where(grid[i, seg] == bg, line_color, grid[i, seg])
+    _join_rows(grid, expected, color, line_color, bg)
     out = D.connect_pairs_h(grid, color, line_color, bg)
     assert np.array_equal(out, expected)
     assert _only_changed(grid, out, grid == bg)
