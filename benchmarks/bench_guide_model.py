@@ -35,7 +35,7 @@ from synth.data.task import load_task_file  # noqa: E402
 from synth.learn.generate import GenerateConfig, generate, primitive_counts  # noqa: E402
 from synth.data.datasets import load_dataset, read_id_list  # noqa: E402
 from synth.data.golden import DEFAULT_LIBRARY  # noqa: E402
-from synth.learn.guide import SHIPPED_GUIDE, Guide  # noqa: E402
+from synth.learn.guide import DEFAULT_AUGMENTATIONS, SHIPPED_GUIDE, Guide  # noqa: E402
 from synth.proposers.guidance import library_counts  # noqa: E402
 from synth.learn.train_guide import evaluate, is_validation  # noqa: E402
 
@@ -94,15 +94,14 @@ def main() -> None:
     args_parser.add_argument("--guide", type=Path, default=SHIPPED_GUIDE)
     args_parser.add_argument("--validation-only", action="store_true",
                              help="keep only programs on the validation side of the hash split")
-    args_parser.add_argument("--augmentations", type=int, default=None,
+    args_parser.add_argument("--augmentations", type=int, default=DEFAULT_AUGMENTATIONS,
                              help="views of each task (default: the guide's default)")
     args_parser.add_argument("--golden", action="store_true",
                              help="score on the golden library's arc1:train tasks instead")
     args_parser.add_argument("--exclude", type=Path, nargs="*", default=list(DEFAULT_EXCLUDE),
                              help="id lists whose tasks --golden leaves out")
     args = args_parser.parse_args()
-    guide = Guide.load(args.guide) if args.augmentations is None else \
-        Guide.load(args.guide, augmentations=args.augmentations)
+    guide = Guide.load(args.guide, augmentations=args.augmentations)
     if args.golden:
         model, prior, labels, per_task = scored(guide, golden_tasks(args.exclude))
         what = "golden-program arc1:train tasks outside the samples"

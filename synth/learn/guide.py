@@ -404,7 +404,6 @@ class Guide:
     unseen: float  # the probability of a registry primitive the file does not name
     path: Path
     augmentations: int = DEFAULT_AUGMENTATIONS
-    permute_background: bool = False
 
     @classmethod
     def load(cls, path: Path, augmentations: int = DEFAULT_AUGMENTATIONS) -> Guide:
@@ -431,10 +430,13 @@ class Guide:
 
     def view_logits(self, train: Sequence[Pair]) -> np.ndarray:
         """(views, members, names) logits: every member on every view of the task."""
-        maps = colour_permutations(self.augmentations, task_seed(train), self.permute_background)
+        views = [train]  # the identity view needs neither a seed nor a recoloured copy
+        if self.augmentations > 1:
+            maps = colour_permutations(self.augmentations, task_seed(train))
+            views += [recoloured(train, colour_map) for colour_map in maps[1:]]
         rows = []
-        for colour_map in maps:
-            inputs = task_inputs(recoloured(train, colour_map))
+        for view in views:
+            inputs = task_inputs(view)
             rows.append([forward(weights, *inputs)[1] for weights in self.members])
         return np.array(rows)
 
