@@ -11,7 +11,9 @@ value matched every train output (exact, or after one colour map). `--applicatio
 a fixed-work pass (N applications, CPU time), and `--compare N` runs the enumerator's own
 fixed-work pass (`bench_enumerate.counted_run`, N evaluations) on the same task, so the
 ratio of native applications to enumerator evaluations per CPU-second can be read off: the
-closure proposer's `NATIVE_CALLS_PER_EVALUATION`. An untimed run on the first task first
+closure proposer's `NATIVE_CALLS_PER_EVALUATION`. The fixed-work pass also records a digest
+of the values it found (hash, parent and transform of each, in order), so a faster closure can
+be checked to enumerate exactly what a slower one did. An untimed run on the first task first
 loads (or compiles) the numba kernels.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
 from benchmarks.common import report, stamp, stamp_line  # noqa: E402  (first)
 
+import hashlib  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
@@ -71,7 +74,15 @@ def counted_closure(task: Challenge, applications: int, depth: int) -> dict[str,
     cpu = max(time.process_time() - start, 1e-9)
     return {"values": closure.n_nodes, "applications": closure.calls, "cpu_s": round(cpu, 3),
             "applications_per_cpu_s": round(closure.calls / cpu, 1),
-            "values_per_cpu_s": round(closure.n_nodes / cpu, 1)}
+            "values_per_cpu_s": round(closure.n_nodes / cpu, 1), "digest": digest(closure)}
+
+
+def digest(closure: Closure) -> str:
+    """A short digest of what a closure enumerated: every value's hash, parent and transform
+    in discovery order (equal digests: the same values found the same way)."""
+    n = closure.n_nodes
+    parts = (closure.hashes[:n], closure.parents[:n], closure.via[:n])
+    return hashlib.blake2b(b"".join(p.tobytes() for p in parts), digest_size=8).hexdigest()
 
 
 def table(result: dict[str, Any]) -> str:

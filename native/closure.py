@@ -9,7 +9,10 @@ fails on some example (the DSL's EvalError), or is empty or over `max_side` per 
 are deduplicated by a 64-bit hash over all examples' (h, w, bytes), confirmed byte for
 byte, in an open-addressing table. Each distinct value records its parent and transform, and
 is checked against the train outputs: exact on every train example, or exact after one
-consistent colour map.
+consistent colour map. Each value also keeps the bit set of its colours, so a transform that
+provably leaves it unchanged (`replace` of an absent colour, `gravity` with no background
+cell...) is counted as applied without running: its result would be a duplicate; one whose
+result would be over `max_side` (`tile` of a large value...) fails without running.
 
 Kernels reproduce the DSL's reference semantics, errors included (results up to
 `MAX_SIDE` = 60 per side, like the DSL's intermediates); `apply_transform` runs one on one
@@ -26,6 +29,7 @@ from numba import njit
 
 MAX_SIDE = 60            # the DSL's largest intermediate grid side
 MAX_CELLS = MAX_SIDE * MAX_SIDE
+WORK_SIZE = 12 * MAX_CELLS + 1  # int32 scratch of a kernel
 MATCH_CAPACITY = 512     # matches recorded per chunk (the caller drains them)
 
 # kernel kinds (the table's first column)
@@ -37,7 +41,14 @@ TRIM, REMOVE_BORDER, TILE, UPSCALE, DOWNSCALE, DOWNSCALE_MODE = 21, 22, 23, 24, 
 LEFT_HALF, RIGHT_HALF, TOP_HALF, BOTTOM_HALF, KRON = 27, 28, 29, 30, 31
 DEDUPE_ROWS, DEDUPE_COLS, COMPRESS = 32, 33, 34
 FILL_ENCLOSED, DRAW_BORDER, FILL_ROWS_WITH, FILL_COLS_WITH, GRAVITY, PAD = 35, 36, 37, 38, 39, 40
-N_KINDS = 41
+PICK_OBJECT, PICK_SUBGRID, MAJORITY_CELL = 41, 42, 43
+N_KINDS = 44
+
+# object picks (PICK_OBJECT / PICK_SUBGRID): segmentations (parameter a) and pickers (c)
+SEG_MULTICOLOR8, SEG_OBJECTS4, SEG_COLOR_GROUPS = 0, 1, 2
+N_SEGMENTATIONS = 3
+PICK_LARGEST, PICK_SMALLEST, PICK_MOST_COLORS, PICK_UNIQUE_COLOR, PICK_UNIQUE_SIZE = 0, 1, 2, 3, 4
+N_PICKERS = 5
 
 EXACT, MAPPED = 1, 2     # match kinds
 DONE, CALL_LIMIT, FULL = 0, 1, 2   # why `expand` returned
@@ -115,21 +126,24 @@ def _geometry(kind: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
 def _translate(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
                out: np.ndarray, d: int) -> int:
     """shift(dr=a, dc=b, fill=c) and roll(dr=a, dc=b)."""
+    src, dst = g[s:s + h * w], out[d:d + h * w]
     if kind == SHIFT:
-        for k in range(h * w):
-            out[d + k] = c
-        if abs(a) < h and abs(b) < w:
-            for r in range(h):
-                for col in range(w):
-                    rr, cc = r + a, col + b
-                    if 0 <= rr < h and 0 <= cc < w:
-                        out[d + rr * w + cc] = g[s + r * w + col]
+        dst[:] = c
+        first, stop = max(0, -b), min(w, w - b)
+        for r in range(max(0, -a), min(h, h - a)):
+            row, target = r * w, (r + a) * w + b
+            for col in range(first, stop):
+                dst[target + col] = src[row + col]
         return h * 64 + w
+    start = ((b % w) + w) % w
     for r in range(h):
-        rr = ((r + a) % h + h) % h
+        row, target = r * w, (((r + a) % h + h) % h) * w
+        cc = start
         for col in range(w):
-            cc = ((col + b) % w + w) % w
-            out[d + rr * w + cc] = g[s + r * w + col]
+            dst[target + cc] = src[row + col]
+            cc += 1
+            if cc == w:
+                cc = 0
     return h * 64 + w
 
 
@@ -154,6 +168,12 @@ def _recolor_table(kind: int, a: int, b: int, lut: np.ndarray) -> None:
 def _colors(kind: int, a: int, b: int, g: np.ndarray, s: int, h: int, w: int,
             out: np.ndarray, d: int, work: np.ndarray) -> int:
     """Cell-wise recolourings and the bg-overlay symmetrisations."""
+    src, dst = g[s:s + h * w], out[d:d + h * w]
+    if kind == REPLACE or kind == REMOVE_COLOR:     # a -> b
+        for k in range(h * w):
+            v = src[k]
+            dst[k] = b if v == a else v
+        return h * 64 + w
     lut, counts = work[:16], work[16:26]
     for v in range(16):
         lut[v] = v
@@ -175,7 +195,7 @@ def _colors(kind: int, a: int, b: int, g: np.ndarray, s: int, h: int, w: int,
         _recolor_table(kind, a, b, lut)
     if REPLACE <= kind <= INVERT_COLORS:
         for k in range(h * w):
-            out[d + k] = lut[g[s + k]]
+            dst[k] = lut[src[k]]
         return h * 64 + w
     for r in range(h):   # symmetrize_*(bg=a): bg cells take the mirrored cell
         for col in range(w):
@@ -247,20 +267,34 @@ def _scaling(kind: int, a: int, b: int, g: np.ndarray, s: int, h: int, w: int,
     code = _shape_code(oh, ow)
     if code < 0 or (kind != KRON and a < 1) or (kind == TILE and b < 1):
         return -1
+    src, dst = g[s:s + h * w], out[d:d + oh * ow]
+    if kind == TILE or kind == UPSCALE:
+        step = a if kind == UPSCALE else 1   # output columns (rows) per input column (row)
+        for i in range(oh):
+            row, target = (i // step if kind == UPSCALE else i % h) * w, i * ow
+            col, left = 0, step
+            for j in range(ow):
+                dst[target + j] = src[row + col]
+                left -= 1
+                if left == 0:
+                    col, left = col + 1, step
+                    if col == w:
+                        col = 0
+        return code
+    if kind == PAD:
+        dst[:] = b
+        for r in range(h):
+            target = (r + a) * ow + a
+            for c in range(w):
+                dst[target + c] = src[r * w + c]
+        return code
     counts = work[:10]
     for i in range(oh):
         for j in range(ow):
-            if kind == TILE:
-                v = g[s + (i % h) * w + j % w]
-            elif kind == UPSCALE:
-                v = g[s + (i // a) * w + j // a]
-            elif kind == DOWNSCALE:
+            if kind == DOWNSCALE:
                 v = g[s + (i * a) * w + j * a]
             elif kind == KRON:
                 v = g[s + (i % h) * w + j % w] if g[s + (i // h) * w + j // w] != a else a
-            elif kind == PAD:
-                r, c = i - a, j - a
-                v = g[s + r * w + c] if 0 <= r < h and 0 <= c < w else b
             else:
                 counts[:] = 0
                 for r in range(i * a, i * a + a):
@@ -341,33 +375,34 @@ def _reductions(kind: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarra
 def _fill_enclosed(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
                    d: int, work: np.ndarray) -> int:
     """fill_enclosed(color=a, bg=b): bg cells not 4-connected to the border through bg."""
+    src, dst = g[s:s + h * w], out[d:d + h * w]
     seen = work[:h * w]
-    queue = work[MAX_CELLS:MAX_CELLS + h * w]
+    rows, cols = work[MAX_CELLS:MAX_CELLS + h * w], work[2 * MAX_CELLS:2 * MAX_CELLS + h * w]
     seen[:] = 0
     tail = 0
-    for k in range(h * w):
-        r, c = k // w, k % w
-        if (r == 0 or r == h - 1 or c == 0 or c == w - 1) and g[s + k] == b:
-            seen[k] = 1
-            queue[tail] = k
-            tail += 1
+    for r in range(h):
+        step = 1 if r == 0 or r == h - 1 else max(1, w - 1)
+        for c in range(0, w, step):
+            if src[r * w + c] == b:
+                seen[r * w + c] = 1
+                rows[tail], cols[tail] = r, c
+                tail += 1
     head = 0
     while head < tail:
-        k = queue[head]
+        r, c = rows[head], cols[head]
         head += 1
-        r, c = k // w, k % w
-        for step in range(4):
-            y = r + (-1 if step == 0 else (1 if step == 1 else 0))
-            x = c + (-1 if step == 2 else (1 if step == 3 else 0))
+        for direction in range(4):
+            y = r + (-1 if direction == 0 else (1 if direction == 1 else 0))
+            x = c + (-1 if direction == 2 else (1 if direction == 3 else 0))
             if 0 <= y < h and 0 <= x < w:
                 n = y * w + x
-                if not seen[n] and g[s + n] == b:
+                if not seen[n] and src[n] == b:
                     seen[n] = 1
-                    queue[tail] = n
+                    rows[tail], cols[tail] = y, x
                     tail += 1
     for k in range(h * w):
-        v = g[s + k]
-        out[d + k] = a if v == b and not seen[k] else v
+        v = src[k]
+        dst[k] = a if v == b and not seen[k] else v
     return h * 64 + w
 
 
@@ -422,12 +457,149 @@ def _gravity(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndar
 
 
 @njit(cache=True)
+def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
+             work: np.ndarray) -> int:
+    """Label the parts of a segmentation; returns their number.
+
+    SEG_MULTICOLOR8: `objects(x, connect=8, multicolor=True, bg)`, SEG_OBJECTS4:
+    `objects(x, bg)` (4-connected, one colour each), SEG_COLOR_GROUPS: `color_groups(x, bg)`.
+    Per part, work holds (blocks of MAX_CELLS): size, top, left, bottom, right, majority
+    colour (ties: smaller), number of colours and first cell (the list order's last key)."""
+    n_cells = h * w
+    labels, queue = work[:n_cells], work[MAX_CELLS:MAX_CELLS + n_cells]
+    counts = work[10 * MAX_CELLS:10 * MAX_CELLS + 10]
+    labels[:] = -1
+    n = 0
+    for start in range(n_cells):
+        colour = g[s + start]
+        if labels[start] >= 0 or colour == bg:
+            continue
+        counts[:] = 0
+        labels[start], queue[0] = n, start
+        head, tail = 0, 1
+        if mode == SEG_COLOR_GROUPS:
+            for m in range(start + 1, n_cells):
+                if g[s + m] == colour:
+                    labels[m] = n
+                    queue[tail] = m
+                    tail += 1
+        r0, c0, r1, c1 = h, w, -1, -1
+        while head < tail:
+            k = queue[head]
+            head += 1
+            r, c = k // w, k % w
+            counts[g[s + k]] += 1
+            r0, r1, c0, c1 = min(r0, r), max(r1, r), min(c0, c), max(c1, c)
+            if mode == SEG_COLOR_GROUPS:
+                continue
+            for dr in range(-1, 2):
+                for dc in range(-1, 2):
+                    y, x = r + dr, c + dc
+                    if (dr == 0 and dc == 0) or y < 0 or y >= h or x < 0 or x >= w or \
+                            (mode == SEG_OBJECTS4 and dr != 0 and dc != 0):
+                        continue
+                    m = y * w + x
+                    u = g[s + m]
+                    if labels[m] < 0 and u != bg and (mode == SEG_MULTICOLOR8 or u == colour):
+                        labels[m] = n
+                        queue[tail] = m
+                        tail += 1
+        major, n_colours = 0, 0
+        for v in range(10):
+            n_colours += counts[v] > 0
+            if counts[v] > counts[major]:
+                major = v
+        for block, value in enumerate((tail, r0, c0, r1, c1, major, n_colours, start)):
+            work[(2 + block) * MAX_CELLS + n] = value
+        n += 1
+    return n
+
+
+@njit(cache=True)
+def _listed_before(work: np.ndarray, i: int, j: int) -> bool:
+    """Part i comes before part j in the DSL's object order (top, left, colour, first cell)."""
+    for block in (3, 4, 7, 9):
+        a, b = work[block * MAX_CELLS + i], work[block * MAX_CELLS + j]
+        if a != b:
+            return a < b
+    return False
+
+
+@njit(cache=True)
+def _picked_part(picker: int, n: int, n_cells: int, work: np.ndarray) -> int:
+    """The part a picker chooses (-1 where the DSL raises EvalError): argmax / argmin by
+    `size`, argmax by `obj_n_colors` (first in list order on ties), or `unique_by` the
+    colour or the size (the one part whose key no other part has)."""
+    key_block = 8 if picker == PICK_MOST_COLORS else (7 if picker == PICK_UNIQUE_COLOR else 2)
+    keys = work[key_block * MAX_CELLS:key_block * MAX_CELLS + n]
+    if picker == PICK_UNIQUE_COLOR or picker == PICK_UNIQUE_SIZE:
+        seen = work[11 * MAX_CELLS:11 * MAX_CELLS + n_cells + 1]
+        for i in range(n):
+            seen[keys[i]] = 0
+        for i in range(n):
+            seen[keys[i]] += 1
+        found = -1
+        for i in range(n):
+            if seen[keys[i]] == 1:
+                if found >= 0:
+                    return -1
+                found = i
+        return found
+    best, best_key = -1, 0
+    for i in range(n):
+        k = keys[i] if picker != PICK_SMALLEST else -keys[i]
+        if best < 0 or k > best_key or (k == best_key and _listed_before(work, i, best)):
+            best, best_key = i, k
+    return best
+
+
+@njit(cache=True)
+def _pick(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: int, w: int,
+          out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """PICK_OBJECT: `obj_grid(PICK(SEGMENTATION(x), KEY), bg)`; PICK_SUBGRID:
+    `subgrid(x, PICK(SEGMENTATION(x), KEY))` (see `_segment`, `_picked_part`)."""
+    if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
+        return -1
+    n = _segment(mode, bg, g, s, h, w, work)
+    part = _picked_part(picker, n, h * w, work)
+    if part < 0:
+        return -1
+    r0, c0 = work[3 * MAX_CELLS + part], work[4 * MAX_CELLS + part]
+    oh, ow = work[5 * MAX_CELLS + part] - r0 + 1, work[6 * MAX_CELLS + part] - c0 + 1
+    for i in range(oh):
+        for j in range(ow):
+            k = (r0 + i) * w + c0 + j
+            v = g[s + k]
+            out[d + i * ow + j] = v if kind == PICK_SUBGRID or work[k] == part else bg
+    return oh * 64 + ow
+
+
+@njit(cache=True)
+def _majority_cell(bg: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray, d: int,
+                   work: np.ndarray) -> int:
+    """`canvas(most_common_fg(x, bg), 1, 1)`: the commonest non-bg colour (ties: smaller)."""
+    counts = work[:10]
+    counts[:] = 0
+    for k in range(h * w):
+        counts[g[s + k]] += 1
+    counts[bg] = 0
+    best = 0
+    for v in range(10):
+        if counts[v] > counts[best]:
+            best = v
+    if counts[best] == 0:
+        return -1
+    out[d] = best
+    return 64 + 1
+
+
+@njit(cache=True)
 def apply_kernel(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
                  out: np.ndarray, d: int, work: np.ndarray) -> int:
     """Apply transform (kind, a, b, c) to the h x w grid at g[s:]; write at out[d:].
 
     Returns oh * 64 + ow, or -1 where the DSL raises EvalError. `work` is int32 scratch of
-    2 * MAX_CELLS."""
+    WORK_SIZE."""
     if kind <= ANTITRANSPOSE or MIRROR_H <= kind <= MIRROR_4:
         return _geometry(kind, g, s, h, w, out, d)
     if kind == SHIFT or kind == ROLL:
@@ -446,6 +618,10 @@ def apply_kernel(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: in
         return _painting(kind, a, b, g, s, h, w, out, d, work)
     if kind == GRAVITY:
         return _gravity(a, b, g, s, h, w, out, d)
+    if kind == PICK_OBJECT or kind == PICK_SUBGRID:
+        return _pick(kind, a, b, c, g, s, h, w, out, d, work)
+    if kind == MAJORITY_CELL:
+        return _majority_cell(a, g, s, h, w, out, d, work)
     return -1
 
 
@@ -456,7 +632,7 @@ def apply_transform(kind: int, a: int, b: int, c: int, grid: np.ndarray
     h, w = grid.shape
     flat = np.ascontiguousarray(grid).ravel()
     out = np.zeros(MAX_CELLS, dtype=np.uint8)
-    work = np.zeros(2 * MAX_CELLS, dtype=np.int32)
+    work = np.zeros(WORK_SIZE, dtype=np.int32)
     code = apply_kernel(kind, a, b, c, flat, 0, h, w, out, 0, work)
     if code < 0:
         return False, np.zeros((1, 1), dtype=np.uint8)
@@ -528,12 +704,13 @@ def rehash(slots: np.ndarray, hashes: np.ndarray, n_nodes: int) -> None:
 @njit(cache=True)
 def _match_kind(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray,
                 targets: np.ndarray, t_offs: np.ndarray, t_hs: np.ndarray,
-                t_ws: np.ndarray) -> int:
-    """EXACT, MAPPED (one consistent non-identity colour map makes it exact), or 0."""
+                t_ws: np.ndarray, mapping: np.ndarray) -> int:
+    """EXACT, MAPPED (one consistent non-identity colour map makes it exact), or 0;
+    `mapping` is scratch of 10."""
     for e in range(t_offs.shape[0]):
         if hs[e] != t_hs[e] or ws[e] != t_ws[e]:
             return 0
-    mapping = np.full(10, -1, dtype=np.int64)
+    mapping[:] = -1
     exact = True
     for e in range(t_offs.shape[0]):
         a, b = offs[e], t_offs[e]
@@ -549,11 +726,67 @@ def _match_kind(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarr
 
 
 @njit(cache=True)
+def _palette(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> int:
+    """The colours present in any example of a value, as a bit set."""
+    bits = 0
+    for e in range(offs.shape[0]):
+        for k in range(offs[e], offs[e] + hs[e] * ws[e]):
+            bits |= 1 << pool[k]
+    return bits
+
+
+@njit(cache=True)
+def grows_past(kind: int, a: int, b: int, h: int, w: int, max_side: int) -> bool:
+    """Whether transform (kind, a, b) provably makes an h x w grid larger than `max_side` on a
+    side (tile, upscale, kron, pad, the mirror concatenations), so `expand` may drop the
+    application before running the kernel: the result would be dropped anyway."""
+    if kind == TILE:
+        return h * a > max_side or w * b > max_side
+    if kind == UPSCALE:
+        return h * a > max_side or w * a > max_side
+    if kind == KRON:
+        return h * h > max_side or w * w > max_side
+    if kind == PAD:
+        return h + 2 * a > max_side or w + 2 * a > max_side
+    if kind == MIRROR_H or kind == MIRROR_V or kind == MIRROR_4:
+        return (kind != MIRROR_H and 2 * h > max_side) or (kind != MIRROR_V and 2 * w > max_side)
+    return False
+
+
+@njit(cache=True)
+def leaves_unchanged(kind: int, a: int, b: int, palette: int) -> bool:
+    """Whether transform (kind, a, b) provably returns every example of a value with these
+    colours (bit set) unchanged, so its result is the value itself: a duplicate, which
+    `expand` counts as applied without running the kernel."""
+    if kind == REPLACE or kind == REMOVE_COLOR or kind == SYMMETRIZE_H or \
+            kind == SYMMETRIZE_V or kind == TRIM:
+        return _lacks(palette, a)
+    if kind == SWAP_COLORS:
+        return _lacks(palette, a) and _lacks(palette, b)
+    if kind == KEEP_COLOR or kind == RECOLOR_ALL:
+        return 0 <= a <= 9 and 0 <= b <= 9 and palette & ~((1 << a) | (1 << b)) == 0
+    if kind == FILL_ROWS_WITH or kind == FILL_COLS_WITH:
+        return _lacks(palette, a) or _lacks(palette, b)
+    if kind == FILL_ENCLOSED:
+        return _lacks(palette, b)
+    if kind == GRAVITY:
+        return 0 <= a <= 3 and _lacks(palette, b)
+    return False
+
+
+@njit(cache=True)
+def _lacks(palette: int, colour: int) -> bool:
+    """Whether `colour` (0..9; False for any other number) is missing from a bit set."""
+    return 0 <= colour <= 9 and (palette >> colour) & 1 == 0
+
+
+@njit(cache=True)
 def insert_root(pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
-                widths: np.ndarray, hashes: np.ndarray, slots: np.ndarray,
+                widths: np.ndarray, hashes: np.ndarray, palettes: np.ndarray, slots: np.ndarray,
                 state: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> None:
     """Store the root value already written at pool[offs] (aligned, zero-padded) as node 0."""
     words = pool.view(np.uint64)
+    palettes[0] = _palette(pool, offs, hs, ws)
     x = _value_hash(words, offs, hs, ws)
     i = _lookup(slots, hashes, words, offsets, heights, widths, x, offs, hs, ws)
     offsets[0, :] = offs
@@ -567,18 +800,20 @@ def insert_root(pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
 @njit(cache=True)
 def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
            widths: np.ndarray, parents: np.ndarray, via: np.ndarray, depths: np.ndarray,
-           hashes: np.ndarray, slots: np.ndarray, state: np.ndarray, matches: np.ndarray,
-           targets: np.ndarray, t_offs: np.ndarray, t_hs: np.ndarray, t_ws: np.ndarray,
-           max_depth: int, node_limit: int, call_limit: int, max_side: int) -> int:
+           hashes: np.ndarray, palettes: np.ndarray, slots: np.ndarray, state: np.ndarray,
+           matches: np.ndarray, targets: np.ndarray, t_offs: np.ndarray, t_hs: np.ndarray,
+           t_ws: np.ndarray, max_depth: int, node_limit: int, call_limit: int,
+           max_side: int) -> int:
     """Grow the closure breadth-first from state's cursor until every value of depth <
     max_depth is expanded (DONE), `call_limit` transform applications are counted
     (CALL_LIMIT), or node_limit / the pool is reached (FULL). Resumable from `state`."""
     n_examples = offsets.shape[1]
     words = pool.view(np.uint64)
-    work = np.zeros(2 * MAX_CELLS, dtype=np.int32)
+    work = np.zeros(WORK_SIZE, dtype=np.int32)
     offs = np.zeros(n_examples, dtype=np.int64)
     hs = np.zeros(n_examples, dtype=np.int64)
     ws = np.zeros(n_examples, dtype=np.int64)
+    mapping = np.zeros(10, dtype=np.int64)
     n_transforms = table.shape[0]
     while state[CURSOR] < state[N_NODES]:
         parent = state[CURSOR]
@@ -590,9 +825,15 @@ def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np
                 state[NEXT_TRANSFORM] = t
                 return CALL_LIMIT if state[CALLS] >= call_limit else FULL
             state[CALLS] += 1
+            if leaves_unchanged(table[t, 0], table[t, 1], table[t, 2], palettes[parent]):
+                continue
             pos = state[POOL_TOP]
             ok = True
             for e in range(n_examples):
+                if grows_past(table[t, 0], table[t, 1], table[t, 2], heights[parent, e],
+                              widths[parent, e], max_side):
+                    ok = False
+                    break
                 code = apply_kernel(table[t, 0], table[t, 1], table[t, 2], table[t, 3], pool,
                                     offsets[parent, e], heights[parent, e], widths[parent, e],
                                     pool, pos, work)
@@ -615,10 +856,11 @@ def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np
             widths[node, :] = ws
             parents[node], via[node], depths[node] = parent, t, depths[parent] + 1
             hashes[node] = x
+            palettes[node] = _palette(pool, offs, hs, ws)
             slots[slot] = node + 1
             state[N_NODES] = node + 1
             state[POOL_TOP] = pos
-            kind = _match_kind(pool, offs, hs, ws, targets, t_offs, t_hs, t_ws)
+            kind = _match_kind(pool, offs, hs, ws, targets, t_offs, t_hs, t_ws, mapping)
             if kind and state[N_MATCHES] < matches.shape[0]:
                 matches[state[N_MATCHES], 0] = node
                 matches[state[N_MATCHES], 1] = kind
@@ -674,6 +916,7 @@ class Closure:
         self.via = np.full(self.capacity, -1, dtype=np.int64)
         self.depths = np.zeros(self.capacity, dtype=np.int64)
         self.hashes = np.zeros(self.capacity, dtype=np.uint64)
+        self.palettes = np.zeros(self.capacity, dtype=np.int64)
         self.slots = np.zeros(2 * self.capacity, dtype=np.int64)
         self.state = np.zeros(STATE_SIZE, dtype=np.int64)
         self.matches = np.zeros((MATCH_CAPACITY, 2), dtype=np.int64)
@@ -681,7 +924,7 @@ class Closure:
         self.pool[:cells.size] = cells
         self.state[POOL_TOP] = cells.size
         insert_root(self.pool, self.offsets, self.heights, self.widths, self.hashes,
-                    self.slots, self.state, offs, hs, ws)
+                    self.palettes, self.slots, self.state, offs, hs, ws)
         self.targets, self.t_offs, self.t_hs, self.t_ws = _flat(self.train_outputs)
 
     @property
@@ -706,7 +949,8 @@ class Closure:
         grown = False
         if self.n_nodes >= self.capacity and self.capacity < self.max_nodes:
             self.capacity = min(2 * self.capacity, self.max_nodes)
-            for name in ("offsets", "heights", "widths", "parents", "via", "depths", "hashes"):
+            for name in ("offsets", "heights", "widths", "parents", "via", "depths", "hashes",
+                         "palettes"):
                 setattr(self, name, _grown(getattr(self, name), self.capacity))
             self.slots = np.zeros(2 * _power_of_two(self.capacity), dtype=np.int64)
             rehash(self.slots, self.hashes, self.n_nodes)
@@ -724,9 +968,9 @@ class Closure:
         while not stop():
             limit = min(call_limit, self.calls + chunk_calls)
             status = expand(self.table, self.pool, self.offsets, self.heights, self.widths,
-                            self.parents, self.via, self.depths, self.hashes, self.slots,
-                            self.state, self.matches, self.targets, self.t_offs, self.t_hs,
-                            self.t_ws, max_depth, min(self.capacity, self.max_nodes),
+                            self.parents, self.via, self.depths, self.hashes, self.palettes,
+                            self.slots, self.state, self.matches, self.targets, self.t_offs,
+                            self.t_hs, self.t_ws, max_depth, min(self.capacity, self.max_nodes),
                             limit, self.max_side)
             found = [(int(n), int(k)) for n, k in self.matches[:self.state[N_MATCHES]]]
             self.state[N_MATCHES] = 0

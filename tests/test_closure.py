@@ -84,6 +84,62 @@ def test_random_transform_matches_the_reference(grid: np.ndarray, transform: Tra
     assert_kernel_matches(transform, grid)
 
 
+PICK_ROWS = tuple(t for t in ALL_ROWS if t.template is not None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.sampled_from(PICK_ROWS))
+def test_object_picks_match_the_reference(grid: np.ndarray, transform: Transform) -> None:
+    assert_kernel_matches(transform, grid)
+
+
+def test_object_picks_match_the_reference_on_ties_and_nested_objects() -> None:
+    shapes = [np.array(rows, dtype=np.uint8) for rows in (
+        [[0, 1, 1, 0, 2], [0, 1, 0, 0, 2], [3, 0, 0, 4, 4]],           # equal sizes tie
+        [[5, 5, 5, 5], [5, 2, 2, 5], [5, 5, 5, 5], [0, 0, 0, 7]],      # a frame holds a part
+        [[3, 3, 3], [3, 3, 3], [3, 3, 3]],                             # all one colour
+        [[1, 0, 1], [0, 1, 0], [1, 0, 2]])]                            # 8- vs 4-connected
+    for grid in shapes:
+        for transform in PICK_ROWS:
+            assert_kernel_matches(transform, frozen(grid))
+
+
+def test_an_object_pick_prints_as_a_composition() -> None:
+    table = transform_table((0, 1, 2), (0, 1, 2), 0)
+    row = next(i for i, t in enumerate(table) if t.kind == native.PICK_OBJECT
+               and t.params == (native.SEG_MULTICOLOR8, 0, native.PICK_LARGEST))
+    text = program_text(path_expr(table, [row]))
+    assert text == ("solve(I: Grid) -> Grid:\n    x1 = objects(I, connect=8, multicolor=true)\n"
+                    "    x2 = argmax(x1, size)\n    O = obj_grid(x2)\n")
+    grid = make_grid([[0, 0, 0, 0], [0, 1, 2, 0], [0, 2, 0, 0], [0, 0, 0, 3]])
+    ok, out = native.apply_transform(table[row].kind, *table[row].params, grid)
+    assert ok and out.tolist() == [[1, 2], [2, 0]]
+    assert run_program(parse_program(text), [grid], REFERENCE)[0].tolist() == out.tolist()
+
+
+def colour_bits(grid: np.ndarray) -> int:
+    return sum(1 << int(c) for c in np.unique(grid))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(max_colors=3), st.sampled_from(ALL_ROWS))
+def test_a_transform_said_to_leave_a_value_unchanged_does(grid: np.ndarray,
+                                                          transform: Transform) -> None:
+    if native.leaves_unchanged(transform.kind, *transform.params[:2], colour_bits(grid)):
+        expected = reference(transform, grid)
+        assert expected is not None and np.array_equal(expected, grid), transform
+
+
+def test_transforms_of_absent_colours_are_known_to_change_nothing() -> None:
+    grid = make_grid([[0, 1], [1, 1]])
+    bits = colour_bits(grid)
+    table = transform_table(range(10), range(10), 0)
+    skipped = {t.primitive for t in table if native.leaves_unchanged(t.kind, *t.params[:2], bits)}
+    assert {"replace", "swap_colors", "remove_color", "fill_rows_with", "keep_color",
+            "recolor_all"} <= skipped
+    assert not skipped & {"rot90", "flip_h", "tile", "draw_border", "pad", "invert_colors"}
+
+
 def test_path_expr_prints_the_dsl_call() -> None:
     table = transform_table((0, 2), (0, 2, 4), 5)
     by_name: dict[str, int] = {}
@@ -229,6 +285,9 @@ def test_bench_closure_reports_rates_depth_and_the_ratio() -> None:
     assert row["match"] == "exact" and result["exact"] == 1
     assert row["depth_completed"] == 2 and row["values"] > 1
     assert row["work"]["applications"] == 2000 and row["ratio"] > 0
+    again = bench_closure.counted_closure(task, 2000, 2)
+    assert again["digest"] == row["work"]["digest"] and len(again["digest"]) == 16
+    assert bench_closure.counted_closure(task, 1000, 2)["digest"] != again["digest"]
 
 
 def test_an_output_no_single_value_equals_is_composed_by_pieces() -> None:

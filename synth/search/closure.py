@@ -3,11 +3,12 @@
 `native.closure` expands a task's inputs under unary Grid -> Grid transforms with baked
 integer parameters. This module says which transforms a task gets and what each one means in
 the DSL: a registry primitive applied to the value plus literal arguments (`rot90(x)`,
-`keep_color(x, red)`, `gravity(x, 2, bg=black)`). Colour parameters come from the task's
-palette; `bg`/`fill` parameters take the task's background when it is not 0 (as the
-enumerator's `task_default_domains` does) and are otherwise left at their default. Every
-kernel equals its primitive's reference implementation (property-tested), so a closure path
-turns back into an exact DSL expression with `path_expr`.
+`keep_color(x, red)`, `gravity(x, 2, bg=black)`), or a short composition (crop the object a
+key picks: `obj_grid(argmax(objects(x, connect=8, multicolor=True), size))`). Colour
+parameters come from the task's palette; `bg`/`fill` parameters take the task's background
+when it is not 0 (as the enumerator's `task_default_domains` does) and are otherwise left at
+their default. Every kernel equals its primitive's reference implementation (property-tested),
+so a closure path turns back into an exact DSL expression with `path_expr`.
 """
 from __future__ import annotations
 
@@ -26,6 +27,25 @@ UPSCALES = (2, 3, 4, 5)
 DOWNSCALES = (2, 3)
 DIRECTIONS4 = (0, 1, 2, 3)
 INPUT_VAR = "I"
+HOLE = "_input"     # the input's place in a transform's template
+# object picks: the (chooser, key) call of each picker, the pickers worth offering per
+# segmentation (one colour per part makes the colour keys moot), the segmentations cropped
+# to the object's cells and those cropped to everything under its bounding box
+PICKER_CALLS = {kernels.PICK_LARGEST: ("argmax", "size"),
+                kernels.PICK_SMALLEST: ("argmin", "size"),
+                kernels.PICK_MOST_COLORS: ("argmax", "obj_n_colors"),
+                kernels.PICK_UNIQUE_COLOR: ("unique_by", "obj_color"),
+                kernels.PICK_UNIQUE_SIZE: ("unique_by", "size")}
+PICKERS_BY_MODE = {
+    kernels.SEG_MULTICOLOR8: (kernels.PICK_LARGEST, kernels.PICK_SMALLEST,
+                              kernels.PICK_MOST_COLORS, kernels.PICK_UNIQUE_COLOR,
+                              kernels.PICK_UNIQUE_SIZE),
+    kernels.SEG_OBJECTS4: (kernels.PICK_LARGEST, kernels.PICK_SMALLEST,
+                           kernels.PICK_UNIQUE_COLOR, kernels.PICK_UNIQUE_SIZE),
+    kernels.SEG_COLOR_GROUPS: (kernels.PICK_LARGEST, kernels.PICK_SMALLEST,
+                               kernels.PICK_UNIQUE_SIZE)}
+OBJECT_CROP_MODES = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS)
+SUBGRID_CROP_MODES = (kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS)
 
 _PLAIN = (("rot90", kernels.ROT90), ("rot180", kernels.ROT180), ("rot270", kernels.ROT270),
           ("flip_h", kernels.FLIP_H), ("flip_v", kernels.FLIP_V),
@@ -47,23 +67,77 @@ class Transform:
     """One row of the table: a kernel (kind, a, b, c) and the DSL call it stands for.
 
     `args` are the literal arguments after the grid, `kwargs` the keyword ones (a `bg` or
-    `fill` that is not the default 0), each as (value, literal kind)."""
+    `fill` that is not the default 0), each as (value, literal kind). A transform that is a
+    composition of several calls (an object pick) gives it as `template` instead: a DSL
+    expression in which `HOLE` stands for the input; `primitive` is then its outermost call."""
 
     primitive: str
     kind: int
     params: tuple[int, int, int] = (0, 0, 0)
     args: tuple[tuple[int, str], ...] = ()
     kwargs: tuple[tuple[str, int, str], ...] = ()
+    template: ast.Expr | None = None
 
     def expr(self, inner: ast.Expr) -> ast.Expr:
         """The DSL call applying this transform to `inner`."""
+        if self.template is not None:
+            return _filled(self.template, inner)
         args = tuple(ast.Literal(v, k) for v, k in self.args)
         kwargs = tuple((name, ast.Literal(v, k)) for name, v, k in self.kwargs)
         return ast.Call(self.primitive, (inner, *args), kwargs)
 
 
+def _filled(template: ast.Expr, inner: ast.Expr) -> ast.Expr:
+    """The template with every `HOLE` variable replaced by `inner`."""
+    if isinstance(template, ast.Var) and template.name == HOLE:
+        return inner
+    if isinstance(template, ast.Call):
+        return ast.Call(template.func, tuple(_filled(a, inner) for a in template.args),
+                        tuple((k, _filled(v, inner)) for k, v in template.kwargs))
+    return template
+
+
 def _bg_kwarg(name: str, bg: int) -> tuple[tuple[str, int, str], ...]:
     return ((name, bg, "color"),) if bg != 0 else ()
+
+
+def _bg_call(func: str, args: tuple[ast.Expr, ...], bg: int,
+             kwargs: tuple[tuple[str, ast.Expr], ...] = ()) -> ast.Call:
+    """`func(args..., kwargs..., bg=bg)`, the `bg` keyword left out when it is 0."""
+    extra = (("bg", ast.Literal(bg, "color")),) if bg != 0 else ()
+    return ast.Call(func, args, kwargs + extra)
+
+
+def _segmentation(mode: int, bg: int) -> ast.Call:
+    """The object list a segmentation kernel mode (`native.closure.SEG_*`) stands for."""
+    hole = ast.Var(HOLE)
+    if mode == kernels.SEG_MULTICOLOR8:
+        return _bg_call("objects", (hole,), bg, (("connect", ast.Literal(8, "int")),
+                                                 ("multicolor", ast.Literal(True, "bool"))))
+    if mode == kernels.SEG_OBJECTS4:
+        return _bg_call("objects", (hole,), bg)
+    return _bg_call("color_groups", (hole,), bg)
+
+
+def _object_picks(bg: int) -> list[Transform]:
+    """Crop the object a key picks: `obj_grid` (its cells only) or `subgrid` (everything
+    under its bounding box) of argmax / argmin / unique_by over a segmentation."""
+    rows = []
+    for crop_kind, modes in ((kernels.PICK_OBJECT, OBJECT_CROP_MODES),
+                             (kernels.PICK_SUBGRID, SUBGRID_CROP_MODES)):
+        for mode in modes:
+            for picker in PICKERS_BY_MODE[mode]:
+                chooser, key = PICKER_CALLS[picker]
+                picked = ast.Call(chooser, (_segmentation(mode, bg), ast.Var(key)))
+                template = _bg_call("obj_grid", (picked,), bg) \
+                    if crop_kind == kernels.PICK_OBJECT \
+                    else ast.Call("subgrid", (ast.Var(HOLE), picked))
+                rows.append(Transform(template.func, crop_kind, (mode, bg, picker),
+                                      template=template))
+    majority = ast.Call("canvas", (_bg_call("most_common_fg", (ast.Var(HOLE),), bg),
+                                   ast.Literal(1, "int"), ast.Literal(1, "int")))
+    rows.append(Transform("canvas", kernels.MAJORITY_CELL, (bg, 0, 0), template=majority))
+    return rows
 
 
 def _geometry(bg: int) -> list[Transform]:
@@ -115,7 +189,8 @@ def transform_table(input_palette: Iterable[int], palette: Iterable[int],
     """The transforms a task gets: colours it recolours from come from `input_palette`,
     colours it paints with from `palette`, `bg` parameters are `background`."""
     sources, colors = sorted(set(input_palette)), sorted(set(palette))
-    return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background))
+    return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background)
+                 + _object_picks(background))
 
 
 def kernel_rows(table: Sequence[Transform]) -> np.ndarray:
