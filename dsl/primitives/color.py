@@ -253,3 +253,20 @@ def denormalize_colors(grid: Grid, ref: Grid) -> Grid:
 def recolor_majority(grid: Grid, bg: int = 0) -> Grid:
     """Recolour every non-`bg` cell to the most common non-`bg` colour (ties: smaller)."""
     return as_grid(np.where(grid != bg, most_common_fg(grid, bg), grid))
+
+
+@primitive("(Grid, Color) -> List[Color]",
+           example="colors_by_count([[1, 2, 2, 0, 0, 0]]) == (2, 1)")
+def colors_by_count(grid: Grid, bg: int = 0) -> tuple[int, ...]:
+    """The colours present other than `bg`, most cells first (ties: smaller colour)."""
+    counts = _counts(grid)
+    present = [int(c) for c in np.flatnonzero(counts) if c != bg]
+    return tuple(sorted(present, key=lambda c: (-int(counts[c]), c)))
+
+
+@primitive("(List[Color]) -> Grid", example="colors_column((2, 8, 1)) == [[2], [8], [1]]")
+def colors_column(colors: tuple[int, ...]) -> Grid:
+    """A one-column grid of the colours, top to bottom (1 to 30 of them)."""
+    if not 1 <= len(colors) <= 30:
+        raise EvalError(f"colors_column: {len(colors)} colours, not 1..30")
+    return as_grid(np.array(colors, dtype=np.uint8).reshape(-1, 1))

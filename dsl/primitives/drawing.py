@@ -351,3 +351,27 @@ def connect_same(grid: Grid, axis: int, bg: int = 0) -> Grid:
         rows = _same_colour_gaps(grid, bg)
         fill = np.where(rows != bg, rows, fill)
     return as_grid(np.where(fill != bg, fill, grid))
+
+
+def _single_cell(grid: Grid, color: int, name: str) -> tuple[int, int]:
+    """The one cell of `color` (EvalError unless there is exactly one)."""
+    rows, cols = np.nonzero(grid == color)
+    if len(rows) != 1:
+        raise EvalError(f"{name}: {len(rows)} cells of colour {color}, not one")
+    return int(rows[0]), int(cols[0])
+
+
+@primitive("(Grid, Color, Color, Color, Color) -> Grid",
+           example="connect_elbow([[2, 0, 0], [0, 0, 0], [0, 0, 3]], 2, 3, 8) "
+                   "== [[2, 8, 8], [0, 0, 8], [0, 0, 3]]")
+def connect_elbow(grid: Grid, a: int, b: int, color: int, bg: int = 0) -> Grid:
+    """Join the one cell of colour a to the one of colour b by an L-shaped path over bg
+    cells: along a's row to b's column, then along that column to b."""
+    if a == b:
+        raise EvalError("connect_elbow: the two end colours are equal")
+    (ra, ca), (rb, cb) = _single_cell(grid, a, "connect_elbow"), \
+        _single_cell(grid, b, "connect_elbow")
+    path = np.zeros(grid.shape, dtype=bool)
+    path[ra, min(ca, cb):max(ca, cb) + 1] = True
+    path[min(ra, rb):max(ra, rb) + 1, cb] = True
+    return as_grid(np.where(path & (grid == bg), color, grid))

@@ -212,6 +212,26 @@ def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
     return tuple(as_grid(grid[r0:r1, c0:c1]) for r0, r1 in row_runs for c0, c1 in col_runs)
 
 
+@primitive("(Grid, Grid) -> Grid",
+           example="paint_parts([[0, 5, 0], [0, 5, 0]], [[1, 2]]) == [[1, 5, 2], [1, 5, 2]]")
+def paint_parts(grid: Grid, small: Grid) -> Grid:
+    """Fill each part between the separator lines (see split_by_lines) with the colour of
+    the cell of `small` at the part's place in the layout (`small` is one cell per part)."""
+    color = _separator_color(grid)
+    if color is None:
+        raise EvalError("paint_parts: no complete row or column of one colour")
+    is_c = grid == color
+    row_runs, col_runs = _runs(~is_c.all(axis=1)), _runs(~is_c.all(axis=0))
+    if (len(row_runs), len(col_runs)) != small.shape:
+        raise EvalError(f"paint_parts: {len(row_runs)}x{len(col_runs)} parts, but `small` "
+                        f"is {small.shape[0]}x{small.shape[1]}")
+    out = np.array(grid, dtype=np.uint8)
+    for i, (r0, r1) in enumerate(row_runs):
+        for j, (c0, c1) in enumerate(col_runs):
+            out[r0:r1, c0:c1] = small[i, j]
+    return as_grid(out)
+
+
 def _concat(grids: Sequence[Grid], axis: int, name: str) -> Grid:
     if not grids:
         raise EvalError(f"{name}: no grids to join")

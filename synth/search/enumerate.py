@@ -48,15 +48,18 @@ LiteralSet = tuple[tuple[int, Any], ...]
 DEFAULT_EXCLUDE = frozenset({
     "identity", "apply", "compose", "iterate", "fold", "branch", "range", "pair",
     "pair_first", "pair_second", "canvas", "crop", "cell", "point", "hline", "vline", "line",
-    "ray", "ray_until", "flood_fill", "move", "move_to", "take", "drop", "nth", "mul", "div",
+    "ray", "ray_until", "flood_fill", "move", "move_to", "take", "nth", "mul", "div",
     "mod", "add", "sub", "min2", "max2", "half", "double", "color_to_int", "int_to_color",
     "upscale_hw", "map_colors", "local_rule", "recolor_objects",
 })
 
 
+# Literal domains the enumerator narrows: small shifts, and `drop` only of the first item
+# ("all but the largest", "the colours but the most common one").
 NARROW_DOMAINS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("shift.dr", (-1, 0, 1)), ("shift.dc", (-1, 0, 1)),
     ("roll.dr", (-1, 0, 1)), ("roll.dc", (-1, 0, 1)),
+    ("drop.n", (1,)),
 )
 
 

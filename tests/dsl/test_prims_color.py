@@ -326,3 +326,22 @@ def test_recolor_majority_paints_every_fg_cell_with_the_commonest_fg_colour(grid
     assert np.array_equal(out == bg, grid == bg)
     assert set(np.unique(out[grid != bg]).tolist()) == {major}
     assert np.array_equal(C.recolor_majority(out, bg), out)
+
+
+@covers("colors_by_count", "colors_column")
+@FAST
+@given(grids(max_side=12), st.one_of(st.just(0), colors))
+def test_colors_by_count_ranks_present_colours_and_renders_a_column(grid, bg) -> None:
+    counts = np.bincount(grid.ravel(), minlength=10)
+    ranked = C.colors_by_count(grid, bg)
+    assert sorted(ranked) == [c for c in range(10) if counts[c] and c != bg]
+    assert all((counts[a], -a) > (counts[b], -b) for a, b in zip(ranked, ranked[1:]))
+    if not ranked:
+        with pytest.raises(EvalError):
+            C.colors_column(ranked)
+        return
+    column = C.colors_column(ranked)
+    assert value_has_type(column, C.colors_column.returns) and not column.flags.writeable
+    assert column.shape == (len(ranked), 1) and column[:, 0].tolist() == list(ranked)
+    with pytest.raises(EvalError):
+        C.colors_column(ranked * 31)

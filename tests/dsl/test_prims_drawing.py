@@ -421,3 +421,39 @@ def test_connect_same_fills_gaps_between_equal_neighbours(grid, axis, bg) -> Non
         assert np.array_equal(D.connect_same(out, 0, bg), out)
     with pytest.raises(EvalError):
         D.connect_same(grid, 3, bg)
+
+
+def _one_cell_each(grid: np.ndarray, a: int, b: int, seed: int) -> np.ndarray:
+    """The grid with its cells of colours a and b recoloured to another colour, then one cell
+    of a and one of b put on two random distinct cells (so connect_elbow has its two ends)."""
+    filler = min({0, 1, 2} - {a, b})
+    out = np.where((grid == a) | (grid == b), filler, grid).astype(np.uint8)
+    first, second = np.random.default_rng(seed).choice(out.size, size=2, replace=False)
+    out.flat[first], out.flat[second] = a, b
+    return out
+
+
+@covers("connect_elbow")
+@FAST
+@given(grids(min_side=2, max_side=10, max_colors=3), colors, colors, colors, bgs,
+       st.integers(0, 2**32 - 1))
+def test_connect_elbow_paints_the_l_path_over_bg(grid, a, b, color, bg, seed) -> None:
+    if a == b:
+        with pytest.raises(EvalError):
+            D.connect_elbow(grid, a, b, color, bg)
+        return
+    grid = _one_cell_each(grid, a, b, seed)
+    (ra, ca), = np.argwhere(grid == a)
+    (rb, cb), = np.argwhere(grid == b)
+    path = [(ra, c) for c in range(min(ca, cb), max(ca, cb) + 1)]
+    path += [(r, cb) for r in range(min(ra, rb), max(ra, rb) + 1)]
+    expected = np.array(grid)
+    for r, c in path:
+        if grid[r, c] == bg:
+            expected[r, c] = color
+    out = D.connect_elbow(grid, a, b, color, bg)
+    assert np.array_equal(out, expected) and not out.flags.writeable
+    if color not in (a, b) and bg not in (a, b):
+        assert np.array_equal(D.connect_elbow(out, a, b, color, bg), out)
+    with pytest.raises(EvalError):
+        D.connect_elbow(np.where(grid == a, b, grid).astype(np.uint8), a, b, color, bg)

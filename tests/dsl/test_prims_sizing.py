@@ -422,3 +422,33 @@ def test_tile_to(grid: np.ndarray, h: int, w: int) -> None:
     assert _eq(s.crop(out, 0, 0, min(h, gh), min(w, gw)), grid[:h, :w])
     if h % gh == 0 and w % gw == 0:
         assert _eq(out, s.tile(grid, h // gh, w // gw))
+
+
+def _with_lines(small: np.ndarray, part_h: int, part_w: int, line: int) -> np.ndarray:
+    """`small` blown up to part_h x part_w blocks of its colours, joined by one-cell lines."""
+    rows, cols = small.shape
+    out = np.full((rows * (part_h + 1) - 1, cols * (part_w + 1) - 1), line, dtype=np.uint8)
+    for i in range(rows):
+        for j in range(cols):
+            out[i * (part_h + 1):i * (part_h + 1) + part_h,
+                j * (part_w + 1):j * (part_w + 1) + part_w] = small[i, j]
+    return _frozen(out)
+
+
+@covers("paint_parts")
+@FAST
+@given(st.integers(2, 3), st.integers(2, 3), st.integers(1, 4), st.integers(1, 4),
+       st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1))
+def test_paint_parts_fills_each_part_with_its_cell(rows, cols, part_h, part_w, seed,
+                                                   other_seed) -> None:
+    rng = np.random.default_rng(seed)
+    small = _frozen(rng.integers(0, 5, size=(rows, cols)))
+    grid = _with_lines(_frozen(np.random.default_rng(other_seed).integers(0, 5, (rows, cols))),
+                       part_h, part_w, 7)
+    out = s.paint_parts(grid, small)
+    assert _eq(out, _with_lines(small, part_h, part_w, 7)) and not out.flags.writeable
+    assert _eq(s.paint_parts(out, small), out)
+    with pytest.raises(EvalError):
+        s.paint_parts(grid, _frozen(np.zeros((rows + 1, cols), dtype=np.uint8)))
+    with pytest.raises(EvalError):
+        s.paint_parts(_frozen(np.arange(4, dtype=np.uint8).reshape(2, 2)), small)
