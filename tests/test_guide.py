@@ -1,8 +1,9 @@
 """The primitive guide (`synth.learn.guide`, `synth.learn.train_guide`, `synth train guide`):
-the numpy forward equals torch's (one network and an ensemble), colour-permuted views are
-deterministic and averaged, bad files are named, features are deterministic, training end to
-end writes a loadable file, and the shipped guide beats the frequency prior on synthetic tasks
-it was not trained on; the label shift moves probabilities toward real frequencies."""
+the numpy forward equals torch's (one network, an ensemble, the shipped weights), colour-
+permuted views are deterministic and averaged, bad files are named, features are deterministic,
+training end to end writes a loadable file, and the shipped guide beats the frequency prior on
+synthetic tasks it was not trained on; the label shift moves probabilities toward real
+frequencies."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,9 @@ from synth.cli.main import main
 from synth.data.task import Challenge, Example, load_task_file, make_grid
 from synth.learn.generate import GenerateConfig, generate, primitive_counts
 from synth.learn.guide import (SHIPPED_GUIDE, Guide, colour_permutations, feature_count,
-                               label_shifted, load_shipped, pair_features, pair_grids,
-                               read_arrays, recoloured, task_inputs, task_seed)
+                               label_shifted, load_shipped, member_arrays, member_count,
+                               pair_features, pair_grids, read_arrays, recoloured, task_inputs,
+                               task_seed)
 from synth.proposers.guidance import Guidance, library_counts, presence_frequencies
 
 torch = pytest.importorskip("torch")
@@ -89,6 +91,38 @@ def test_ensemble_forward_is_the_mean_of_its_torch_members(tmp_path: Path) -> No
     nested = tmp_path / "nested.npz"
     train_guide.export_ensemble([ensemble, path_a], nested)
     assert len(Guide.load(nested).members) == 3
+
+
+def _torch_twin(network: dict[str, np.ndarray], n_names: int) -> object:
+    """The torch net whose parameters are one network's arrays of a guide file."""
+    conv = [network[f"conv{k}_weight"] for k in range(int(network["conv_layers"]))]
+    dense = [network[f"dense{k}_weight"] for k in range(int(network["dense_layers"]))]
+    config = train_guide.TrainConfig(conv=tuple(w.shape[0] for w in conv),
+                                     hidden=tuple(w.shape[0] for w in dense[:-1]))
+    net = train_guide.build_net(config, n_names, network["feature_mean"], network["feature_std"])
+    with torch.no_grad():
+        for prefix, layers in (("conv", net.conv), ("dense", net.dense)):
+            for k, layer in enumerate(layers):
+                layer.weight.copy_(torch.from_numpy(network[f"{prefix}{k}_weight"]))
+                layer.bias.copy_(torch.from_numpy(network[f"{prefix}{k}_bias"]))
+    return net
+
+
+@pytest.mark.skipif(not SHIPPED_GUIDE.exists(), reason="no shipped guide")
+def test_shipped_guide_numpy_forward_equals_torch() -> None:
+    guide = load_shipped()
+    assert guide is not None
+    data = read_arrays(SHIPPED_GUIDE)
+    rng = np.random.default_rng(12)
+    tasks = [_random_task(rng) for _ in range(3)]
+    examples = [train_guide.Example(str(k), "p", *task_inputs(t), frozenset())
+                for k, t in enumerate(tasks)]
+    arrays = train_guide.to_arrays(examples, guide.primitive_names)
+    nets = [_torch_twin(member_arrays(data, k), len(guide.primitive_names))
+            for k in range(member_count(data))]
+    assert len(nets) == len(guide.members)
+    expected = np.mean([train_guide.predict(net, arrays) for net in nets], axis=0)
+    np.testing.assert_allclose([guide.probabilities(t) for t in tasks], expected, atol=1e-5)
 
 
 def test_ensemble_files_are_checked(tmp_path: Path) -> None:
