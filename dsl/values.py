@@ -3,13 +3,16 @@
 A Grid is a 2-D `uint8` numpy array; a Mask is a 2-D `bool` array (cells of a grid); an
 Object is a patch of coloured cells: its bounding-box `colors` and `mask` arrays plus the
 `top`/`left` offset where it sits in the grid it came from. Lists are tuples; Points are
-`(row, col)` tuples. Values hash by content so equal results merge during search.
+`(row, col)` tuples. Values hash by content so equal results merge during search:
+`value_key` is the content key, `value_hash` a native 64-bit hash with the same equality.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from native import gridhash
 
 Grid = np.ndarray
 Mask = np.ndarray
@@ -31,7 +34,7 @@ def as_grid(arr: np.ndarray) -> Grid:
     return frozen(np.ascontiguousarray(arr, dtype=np.uint8))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Object:
     """Coloured cells at an offset: `colors[mask]` are the cells, the rest is transparent."""
 
@@ -39,6 +42,12 @@ class Object:
     mask: np.ndarray
     top: int
     left: int
+
+    def __init__(self, colors: np.ndarray, mask: np.ndarray, top: int, left: int) -> None:
+        """Set the fields straight in the instance's __dict__ (a frozen dataclass's own
+        __init__ goes through `object.__setattr__` once per field; objects are built in bulk)."""
+        fields = self.__dict__
+        fields["colors"], fields["mask"], fields["top"], fields["left"] = colors, mask, top, left
 
     @property
     def height(self) -> int:
@@ -98,7 +107,17 @@ def value_nbytes(value: object) -> int:
     """Roughly the bytes a value holds: array data plus a fixed overhead per array, object
     and list; an Object counts its arrays twice, as its content key (`Object.key`, cached once
     asked for) copies them. A memory estimate for the search's value bank (calibrated against
-    tracemalloc on 30x30 tasks), not an exact accounting."""
+    tracemalloc on 30x30 tasks), not an exact accounting. (Exact types are tested first: this
+    runs for every value the search stores.)"""
+    kind = type(value)
+    if kind is np.ndarray:
+        return value.nbytes + ARRAY_OVERHEAD
+    if kind is tuple:
+        return CONTAINER_OVERHEAD + sum([value_nbytes(v) for v in value])
+    if kind is Object:
+        return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)
+    if kind is int or kind is bool:
+        return SCALAR_BYTES
     if isinstance(value, np.ndarray):
         return value.nbytes + ARRAY_OVERHEAD
     if isinstance(value, tuple):
@@ -106,6 +125,12 @@ def value_nbytes(value: object) -> int:
     if isinstance(value, Object):
         return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)
     return SCALAR_BYTES
+
+
+def value_hash(value: object) -> int:
+    """A 64-bit content hash of any DSL value, computed natively (`native.gridhash`): equal
+    `value_key`s give equal hashes, and different ones differ but for a ~2**-64 chance."""
+    return gridhash.value_hash(value, Object)
 
 
 def value_key(value: object) -> object:

@@ -19,6 +19,13 @@ for size-like parameters without a registry domain, and steer by output shape: t
 choices of a primitive that, applied to the input at level 1, give every example's expected
 output shape are enumerated first (all argument nodes with those literals, then the rest) at
 the later levels.
+
+Per call, the overhead around the primitive is kept small without changing what is
+enumerated: values are keyed by a native 64-bit content hash (`dsl.values.value_hash`, the
+equality of `value_key`), and a primitive whose parameter types are all closed (no type
+variables, no functions) gets its argument tuples from nested loops over per-cost option
+lists, the same tuples in the same order as the general unifying recursion
+(`Enumerator.recursive_combos`, which the tests hold it to).
 """
 from __future__ import annotations
 
@@ -36,7 +43,7 @@ from dsl.kernels import implementation
 from dsl.registry import Param, Primitive, Registry, default_registry
 from dsl.types import (BOOL, COLOR, GRID, INT, TCon, Type, TVar, free_vars, rename_vars, resolve,
                        unify)
-from dsl.values import value_key, value_nbytes
+from dsl.values import value_hash, value_nbytes
 from synth.search.options import Node, TaskHints, function_options, literal_options
 
 SCALARS = (COLOR, INT, BOOL)
@@ -130,9 +137,10 @@ class EnumStats:
 class Bank:
     """Nodes by type and cost, with the seen-set for observational equivalence.
 
-    The seen-set holds `(type, hash of the value key)`: a 64-bit hash, not the values' bytes,
-    so it costs ~130 bytes per value instead of a second copy of every grid (two different
-    values merging by a hash collision is a ~1e-8 event per task, and only skips a value).
+    The seen-set holds `(type, value_hash of the values)`: a native 64-bit content hash with
+    `value_key`'s equality, not the values' bytes, so it costs ~130 bytes per value instead of
+    a second copy of every grid (two different values merging by a hash collision is a ~1e-8
+    event per task, and only skips a value).
     Stored nodes are counted in bytes (`value_nbytes` of their values plus `NODE_OVERHEAD` for
     the node, its expression and its seen-set entry); past `max_bytes` new nodes are still
     marked seen (and yielded by the enumerator, so they are checked) but no longer stored as
@@ -148,7 +156,7 @@ class Bank:
     @staticmethod
     def key(node_type: Type, values: tuple[Any, ...]) -> tuple[Type, int]:
         """The seen-set key of a value of `node_type`."""
-        return node_type, hash(value_key(values))
+        return node_type, value_hash(values)
 
     @property
     def full(self) -> bool:
@@ -227,6 +235,11 @@ class Enumerator:
         self._literal_sets: dict[str, set[LiteralSet]] = defaultdict(set)
         self._shaped_sets: dict[str, list[LiteralSet]] = defaultdict(list)
         self._slots: dict[str, list[Param]] = {p.name: self._slot_params(p) for p in self.prims}
+        self._slot_types: dict[str, list[Type]] = {
+            p.name: [rename_vars(q.type, f"_{p.name}") for q in self._slots[p.name]]
+            for p in self.prims}
+        self._closed: frozenset[str] = frozenset(
+            name for name, types in self._slot_types.items() if all(map(_closed_value, types)))
         costs = costs or {}
         self._plans = {p.name: self._call_plan(p, max(1, costs.get(p.name, p.cost)))
                        for p in self.prims}
@@ -314,33 +327,96 @@ class Enumerator:
 
     def combos(self, prim: Primitive, budget: int) -> Iterator[tuple[list[Node], dict]]:
         """Argument tuples for `prim` whose costs sum to `budget`: first those whose literals
-        gave the expected output shapes at level 1 (`shaped_literals`), then the others."""
-        params = self.slot_params(prim)
-        suffix = f"_{prim.name}"
-        types = [rename_vars(p.type, suffix) for p in params]
+        gave the expected output shapes at level 1 (`shaped_literals`), then the others.
+        Primitives whose parameter types are all closed take the nested-loop fast path
+        (`_closed_combos`), the others the recursion over unifying options
+        (`recursive_combos`); both give the same tuples in the same order."""
         shaped = self.shaped_literals(prim)
+        build = self._closed_combos if prim.name in self._closed else self.recursive_combos
+        if not shaped:
+            return build(prim, budget, {})
+        return self._shaped_first(prim, shaped, lambda fixed: build(prim, budget, fixed))
 
-        def rec(i: int, remaining: int, chosen: list[Node], subst: dict,
-                fixed: Mapping[int, Node]) -> Iterator:
+    def recursive_combos(self, prim: Primitive, budget: int, fixed: Mapping[int, Node]
+                         ) -> Iterator[tuple[list[Node], dict]]:
+        """Argument tuples for `prim` whose costs sum to `budget` (the parameters in `fixed`
+        held at their literal), parameter by parameter, each option unified with the
+        substitution so far: the general path, and the oracle of `_closed_combos`."""
+        params = self.slot_params(prim)
+        types = self._slot_types[prim.name]
+
+        def rec(i: int, remaining: int, chosen: list[Node], subst: dict) -> Iterator:
             if i == len(params):
                 if remaining == 0:
                     yield list(chosen), subst
                 return
             if i in fixed:
                 chosen.append(fixed[i])
-                yield from rec(i + 1, remaining, chosen, subst, fixed)
+                yield from rec(i + 1, remaining, chosen, subst)
                 chosen.pop()
                 return
             costs = [remaining] if i == len(params) - 1 else range(remaining + 1)
             for cost in costs:
                 for node, extended in self.options(prim, params[i], types[i], cost, subst):
                     chosen.append(node)
-                    yield from rec(i + 1, remaining - cost, chosen, extended, fixed)
+                    yield from rec(i + 1, remaining - cost, chosen, extended)
                     chosen.pop()
 
-        if not shaped:
-            return rec(0, budget, [], {}, {})
-        return self._shaped_first(prim, shaped, lambda fixed: rec(0, budget, [], {}, fixed))
+        return rec(0, budget, [], {})
+
+    def _closed_combos(self, prim: Primitive, budget: int, fixed: Mapping[int, Node]
+                       ) -> Iterator[tuple[list[Node], dict]]:
+        """The argument tuples `combos` builds recursively, in the same order, for a primitive
+        whose parameter types are all closed and none a function: no substitution is ever
+        extended, so each parameter's options at each cost are one list (the literals, the
+        bank's nodes of that type and cost), looked up once, and the tuples come from nested
+        loops over them. The bank's lists of costs under the level being built do not grow
+        while it is built."""
+        params = self.slot_params(prim)
+        types = self._slot_types[prim.name]
+        subst: dict[str, Type] = {}
+        found: dict[tuple[int, int], Sequence[Node]] = {}
+
+        def at(i: int, cost: int) -> Sequence[Node]:
+            """Options of parameter `i` of exactly `cost` (the fixed literal: cost 0 only)."""
+            key = (i, cost)
+            if key not in found:
+                if i in fixed:
+                    found[key] = (fixed[i],) if cost == 0 else ()
+                else:
+                    found[key] = self._closed_options(prim, params[i], types[i], cost)
+            return found[key]
+
+        def spread(i: int, remaining: int) -> Sequence[int]:
+            """The costs parameter `i` (not the last) may take out of `remaining`."""
+            return (0,) if i in fixed else range(remaining + 1)
+
+        last = len(params) - 1
+        if last < 0:
+            if budget == 0:
+                yield [], subst
+        elif last == 0:
+            for node in at(0, budget):
+                yield [node], subst
+        elif last == 1:
+            for first_cost in spread(0, budget):
+                seconds = at(1, budget - first_cost)
+                if seconds:
+                    for first in at(0, first_cost):
+                        for second in seconds:
+                            yield [first, second], subst
+        else:
+            yield from _nested(at, spread, last, budget, subst)
+
+    def _closed_options(self, prim: Primitive, param: Param, target: Type, cost: int
+                        ) -> Sequence[Node]:
+        """`options` of a parameter of a closed, non-function type, as one sequence."""
+        literal = param.domain is not None or target in SCALARS
+        literals = self.literals(prim, param) if literal and cost == 0 else []
+        if param.domain is not None:
+            return literals
+        stored = self.bank.by_type.get(target, {}).get(cost, ())
+        return literals + list(stored) if literals and stored else (literals or stored)
 
     def _shaped_first(self, prim: Primitive, shaped: list[LiteralSet],
                       combos: Callable[[Mapping[int, Node]], Iterator]) -> Iterator:
@@ -397,7 +473,11 @@ class Enumerator:
         try:
             for row in zip(*columns):
                 value = fn(*row)
-                if not _valid(value):
+                if type(value) is np.ndarray and value.ndim == 2:  # `_valid`, inlined for grids
+                    rows, cols = value.shape
+                    if not (0 < rows <= MAX_SIDE and 0 < cols <= MAX_SIDE):
+                        return None
+                elif not _valid(value):
                     return None
                 values.append(value)
         except EvalError:
@@ -407,31 +487,35 @@ class Enumerator:
 
     def level(self, cost: int, expired: Stop) -> Iterator[Node]:
         """Build and yield the new nodes of one cost level until `expired` says stop."""
+        stats, bank, config = self.stats, self.bank, self.config
+        seen = bank.seen
         for prim in self.prims:
             plan = self._plans[prim.name]
             if cost < plan.cost:
                 continue
-            combos = self.combos(prim, cost - plan.cost)
-            for count, (args, subst) in enumerate(combos):
-                if count >= self.config.max_combos_per_split * max(1, cost) \
-                        or self.stats.nodes >= self.config.max_nodes:
+            cap = config.max_combos_per_split * max(1, cost)
+            first_level = cost == plan.cost
+            for count, (args, subst) in enumerate(self.combos(prim, cost - plan.cost)):
+                if count >= cap or stats.nodes >= config.max_nodes:
                     break
-                if count % 64 == 0 and expired(self.stats.evaluations):
+                if count % 64 == 0 and expired(stats.evaluations):
                     return
                 values = self._evaluate(plan, args)
-                typ = None if values is None else _return_type(plan, subst)
+                if values is None:
+                    continue
+                typ = plan.returns if plan.closed else _return_type(plan, subst)
                 if typ is None:
                     continue
-                if cost == plan.cost:
+                if first_level:
                     self._note_shape(prim, args, values)
-                key = self.bank.key(typ, values)
-                if key in self.bank.seen:
-                    self.stats.duplicates += 1
+                key = (typ, value_hash(values))  # `Bank.key`, inlined
+                if key in seen:
+                    stats.duplicates += 1
                     continue
                 node = _node(plan, args, typ, values)
-                if not self.bank.insert(key, node):
-                    self.stats.unstored += 1
-                self.stats.nodes += 1
+                if not bank.insert(key, node):
+                    stats.unstored += 1
+                stats.nodes += 1
                 yield node
 
     def run(self, expired: Stop) -> Iterator[Node]:
@@ -446,6 +530,33 @@ class Enumerator:
                     return
         finally:
             self.stats.seconds = time.monotonic() - start
+
+
+def _nested(at: Callable[[int, int], Sequence[Node]], spread: Callable[[int, int], Sequence[int]],
+            last: int, budget: int, subst: dict[str, Type]) -> Iterator[tuple[list[Node], dict]]:
+    """`Enumerator._closed_combos` for three or more parameters: every tuple whose costs sum
+    to `budget`, parameter 0's cost and node outermost, as `Enumerator.combos` orders them."""
+    chosen: list[Node] = []
+
+    def rec(i: int, remaining: int) -> Iterator[tuple[list[Node], dict]]:
+        if i == last:
+            for node in at(i, remaining):
+                chosen.append(node)
+                yield list(chosen), subst
+                chosen.pop()
+            return
+        for cost in spread(i, remaining):
+            for node in at(i, cost):
+                chosen.append(node)
+                yield from rec(i + 1, remaining - cost)
+                chosen.pop()
+
+    return rec(0, budget)
+
+
+def _closed_value(typ: Type) -> bool:
+    """Whether a parameter type has no variables and is not a function type."""
+    return not free_vars(typ) and not (isinstance(typ, TCon) and typ.name == "Fn")
 
 
 def _literal_set(args: Sequence[Node]) -> LiteralSet:

@@ -40,7 +40,7 @@ MAX_TASK_INT = 30
 Shape = tuple[int, int]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Node:
     """A search value: its type, one value per example, its cost and the expression."""
 
@@ -48,6 +48,12 @@ class Node:
     values: tuple[Any, ...]
     cost: int
     expr: ast.Expr
+
+    def __init__(self, type: Type, values: tuple[Any, ...], cost: int, expr: ast.Expr) -> None:
+        """Set the fields straight in the instance's __dict__ (a frozen dataclass's own
+        __init__ goes through `object.__setattr__` once per field; nodes are built in bulk)."""
+        fields = self.__dict__
+        fields["type"], fields["values"], fields["cost"], fields["expr"] = type, values, cost, expr
 
 
 def literal_node(value: int | bool, typ: Type, n: int) -> Node:
