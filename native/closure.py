@@ -16,7 +16,9 @@ result would be over `max_side` (`tile` of a large value...) fails without runni
 
 Kernels reproduce the DSL's reference semantics, errors included (results up to
 `MAX_SIDE` = 60 per side, like the DSL's intermediates); `apply_transform` runs one on one
-grid for parity tests. `Closure` holds the growing arrays and runs `expand` in chunks so
+grid for parity tests. The kernels that segment a grid into objects (picks, in-place picks,
+counts, denoise) share one segmentation per grid and segmentation kind through a small cache
+in their scratch, so a value's many picks segment each example once. `Closure` holds the growing arrays and runs `expand` in chunks so
 the caller can stop by wall clock or by a count of transform applications.
 """
 from __future__ import annotations
@@ -29,7 +31,16 @@ from numba import njit
 
 MAX_SIDE = 60            # the DSL's largest intermediate grid side
 MAX_CELLS = MAX_SIDE * MAX_SIDE
-WORK_SIZE = 12 * MAX_CELLS + 1  # int32 scratch of a kernel
+# int32 scratch of a kernel: 12 * MAX_CELLS + 1 of plain scratch, then a cache of
+# segmentations (`_segmented`): per slot a key (grid offset + 1, h, w, mode, bg, parts), the
+# next slot to replace, then per slot its labels, queue, part blocks and colour counts
+SEG_SLOTS = 32
+SEG_KEY = 6
+SEG_ENTRY = 10 * MAX_CELLS + 10
+CACHE_KEYS = 12 * MAX_CELLS + 1
+CACHE_NEXT = CACHE_KEYS + SEG_SLOTS * SEG_KEY
+CACHE_START = CACHE_NEXT + 1
+WORK_SIZE = CACHE_START + SEG_SLOTS * SEG_ENTRY
 MATCH_CAPACITY = 512     # matches recorded per chunk (the caller drains them)
 
 # kernel kinds (the table's first column)
@@ -42,13 +53,24 @@ LEFT_HALF, RIGHT_HALF, TOP_HALF, BOTTOM_HALF, KRON = 27, 28, 29, 30, 31
 DEDUPE_ROWS, DEDUPE_COLS, COMPRESS = 32, 33, 34
 FILL_ENCLOSED, DRAW_BORDER, FILL_ROWS_WITH, FILL_COLS_WITH, GRAVITY, PAD = 35, 36, 37, 38, 39, 40
 PICK_OBJECT, PICK_SUBGRID, MAJORITY_CELL = 41, 42, 43
-N_KINDS = 44
+SMEAR, OUTLINE, CONNECT_SAME, PICK_KEEP, PICK_COVER, COUNT_RENDER, COLORS_COLUMN = (
+    44, 45, 46, 47, 48, 49, 50)
+HOLLOW, DENOISE = 51, 52
+N_KINDS = 53
 
 # object picks (PICK_OBJECT / PICK_SUBGRID): segmentations (parameter a) and pickers (c)
 SEG_MULTICOLOR8, SEG_OBJECTS4, SEG_COLOR_GROUPS = 0, 1, 2
 N_SEGMENTATIONS = 3
+SEG_OBJECTS8 = 3         # 8-connected single-colour parts (denoise's; no pick rows use it)
 PICK_LARGEST, PICK_SMALLEST, PICK_MOST_COLORS, PICK_UNIQUE_COLOR, PICK_UNIQUE_SIZE = 0, 1, 2, 3, 4
 N_PICKERS = 5
+# count renders (COUNT_RENDER): what is counted (parameter a: a segmentation's parts or the
+# non-bg cells) and the canvas it is drawn as (c): 1 x n, n x 1 or n x n
+COUNT_CELLS = 3
+RENDER_ROW, RENDER_COLUMN, RENDER_SQUARE = 0, 1, 2
+# the DSL's directions 0-7 (up, right, down, left, up-right, down-right, down-left, up-left)
+_STEP_ROWS = (-1, 0, 1, 0, -1, 1, 1, -1)
+_STEP_COLS = (0, 1, 0, -1, 1, 1, -1, -1)
 
 EXACT, MAPPED = 1, 2     # match kinds
 DONE, CALL_LIMIT, FULL = 0, 1, 2   # why `expand` returned
@@ -462,9 +484,11 @@ def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
     """Label the parts of a segmentation; returns their number.
 
     SEG_MULTICOLOR8: `objects(x, connect=8, multicolor=True, bg)`, SEG_OBJECTS4:
-    `objects(x, bg)` (4-connected, one colour each), SEG_COLOR_GROUPS: `color_groups(x, bg)`.
-    Per part, work holds (blocks of MAX_CELLS): size, top, left, bottom, right, majority
-    colour (ties: smaller), number of colours and first cell (the list order's last key)."""
+    `objects(x, bg)` (4-connected, one colour each), SEG_COLOR_GROUPS: `color_groups(x, bg)`,
+    SEG_OBJECTS8: 8-connected, one colour each. `work` (SEG_ENTRY long) then holds each
+    cell's part (-1: bg) in its first block, a queue in the second, and per part (blocks
+    2-9 of MAX_CELLS): size, top, left, bottom, right, majority colour (ties: smaller),
+    number of colours and first cell (the list order's last key)."""
     n_cells = h * w
     labels, queue = work[:n_cells], work[MAX_CELLS:MAX_CELLS + n_cells]
     counts = work[10 * MAX_CELLS:10 * MAX_CELLS + 10]
@@ -516,6 +540,38 @@ def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
 
 
 @njit(cache=True)
+def _scratch() -> np.ndarray:
+    """A kernel's int32 scratch of WORK_SIZE: the plain part and the cache's keys zeroed (the
+    cached segmentations are written before they are read, so their pages stay untouched
+    until used)."""
+    work = np.empty(WORK_SIZE, dtype=np.int32)
+    work[:CACHE_START] = 0
+    return work
+
+
+@njit(cache=True)
+def _segmented(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
+               work: np.ndarray) -> tuple[int, int]:
+    """(number of parts, start in `work` of the `_segment` blocks) of a grid's segmentation,
+    reused from the cache at the end of `work` when the same grid (offset, shape) was
+    segmented the same way since `work` was allocated. `expand` segments only stored values,
+    which never change, and allocates `work` per call; `apply_transform` per grid."""
+    for slot in range(SEG_SLOTS):
+        key = CACHE_KEYS + slot * SEG_KEY
+        if work[key] == s + 1 and work[key + 1] == h and work[key + 2] == w and \
+                work[key + 3] == mode and work[key + 4] == bg:
+            return np.int64(work[key + 5]), np.int64(CACHE_START + slot * SEG_ENTRY)
+    slot = work[CACHE_NEXT]
+    work[CACHE_NEXT] = (slot + 1) % SEG_SLOTS
+    start = CACHE_START + slot * SEG_ENTRY
+    n = _segment(mode, bg, g, s, h, w, work[start:start + SEG_ENTRY])
+    key = CACHE_KEYS + slot * SEG_KEY
+    work[key], work[key + 1], work[key + 2] = s + 1, h, w
+    work[key + 3], work[key + 4], work[key + 5] = mode, bg, n
+    return np.int64(n), np.int64(start)
+
+
+@njit(cache=True)
 def _listed_before(work: np.ndarray, i: int, j: int) -> bool:
     """Part i comes before part j in the DSL's object order (top, left, colour, first cell)."""
     for block in (3, 4, 7, 9):
@@ -526,12 +582,13 @@ def _listed_before(work: np.ndarray, i: int, j: int) -> bool:
 
 
 @njit(cache=True)
-def _picked_part(picker: int, n: int, n_cells: int, work: np.ndarray) -> int:
+def _picked_part(picker: int, n: int, n_cells: int, seg: np.ndarray, work: np.ndarray) -> int:
     """The part a picker chooses (-1 where the DSL raises EvalError): argmax / argmin by
     `size`, argmax by `obj_n_colors` (first in list order on ties), or `unique_by` the
-    colour or the size (the one part whose key no other part has)."""
+    colour or the size (the one part whose key no other part has). `seg`: the `_segment`
+    blocks; `work`: scratch."""
     key_block = 8 if picker == PICK_MOST_COLORS else (7 if picker == PICK_UNIQUE_COLOR else 2)
-    keys = work[key_block * MAX_CELLS:key_block * MAX_CELLS + n]
+    keys = seg[key_block * MAX_CELLS:key_block * MAX_CELLS + n]
     if picker == PICK_UNIQUE_COLOR or picker == PICK_UNIQUE_SIZE:
         seen = work[11 * MAX_CELLS:11 * MAX_CELLS + n_cells + 1]
         for i in range(n):
@@ -548,7 +605,7 @@ def _picked_part(picker: int, n: int, n_cells: int, work: np.ndarray) -> int:
     best, best_key = -1, 0
     for i in range(n):
         k = keys[i] if picker != PICK_SMALLEST else -keys[i]
-        if best < 0 or k > best_key or (k == best_key and _listed_before(work, i, best)):
+        if best < 0 or k > best_key or (k == best_key and _listed_before(seg, i, best)):
             best, best_key = i, k
     return best
 
@@ -560,17 +617,18 @@ def _pick(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: 
     `subgrid(x, PICK(SEGMENTATION(x), KEY))` (see `_segment`, `_picked_part`)."""
     if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
         return -1
-    n = _segment(mode, bg, g, s, h, w, work)
-    part = _picked_part(picker, n, h * w, work)
+    n, start = _segmented(mode, bg, g, s, h, w, work)
+    seg = work[start:start + SEG_ENTRY]
+    part = _picked_part(picker, n, h * w, seg, work)
     if part < 0:
         return -1
-    r0, c0 = work[3 * MAX_CELLS + part], work[4 * MAX_CELLS + part]
-    oh, ow = work[5 * MAX_CELLS + part] - r0 + 1, work[6 * MAX_CELLS + part] - c0 + 1
+    r0, c0 = seg[3 * MAX_CELLS + part], seg[4 * MAX_CELLS + part]
+    oh, ow = seg[5 * MAX_CELLS + part] - r0 + 1, seg[6 * MAX_CELLS + part] - c0 + 1
     for i in range(oh):
         for j in range(ow):
             k = (r0 + i) * w + c0 + j
             v = g[s + k]
-            out[d + i * ow + j] = v if kind == PICK_SUBGRID or work[k] == part else bg
+            out[d + i * ow + j] = v if kind == PICK_SUBGRID or seg[k] == part else bg
     return oh * 64 + ow
 
 
@@ -591,6 +649,215 @@ def _majority_cell(bg: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarr
         return -1
     out[d] = best
     return 64 + 1
+
+
+@njit(cache=True)
+def _has_foreground(bg: int, g: np.ndarray, s: int, n_cells: int) -> bool:
+    """Whether some cell is not `bg` (`to_object(x, bg)` raises EvalError otherwise)."""
+    for k in range(n_cells):
+        if g[s + k] != bg:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _smear(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+           d: int) -> int:
+    """`object_rays(x, to_object(x, bg=b), a, bg=b)`: from every non-bg cell a ray of its
+    colour in direction a (0-7) over bg cells, stopping before the next non-bg cell."""
+    if a < 0 or a > 7 or not _has_foreground(b, g, s, h * w):
+        return -1
+    dr, dc = _STEP_ROWS[a], _STEP_COLS[a]
+    out[d:d + h * w] = g[s:s + h * w]
+    for r in range(h):
+        for c in range(w):
+            v = g[s + r * w + c]
+            if v == b:
+                continue
+            y, x = r + dr, c + dc
+            while 0 <= y < h and 0 <= x < w and g[s + y * w + x] == b:
+                out[d + y * w + x] = v
+                y, x = y + dr, x + dc
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _outline(a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
+             out: np.ndarray, d: int) -> int:
+    """`outline(x, to_object(x, bg=b), a, connect=c, bg=b)`: bg cells 4- or 8-adjacent to a
+    non-bg cell become colour a."""
+    if (c != 4 and c != 8) or not _has_foreground(b, g, s, h * w):
+        return -1
+    for r in range(h):
+        for col in range(w):
+            v = g[s + r * w + col]
+            if v == b:
+                for k in range(c):
+                    y, x = r + _STEP_ROWS[k], col + _STEP_COLS[k]
+                    if 0 <= y < h and 0 <= x < w and g[s + y * w + x] != b:
+                        v = a
+                        break
+            out[d + r * w + col] = v
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _gap_fill(b: int, g: np.ndarray, s: int, h: int, w: int, fill: np.ndarray,
+              rows: bool) -> None:
+    """Per cell, the colour of the same-colour non-bg cells closest on both sides along its
+    row (rows) or column, written into `fill` where there are such cells."""
+    lines, length = (h, w) if rows else (w, h)
+    for line in range(lines):
+        last, last_colour = -1, -1
+        for k in range(length):
+            cell = line * w + k if rows else k * w + line
+            v = g[s + cell]
+            if v == b:
+                continue
+            if v == last_colour and k > last + 1:
+                for m in range(last + 1, k):
+                    fill[line * w + m if rows else m * w + line] = v
+            last, last_colour = k, v
+
+
+@njit(cache=True)
+def _connect_same(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+                  d: int, work: np.ndarray) -> int:
+    """`connect_same(x, a, bg=b)`: bg gaps between consecutive same-colour cells of a row
+    (a = 0), a column (1) or both (2, row fills win) take their colour."""
+    if a < 0 or a > 2:
+        return -1
+    fill = work[:h * w]
+    fill[:] = -1
+    if a != 0:
+        _gap_fill(b, g, s, h, w, fill, False)
+    if a != 1:
+        _gap_fill(b, g, s, h, w, fill, True)
+    for k in range(h * w):
+        out[d + k] = fill[k] if fill[k] >= 0 else g[s + k]
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _pick_in_place(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: int,
+                   w: int, out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """PICK_KEEP: `fill_mask(x, mask_not(object_mask(x, PICKED)), bg)`, the picked part kept
+    in place and every other cell bg; PICK_COVER: `cover(x, PICKED, bg)`, the picked part
+    erased (PICKED: see `_pick`)."""
+    if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
+        return -1
+    n, start = _segmented(mode, bg, g, s, h, w, work)
+    seg = work[start:start + SEG_ENTRY]
+    part = _picked_part(picker, n, h * w, seg, work)
+    if part < 0:
+        return -1
+    keep = kind == PICK_KEEP
+    for k in range(h * w):
+        inside = seg[k] == part
+        out[d + k] = g[s + k] if inside == keep else bg
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _hollow(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+            d: int) -> int:
+    """`local_rule(x, 1, KEYS, [b, ...])` with KEYS the codes `c * 1024 + 2 ** c` of the
+    colours c in bit set a: a cell of such a colour whose in-grid 8-neighbours (one at least)
+    all have its colour becomes bg b, so solid shapes keep only their outlines."""
+    for r in range(h):
+        for col in range(w):
+            v = g[s + r * w + col]
+            inner = (a >> v) & 1 == 1 and h * w > 1
+            for dr in range(-1, 2):
+                for dc in range(-1, 2):
+                    y, x = r + dr, col + dc
+                    if inner and 0 <= y < h and 0 <= x < w and g[s + y * w + x] != v:
+                        inner = False
+            out[d + r * w + col] = b if inner else v
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _denoise(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray, d: int,
+             work: np.ndarray) -> int:
+    """`denoise(x, a, bg=b)`: 8-connected single-colour parts of fewer than a cells become bg."""
+    start = _segmented(SEG_OBJECTS8, b, g, s, h, w, work)[1]
+    seg = work[start:start + SEG_ENTRY]
+    for k in range(h * w):
+        part = seg[k]
+        out[d + k] = b if part >= 0 and seg[2 * MAX_CELLS + part] < a else g[s + k]
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _fg_counts(bg: int, g: np.ndarray, s: int, n_cells: int, counts: np.ndarray) -> int:
+    """Cells per colour with `bg` zeroed; returns the commonest other colour (ties: smaller),
+    -1 when there is none (`most_common_fg` raises EvalError)."""
+    counts[:] = 0
+    for k in range(n_cells):
+        counts[g[s + k]] += 1
+    counts[bg] = 0
+    best = 0
+    for v in range(10):
+        if counts[v] > counts[best]:
+            best = v
+    return best if counts[best] > 0 else -1
+
+
+@njit(cache=True)
+def _count_render(a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
+                  out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """`canvas(most_common_fg(x, b), 1, N)` (c = RENDER_ROW), `canvas(.., N, 1)` (RENDER_COLUMN)
+    or `canvas(.., N, N)` (RENDER_SQUARE), N the number of a segmentation's parts
+    (`count(SEGMENTATION(x))`, a = SEG_*) or of non-bg cells (`mask_count(nonbg_mask(x, b))`,
+    a = COUNT_CELLS)."""
+    if a < 0 or a > COUNT_CELLS or c < 0 or c > RENDER_SQUARE:
+        return -1
+    counts = work[:10]
+    colour = _fg_counts(b, g, s, h * w, counts)
+    if colour < 0:
+        return -1
+    if a == COUNT_CELLS:
+        n = 0
+        for v in range(10):
+            n += counts[v]
+    else:
+        n = _segmented(a, b, g, s, h, w, work)[0]
+    oh, ow = (1, n) if c == RENDER_ROW else ((n, 1) if c == RENDER_COLUMN else (n, n))
+    code = _shape_code(oh, ow)
+    if code < 0:
+        return -1
+    out[d:d + oh * ow] = colour
+    return code
+
+
+@njit(cache=True)
+def _colors_column(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+                   d: int, work: np.ndarray) -> int:
+    """`colors_column(colors_by_count(x, b))` (a = 0) or `colors_column(drop(.., a))`: the
+    non-bg colours top to bottom, most cells first (ties: smaller colour), the first a left
+    out; EvalError unless 1 to 30 remain."""
+    if a < 0:
+        return -1
+    counts = work[:10]
+    _fg_counts(b, g, s, h * w, counts)
+    n, skipped = 0, 0
+    while True:
+        best = -1
+        for v in range(10):
+            if counts[v] > 0 and (best < 0 or counts[v] > counts[best]):
+                best = v
+        if best < 0:
+            break
+        counts[best] = 0
+        if skipped < a:
+            skipped += 1
+            continue
+        out[d + n] = best
+        n += 1
+    if n == 0:
+        return -1
+    return n * 64 + 1
 
 
 @njit(cache=True)
@@ -622,6 +889,29 @@ def apply_kernel(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: in
         return _pick(kind, a, b, c, g, s, h, w, out, d, work)
     if kind == MAJORITY_CELL:
         return _majority_cell(a, g, s, h, w, out, d, work)
+    return _spreads_and_counts(kind, a, b, c, g, s, h, w, out, d, work)
+
+
+@njit(cache=True)
+def _spreads_and_counts(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int, h: int,
+                        w: int, out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """The kinds from SMEAR on (see `apply_kernel`)."""
+    if kind == SMEAR:
+        return _smear(a, b, g, s, h, w, out, d)
+    if kind == OUTLINE:
+        return _outline(a, b, c, g, s, h, w, out, d)
+    if kind == CONNECT_SAME:
+        return _connect_same(a, b, g, s, h, w, out, d, work)
+    if kind == PICK_KEEP or kind == PICK_COVER:
+        return _pick_in_place(kind, a, b, c, g, s, h, w, out, d, work)
+    if kind == COUNT_RENDER:
+        return _count_render(a, b, c, g, s, h, w, out, d, work)
+    if kind == COLORS_COLUMN:
+        return _colors_column(a, b, g, s, h, w, out, d, work)
+    if kind == HOLLOW:
+        return _hollow(a, b, g, s, h, w, out, d)
+    if kind == DENOISE:
+        return _denoise(a, b, g, s, h, w, out, d, work)
     return -1
 
 
@@ -632,7 +922,7 @@ def apply_transform(kind: int, a: int, b: int, c: int, grid: np.ndarray
     h, w = grid.shape
     flat = np.ascontiguousarray(grid).ravel()
     out = np.zeros(MAX_CELLS, dtype=np.uint8)
-    work = np.zeros(WORK_SIZE, dtype=np.int32)
+    work = _scratch()
     code = apply_kernel(kind, a, b, c, flat, 0, h, w, out, 0, work)
     if code < 0:
         return False, np.zeros((1, 1), dtype=np.uint8)
@@ -754,8 +1044,8 @@ def grows_past(kind: int, a: int, b: int, h: int, w: int, max_side: int) -> bool
 
 
 @njit(cache=True)
-def leaves_unchanged(kind: int, a: int, b: int, palette: int) -> bool:
-    """Whether transform (kind, a, b) provably returns every example of a value with these
+def leaves_unchanged(kind: int, a: int, b: int, c: int, palette: int) -> bool:
+    """Whether transform (kind, a, b, c) provably returns every example of a value with these
     colours (bit set) unchanged, so its result is the value itself: a duplicate, which
     `expand` counts as applied without running the kernel."""
     if kind == REPLACE or kind == REMOVE_COLOR or kind == SYMMETRIZE_H or \
@@ -769,8 +1059,16 @@ def leaves_unchanged(kind: int, a: int, b: int, palette: int) -> bool:
         return _lacks(palette, a) or _lacks(palette, b)
     if kind == FILL_ENCLOSED:
         return _lacks(palette, b)
-    if kind == GRAVITY:
-        return 0 <= a <= 3 and _lacks(palette, b)
+    if kind == GRAVITY or kind == CONNECT_SAME:
+        return 0 <= a <= (3 if kind == GRAVITY else 2) and _lacks(palette, b)
+    if kind == SMEAR:      # no bg cell to paint (and some non-bg cell: values are non-empty)
+        return 0 <= a <= 7 and _lacks(palette, b)
+    if kind == OUTLINE:
+        return (c == 4 or c == 8) and _lacks(palette, b)
+    if kind == HOLLOW:
+        return palette & a == 0
+    if kind == DENOISE:
+        return 0 <= b <= 9 and palette & ~(1 << b) == 0
     return False
 
 
@@ -809,7 +1107,7 @@ def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np
     (CALL_LIMIT), or node_limit / the pool is reached (FULL). Resumable from `state`."""
     n_examples = offsets.shape[1]
     words = pool.view(np.uint64)
-    work = np.zeros(WORK_SIZE, dtype=np.int32)
+    work = _scratch()
     offs = np.zeros(n_examples, dtype=np.int64)
     hs = np.zeros(n_examples, dtype=np.int64)
     ws = np.zeros(n_examples, dtype=np.int64)
@@ -825,7 +1123,8 @@ def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np
                 state[NEXT_TRANSFORM] = t
                 return CALL_LIMIT if state[CALLS] >= call_limit else FULL
             state[CALLS] += 1
-            if leaves_unchanged(table[t, 0], table[t, 1], table[t, 2], palettes[parent]):
+            if leaves_unchanged(table[t, 0], table[t, 1], table[t, 2], table[t, 3],
+                                palettes[parent]):
                 continue
             pos = state[POOL_TOP]
             ok = True

@@ -117,6 +117,79 @@ def test_an_object_pick_prints_as_a_composition() -> None:
     assert run_program(parse_program(text), [grid], REFERENCE)[0].tolist() == out.tolist()
 
 
+SPREAD_ROWS = tuple(t for t in ALL_ROWS if t.kind >= native.SMEAR)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.sampled_from(SPREAD_ROWS))
+def test_smears_outlines_in_place_picks_and_counts_match_the_reference(
+        grid: np.ndarray, transform: Transform) -> None:
+    assert_kernel_matches(transform, grid)
+
+
+def test_every_new_kind_has_rows_in_a_small_table() -> None:
+    kinds = {t.kind for t in transform_table((0, 1, 2), (0, 1, 2), 0)}
+    assert set(range(native.SMEAR, native.N_KINDS)) <= kinds
+
+
+@pytest.mark.parametrize("background", [0, 3])
+def test_new_rows_print_as_programs_that_parse_and_run_like_the_kernels(background: int) -> None:
+    table = transform_table((0, 1, 2, 3), (0, 1, 2, 3, 5), background)
+    grid = make_grid([[3, 0, 0, 1, 1, 1], [0, 2, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1],
+                      [5, 3, 3, 0, 0, 2], [0, 3, 0, 0, 3, 0]])
+    for row, transform in enumerate(table):
+        if transform.kind < native.SMEAR:
+            continue
+        ok, out = native.apply_transform(transform.kind, *transform.params, grid)
+        text = program_text(path_expr(table, [row]))
+        result = run_program(parse_program(text), [grid], REFERENCE)[0]
+        assert ok == (not isinstance(result, EvalError)), text
+        if ok:
+            assert np.array_equal(out, result), text
+
+
+def row_of(table: tuple[Transform, ...], kind: int, params: tuple[int, int, int]) -> int:
+    return next(i for i, t in enumerate(table) if t.kind == kind and t.params == params)
+
+
+def test_a_smear_rays_every_cell_to_the_next_non_background_cell() -> None:
+    table = transform_table((0, 1, 2), (0, 1, 2), 0)
+    row = row_of(table, native.SMEAR, (1, 0, 0))          # direction 1: right
+    grid = make_grid([[1, 0, 2, 0], [0, 0, 0, 0], [0, 2, 0, 0]])
+    ok, out = native.apply_transform(table[row].kind, *table[row].params, grid)
+    assert ok and out.tolist() == [[1, 1, 2, 2], [0, 0, 0, 0], [0, 2, 2, 2]]
+    assert program_text(path_expr(table, [row])) == (
+        "solve(I: Grid) -> Grid:\n    x1 = to_object(I)\n    O = object_rays(I, x1, 1)\n")
+    empty = make_grid([[0, 0], [0, 0]])
+    assert not native.apply_transform(table[row].kind, *table[row].params, empty)[0]
+
+
+def test_an_in_place_pick_keeps_the_object_where_it_is() -> None:
+    table = transform_table((0, 1, 2, 3), (0, 1, 2, 3), 0)
+    keep = row_of(table, native.PICK_KEEP, (native.SEG_COLOR_GROUPS, 0, native.PICK_SMALLEST))
+    cover = row_of(table, native.PICK_COVER, (native.SEG_COLOR_GROUPS, 0, native.PICK_SMALLEST))
+    grid = make_grid([[1, 1, 0], [0, 3, 1], [2, 2, 0]])
+    for row, expected in ((keep, [[0, 0, 0], [0, 3, 0], [0, 0, 0]]),
+                          (cover, [[1, 1, 0], [0, 0, 1], [2, 2, 0]])):
+        ok, out = native.apply_transform(table[row].kind, *table[row].params, grid)
+        assert ok and out.tolist() == expected
+        text = program_text(path_expr(table, [row]))
+        assert run_program(parse_program(text), [grid], REFERENCE)[0].tolist() == expected
+
+
+def test_a_count_render_draws_the_count_in_the_commonest_colour() -> None:
+    table = transform_table((0, 1, 2), (0, 1, 2), 0)
+    row = row_of(table, native.COUNT_RENDER,
+                 (native.SEG_MULTICOLOR8, 0, native.RENDER_ROW))
+    grid = make_grid([[1, 0, 0, 2], [1, 0, 0, 0], [0, 0, 1, 1]])
+    ok, out = native.apply_transform(table[row].kind, *table[row].params, grid)
+    assert ok and out.tolist() == [[1, 1, 1]]
+    assert program_text(path_expr(table, [row])) == (
+        "solve(I: Grid) -> Grid:\n    x1 = most_common_fg(I)\n"
+        "    x2 = objects(I, connect=8, multicolor=true)\n    x3 = count(x2)\n"
+        "    O = canvas(x1, 1, x3)\n")
+
+
 def colour_bits(grid: np.ndarray) -> int:
     return sum(1 << int(c) for c in np.unique(grid))
 
@@ -125,7 +198,7 @@ def colour_bits(grid: np.ndarray) -> int:
 @given(grids(max_colors=3), st.sampled_from(ALL_ROWS))
 def test_a_transform_said_to_leave_a_value_unchanged_does(grid: np.ndarray,
                                                           transform: Transform) -> None:
-    if native.leaves_unchanged(transform.kind, *transform.params[:2], colour_bits(grid)):
+    if native.leaves_unchanged(transform.kind, *transform.params, colour_bits(grid)):
         expected = reference(transform, grid)
         assert expected is not None and np.array_equal(expected, grid), transform
 
@@ -134,10 +207,21 @@ def test_transforms_of_absent_colours_are_known_to_change_nothing() -> None:
     grid = make_grid([[0, 1], [1, 1]])
     bits = colour_bits(grid)
     table = transform_table(range(10), range(10), 0)
-    skipped = {t.primitive for t in table if native.leaves_unchanged(t.kind, *t.params[:2], bits)}
+    skipped = {t.primitive for t in table if native.leaves_unchanged(t.kind, *t.params, bits)}
     assert {"replace", "swap_colors", "remove_color", "fill_rows_with", "keep_color",
             "recolor_all"} <= skipped
     assert not skipped & {"rot90", "flip_h", "tile", "draw_border", "pad", "invert_colors"}
+
+
+def test_spreads_of_a_value_without_background_are_known_to_change_nothing() -> None:
+    bits = colour_bits(make_grid([[1, 2], [2, 2]]))
+    table = transform_table(range(10), range(10), 0)
+    skipped = {t.kind for t in table if native.leaves_unchanged(t.kind, *t.params, bits)}
+    assert {native.SMEAR, native.OUTLINE, native.CONNECT_SAME} <= skipped
+    assert not skipped & {native.PICK_KEEP, native.PICK_COVER, native.COUNT_RENDER}
+    with_bg = colour_bits(make_grid([[0, 2], [2, 2]]))
+    assert not any(native.leaves_unchanged(t.kind, *t.params, with_bg) for t in table
+                   if t.kind in (native.SMEAR, native.OUTLINE, native.CONNECT_SAME))
 
 
 def test_path_expr_prints_the_dsl_call() -> None:
@@ -174,9 +258,15 @@ def python_closure(roots: list[np.ndarray], table: tuple[Transform, ...], depth:
     return seen
 
 
+# the kinds added with the in-place picks that segment grids into objects: the reference's
+# object lists are slow, so they get their own closure test (many small examples)
+SEGMENTING_LATER = (native.PICK_KEEP, native.PICK_COVER, native.COUNT_RENDER, native.DENOISE)
+
+
 def test_distinct_values_equal_a_python_closure() -> None:
     roots = [make_grid([[0, 1, 0], [2, 0, 0], [0, 0, 1]]), make_grid([[1, 1, 0, 2], [0, 0, 2, 2]])]
-    table = transform_table((0, 1, 2), (0, 1, 2), 0)
+    table = tuple(t for t in transform_table((0, 1, 2), (0, 1, 2), 0)
+                  if t.kind not in SEGMENTING_LATER)
     closure = native.Closure(roots, roots[:1], kernel_rows(table), max_side=6)
     for _ in closure.run(2, 10 ** 9, lambda: False):
         pass
@@ -184,6 +274,22 @@ def test_distinct_values_equal_a_python_closure() -> None:
     assert closure.n_nodes == len(expected)
     assert {value_key(closure.grids(n)) for n in range(closure.n_nodes)} == expected
     assert closure.depth_completed() == 2
+
+
+def test_cached_segmentations_equal_fresh_ones_across_many_examples() -> None:
+    rng = np.random.default_rng(11)
+    roots = [frozen(rng.choice([0, 0, 1, 2, 5], size=(int(rng.integers(2, 6)),
+                                                       int(rng.integers(2, 6)))).astype(np.uint8))
+             for _ in range(9)]     # 9 examples x 4 segmentations: more than the cache slots
+    segmenting = (native.PICK_OBJECT, native.PICK_SUBGRID) + SEGMENTING_LATER
+    table = tuple(t for t in transform_table((0, 1, 2, 5), (0, 1, 2, 5), 0)
+                  if t.kind in segmenting or t.primitive in ("rot90", "flip_h", "trim"))
+    closure = native.Closure(roots, roots[:1], kernel_rows(table), max_side=8)
+    for _ in closure.run(2, 10 ** 9, lambda: False):
+        pass
+    assert native.SEG_SLOTS < 4 * len(roots)
+    assert {value_key(closure.grids(n)) for n in range(closure.n_nodes)} == \
+        python_closure(roots, table, 2, 8)
 
 
 def test_chunks_and_growth_do_not_change_the_closure() -> None:
@@ -233,6 +339,27 @@ def test_proposer_finds_a_composition_and_it_verifies(program: str) -> None:
     assert all(np.array_equal(r, ex.output) for r, ex in zip(results, task.train))
     assert np.array_equal(results[-1], test_outputs[0])
     assert best.program.count("\n") == program.count("\n")   # as short as the original
+
+
+def test_proposer_keeps_the_smallest_colour_in_place_and_outlines_it() -> None:
+    program = ("solve(I: Grid) -> Grid:\n    x1 = color_groups(I)\n    x2 = argmin(x1, size)\n"
+               "    x3 = object_mask(I, x2)\n    x4 = mask_not(x3)\n"
+               "    x5 = fill_mask(I, x4, black)\n    x6 = to_object(x5)\n"
+               "    O = outline(x5, x6, red, connect=8)\n")
+    rng = np.random.default_rng(5)
+    inputs = []
+    for lone in (6, 7, 8, 4):      # the one cell of its colour, a colour per example
+        grid = rng.choice([0, 0, 0, 1, 1, 3, 3, 3], size=(9, 10)).astype(np.uint8)
+        grid[int(rng.integers(1, 8)), int(rng.integers(1, 9))] = lone
+        inputs.append(frozen(grid))
+    outputs = run_program(parse_program(program), inputs, REFERENCE)
+    task = Challenge("in-place", tuple(Example(i, make_grid(o))
+                                       for i, o in zip(inputs[:3], outputs[:3])), (inputs[3],))
+    found = list(ClosureProposer().propose(task, analyse(task), Budget.from_seconds(60), Pool()))
+    assert found, "the closure reached the in-place pick and its outline"
+    results = run_program(parse_program(found[0].program), list(task.inputs), REFERENCE)
+    assert all(np.array_equal(r, ex.output) for r, ex in zip(results, task.train))
+    assert np.array_equal(results[-1], outputs[3])
 
 
 def test_colour_mapped_values_are_finished_with_map_colors() -> None:

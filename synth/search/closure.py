@@ -4,11 +4,14 @@
 integer parameters. This module says which transforms a task gets and what each one means in
 the DSL: a registry primitive applied to the value plus literal arguments (`rot90(x)`,
 `keep_color(x, red)`, `gravity(x, 2, bg=black)`), or a short composition (crop the object a
-key picks: `obj_grid(argmax(objects(x, connect=8, multicolor=True), size))`). Colour
-parameters come from the task's palette; `bg`/`fill` parameters take the task's background
-when it is not 0 (as the enumerator's `task_default_domains` does) and are otherwise left at
-their default. Every kernel equals its primitive's reference implementation (property-tested),
-so a closure path turns back into an exact DSL expression with `path_expr`.
+key picks: `obj_grid(argmax(objects(x, connect=8, multicolor=True), size))`; keep it in place:
+`fill_mask(x, mask_not(object_mask(x, PICKED)), black)`; rays from every non-bg cell:
+`object_rays(x, to_object(x), 1)`; a count drawn as a row: `canvas(most_common_fg(x), 1,
+count(objects(x)))`). Colour parameters come from the task's palette; `bg`/`fill` parameters
+take the task's background when it is not 0 (as the enumerator's `task_default_domains`
+does) and are otherwise left at their default. Every kernel equals its primitive's reference
+implementation (property-tested), so a closure path turns back into an exact DSL expression
+with `path_expr`.
 """
 from __future__ import annotations
 
@@ -46,6 +49,16 @@ PICKERS_BY_MODE = {
                                kernels.PICK_UNIQUE_SIZE)}
 OBJECT_CROP_MODES = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS)
 SUBGRID_CROP_MODES = (kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS)
+IN_PLACE_MODES = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS)
+RAY_DIRECTIONS = tuple(range(8))   # the DSL's directions: up, right, down, left, diagonals
+OUTLINE_CONNECTS = (4, 8)
+CONNECT_AXES = (0, 1, 2)
+DENOISE_SIZES = (2, 3)
+HOLLOW_RULE_KIND = 1     # local_rule's code: centre * 1024 + set of the 8-neighbours' colours
+# count renders: what is counted (a segmentation's parts, or the non-bg cells) and the canvas
+COUNTED = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS,
+           kernels.COUNT_CELLS)
+RENDERS = (kernels.RENDER_ROW, kernels.RENDER_COLUMN, kernels.RENDER_SQUARE)
 
 _PLAIN = (("rot90", kernels.ROT90), ("rot180", kernels.ROT180), ("rot270", kernels.ROT270),
           ("flip_h", kernels.FLIP_H), ("flip_v", kernels.FLIP_V),
@@ -140,6 +153,90 @@ def _object_picks(bg: int) -> list[Transform]:
     return rows
 
 
+def _in_place_picks(bg: int) -> list[Transform]:
+    """The object a key picks kept where it is on a bg canvas (`fill_mask` of everything
+    outside it), or erased from the grid (`cover`), for every picker the crops have."""
+    rows = []
+    hole = ast.Var(HOLE)
+    for kind in (kernels.PICK_KEEP, kernels.PICK_COVER):
+        for mode in IN_PLACE_MODES:
+            for picker in PICKERS_BY_MODE[mode]:
+                chooser, key = PICKER_CALLS[picker]
+                picked = ast.Call(chooser, (_segmentation(mode, bg), ast.Var(key)))
+                if kind == kernels.PICK_KEEP:
+                    outside = ast.Call("mask_not", (ast.Call("object_mask", (hole, picked)),))
+                    template = ast.Call("fill_mask", (hole, outside, ast.Literal(bg, "color")))
+                else:
+                    template = _bg_call("cover", (hole, picked), bg)
+                rows.append(Transform(template.func, kind, (mode, bg, picker),
+                                      template=template))
+    return rows
+
+
+def _spreads(palette: Sequence[int], bg: int) -> list[Transform]:
+    """Rays from every non-bg cell to the next non-bg cell or the border in each direction
+    (icecuber's smears), outlines of the non-bg cells in each palette colour (its
+    makeBorder), and gaps between same-colour cells filled along rows, columns or both (its
+    connect)."""
+    hole = ast.Var(HOLE)
+    content = _bg_call("to_object", (hole,), bg)
+    rows = [Transform("object_rays", kernels.SMEAR, (d, bg, 0),
+                      template=_bg_call("object_rays", (hole, content, ast.Literal(d, "int")),
+                                        bg))
+            for d in RAY_DIRECTIONS]
+    for connect in OUTLINE_CONNECTS:
+        extra = (("connect", ast.Literal(connect, "int")),) if connect != 4 else ()
+        rows += [Transform("outline", kernels.OUTLINE, (c, bg, connect),
+                           template=_bg_call("outline", (hole, content, ast.Literal(c, "color")),
+                                             bg, extra))
+                 for c in palette if c != bg]
+    rows += [Transform("connect_same", kernels.CONNECT_SAME, (axis, bg, 0), ((axis, "int"),),
+                       _bg_kwarg("bg", bg)) for axis in CONNECT_AXES]
+    return rows
+
+
+def _cleanups(palette: Sequence[int], bg: int) -> list[Transform]:
+    """Small parts erased (`denoise`), and solid shapes hollowed to their outlines: a
+    `local_rule` erasing every cell whose 8-neighbours all share its colour (icecuber's
+    border), its keys the codes of the palette's colours."""
+    rows = [Transform("denoise", kernels.DENOISE, (k, bg, 0), ((k, "int"),), _bg_kwarg("bg", bg))
+            for k in DENOISE_SIZES]
+    shapes = [c for c in palette if c != bg]
+    if shapes:
+        keys = ast.ListLit(tuple(ast.Literal(c * 1024 + 2 ** c, "int") for c in shapes))
+        erased = ast.ListLit(tuple(ast.Literal(bg, "color") for _ in shapes))
+        rule = ast.Call("local_rule", (ast.Var(HOLE), ast.Literal(HOLLOW_RULE_KIND, "int"),
+                                       keys, erased))
+        rows.append(Transform("local_rule", kernels.HOLLOW, (sum(2 ** c for c in shapes), bg, 0),
+                              template=rule))
+    return rows
+
+
+def _counts(bg: int) -> list[Transform]:
+    """A canvas of the commonest non-bg colour sized by a count (icecuber's count renders:
+    1 x N, N x 1 or N x N for N the objects, colours or non-bg cells), and the colours by
+    frequency as a column (all of them, or all but the commonest)."""
+    hole = ast.Var(HOLE)
+    colour = _bg_call("most_common_fg", (hole,), bg)
+    rows = []
+    for counted in COUNTED:
+        n = ast.Call("mask_count", (_bg_call("nonbg_mask", (hole,), bg),)) \
+            if counted == kernels.COUNT_CELLS else ast.Call("count", (_segmentation(counted, bg),))
+        one = ast.Literal(1, "int")
+        for render in RENDERS:
+            sides = (one, n) if render == kernels.RENDER_ROW else \
+                ((n, one) if render == kernels.RENDER_COLUMN else (n, n))
+            rows.append(Transform("canvas", kernels.COUNT_RENDER, (counted, bg, render),
+                                  template=ast.Call("canvas", (colour, *sides))))
+    by_count = _bg_call("colors_by_count", (hole,), bg)
+    rows.append(Transform("colors_column", kernels.COLORS_COLUMN, (0, bg, 0),
+                          template=ast.Call("colors_column", (by_count,))))
+    rest = ast.Call("drop", (by_count, ast.Literal(1, "int")))
+    rows.append(Transform("colors_column", kernels.COLORS_COLUMN, (1, bg, 0),
+                          template=ast.Call("colors_column", (rest,))))
+    return rows
+
+
 def _geometry(bg: int) -> list[Transform]:
     rows = [Transform(name, kind) for name, kind in _PLAIN]
     rows += [Transform(name, kind, (bg, 0, 0), kwargs=_bg_kwarg("bg", bg))
@@ -190,7 +287,9 @@ def transform_table(input_palette: Iterable[int], palette: Iterable[int],
     colours it paints with from `palette`, `bg` parameters are `background`."""
     sources, colors = sorted(set(input_palette)), sorted(set(palette))
     return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background)
-                 + _object_picks(background))
+                 + _object_picks(background) + _in_place_picks(background)
+                 + _spreads(colors, background) + _cleanups(colors, background)
+                 + _counts(background))
 
 
 def kernel_rows(table: Sequence[Transform]) -> np.ndarray:
