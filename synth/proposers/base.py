@@ -141,7 +141,10 @@ class ProgramCandidate:
     """A program with its outputs on train inputs then test inputs (grids, or None on error).
 
     `origin` says where it came from beyond the proposer (a golden file, a model sample);
-    `weight` is the ensemble weight of the model member that wrote it (0 for symbolic ones)."""
+    `weight` is the ensemble weight of the model member that wrote it (0 for symbolic ones);
+    `votes_as_one` says its proposer's programs are variants of one search (colour-mapped,
+    composed from the same values), so those giving the same test outputs count as one
+    supporter in the self-consistency votes (`synth.select.votes`)."""
 
     program: str
     proposer: str
@@ -151,6 +154,7 @@ class ProgramCandidate:
     cost: int = 1
     origin: str = ""
     weight: float = 0.0
+    votes_as_one: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ Budget: the wall clock is checked between chunks of transform applications; in r
 mode every `NATIVE_CALLS_PER_EVALUATION` applications (each on every example) count as one
 evaluation of work, the CPU time of one enumerator evaluation, so where the closure stops
 does not depend on the machine.
+
+Votes: the closure's programs are variants of one search (the same values colour-mapped or
+composed), so they vote as one (`ProgramCandidate.votes_as_one`): however many of them agree,
+they are one supporter of their test outputs and cannot end the search on their own.
 """
 from __future__ import annotations
 
@@ -169,7 +173,7 @@ class ClosureProposer:
         if outputs is None or not train_matches(outputs[:n], task):
             return None
         return ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
-                                prior=prior, cost=expr_size(expr))
+                                prior=prior, cost=expr_size(expr), votes_as_one=True)
 
 
 def shaped_nodes(closure: Closure, shapes: Sequence[tuple[int, ...]], limit: int

@@ -1,16 +1,19 @@
 """The search loop: run the stage plan's proposers under one budget, verify, rank, answer.
 
-Proposers run in plan order (`SolveConfig.proposers`, by default library, enumerative, sketch,
-beam), each with its share of the remaining budget, over one shared pool. With `z3` on, laws
-and invariants are inferred first (`synth.analysis.invariants`); a verified candidate whose
-test outputs violate them is kept but ranked after the consistent ones and does not count as
-solving the task. Program candidates are verified on every train pair; grid candidates
-(direct-output answers) go straight to the ranking, below verified programs and above partial
-matches, and add their support to a program that gives the same outputs. The loop stops early
+Proposers run in plan order (`SolveConfig.proposers`, by default
+`synth.proposers.registry.DEFAULT_PLAN`), each with its share of the remaining budget, over one
+shared pool. With `z3` on, laws and invariants are inferred first
+(`synth.analysis.invariants`); a verified candidate whose test outputs violate them is kept
+but ranked after the consistent ones and does not count as solving the task. Program
+candidates are verified on every train pair; grid candidates (direct-output answers) go
+straight to the ranking, below verified programs and above partial matches, and add their
+support to a program that gives the same outputs. The loop stops early
 once `agreement` distinct supporters agree on consistent outputs that a verified program gave
-(self-consistency), never drops a verified candidate, and always returns two attempts per test
-input. Proposers are warmed up first (that time counts against the limit). Once a consistent verified candidate
-exists, later stages get a quarter of their usual share. With `voter`, the meta-voter reorders
+(self-consistency; the programs of a proposer that votes as one, the closure's, are one
+supporter, see `synth.select.votes`), never drops a verified candidate, and always returns two
+attempts per test input. Proposers are warmed up first (that time counts against the limit).
+Once a consistent verified candidate exists (`Votes.solved`: not one family's programs
+alone), later stages get a quarter of their usual share. With `voter`, the meta-voter reorders
 the verified groups.
 
 The budget is wall-clock time, or, with `work_limit` (reproducible mode), a count of
