@@ -611,17 +611,25 @@ def _picked_part(picker: int, n: int, n_cells: int, seg: np.ndarray, work: np.nd
 
 
 @njit(cache=True)
+def _picked(mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: int, w: int,
+            work: np.ndarray) -> tuple[int, int]:
+    """The part a picker picks in a segmentation of the value (-1 when the mode or picker is
+    unknown or nothing is picked) and where that segmentation starts in `work`."""
+    if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
+        return -1, 0
+    n, start = _segmented(mode, bg, g, s, h, w, work)
+    return _picked_part(picker, n, h * w, work[start:start + SEG_ENTRY], work), start
+
+
+@njit(cache=True)
 def _pick(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: int, w: int,
           out: np.ndarray, d: int, work: np.ndarray) -> int:
     """PICK_OBJECT: `obj_grid(PICK(SEGMENTATION(x), KEY), bg)`; PICK_SUBGRID:
     `subgrid(x, PICK(SEGMENTATION(x), KEY))` (see `_segment`, `_picked_part`)."""
-    if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
-        return -1
-    n, start = _segmented(mode, bg, g, s, h, w, work)
-    seg = work[start:start + SEG_ENTRY]
-    part = _picked_part(picker, n, h * w, seg, work)
+    part, start = _picked(mode, bg, picker, g, s, h, w, work)
     if part < 0:
         return -1
+    seg = work[start:start + SEG_ENTRY]
     r0, c0 = seg[3 * MAX_CELLS + part], seg[4 * MAX_CELLS + part]
     oh, ow = seg[5 * MAX_CELLS + part] - r0 + 1, seg[6 * MAX_CELLS + part] - c0 + 1
     for i in range(oh):
@@ -744,13 +752,10 @@ def _pick_in_place(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s:
     """PICK_KEEP: `fill_mask(x, mask_not(object_mask(x, PICKED)), bg)`, the picked part kept
     in place and every other cell bg; PICK_COVER: `cover(x, PICKED, bg)`, the picked part
     erased (PICKED: see `_pick`)."""
-    if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
-        return -1
-    n, start = _segmented(mode, bg, g, s, h, w, work)
-    seg = work[start:start + SEG_ENTRY]
-    part = _picked_part(picker, n, h * w, seg, work)
+    part, start = _picked(mode, bg, picker, g, s, h, w, work)
     if part < 0:
         return -1
+    seg = work[start:start + SEG_ENTRY]
     keep = kind == PICK_KEEP
     for k in range(h * w):
         inside = seg[k] == part
