@@ -644,16 +644,8 @@ def _pick(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: 
 def _majority_cell(bg: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray, d: int,
                    work: np.ndarray) -> int:
     """`canvas(most_common_fg(x, bg), 1, 1)`: the commonest non-bg colour (ties: smaller)."""
-    counts = work[:10]
-    counts[:] = 0
-    for k in range(h * w):
-        counts[g[s + k]] += 1
-    counts[bg] = 0
-    best = 0
-    for v in range(10):
-        if counts[v] > counts[best]:
-            best = v
-    if counts[best] == 0:
+    best = _fg_counts(bg, g, s, h * w, work[:10])
+    if best < 0:
         return -1
     out[d] = best
     return 64 + 1
