@@ -110,19 +110,11 @@ def value_nbytes(value: object) -> int:
     tracemalloc on 30x30 tasks), not an exact accounting. (Exact types are tested first: this
     runs for every value the search stores.)"""
     kind = type(value)
-    if kind is np.ndarray:
+    if kind is np.ndarray or isinstance(value, np.ndarray):
         return value.nbytes + ARRAY_OVERHEAD
-    if kind is tuple:
+    if kind is tuple or isinstance(value, tuple):
         return CONTAINER_OVERHEAD + sum([value_nbytes(v) for v in value])
-    if kind is Object:
-        return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)
-    if kind is int or kind is bool:
-        return SCALAR_BYTES
-    if isinstance(value, np.ndarray):
-        return value.nbytes + ARRAY_OVERHEAD
-    if isinstance(value, tuple):
-        return CONTAINER_OVERHEAD + sum([value_nbytes(v) for v in value])
-    if isinstance(value, Object):
+    if kind is Object or isinstance(value, Object):
         return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)
     return SCALAR_BYTES
 
