@@ -43,8 +43,45 @@ if "NUMBA_CACHE_DIR" not in os.environ and not _writable(Path(__file__).parent /
         sys.modules["numba"].config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
 
 
+def _cache_folder() -> Path:
+    """Where numba writes its cache for this package."""
+    return Path(os.environ.get("NUMBA_CACHE_DIR") or Path(__file__).parent / "__pycache__")
+
+
+def kernels_fingerprint() -> str:
+    """A digest of the kernel sources and of the numba and Python versions: the cache a
+    `mark_kernels_compiled` stamp vouches for is stale when any of them changes."""
+    import hashlib
+
+    import numba
+
+    digest = hashlib.sha256(f"{numba.__version__} {sys.version}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp_path() -> Path:
+    return _cache_folder() / "synth-kernels.stamp"
+
+
 def kernels_cached() -> bool:
-    """Whether numba's cache already holds compiled kernels (else the first call compiles
-    them, which takes a while)."""
-    folder = Path(os.environ.get("NUMBA_CACHE_DIR") or Path(__file__).parent / "__pycache__")
-    return folder.is_dir() and any(folder.rglob("*.nbi"))
+    """Whether numba's cache holds every kernel compiled by these sources (a stamp written by
+    `mark_kernels_compiled` after a full warm-up); else the first call of a kernel compiles
+    it, which takes a while."""
+    try:
+        return _stamp_path().read_text() == kernels_fingerprint()
+    except OSError:
+        return False
+
+
+def mark_kernels_compiled() -> None:
+    """Record that every kernel of these sources is in numba's cache (after a warm-up)."""
+    stamp = _stamp_path()
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        partial = stamp.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(kernels_fingerprint())
+        os.replace(partial, stamp)
+    except OSError:
+        return

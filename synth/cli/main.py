@@ -144,7 +144,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     config = checked_solve_config(args)
     solver = resolve_solver(config.solver)
     if not kernels_cached():
-        print("synth: compiling the numba kernels (first run only, about 20 s; not counted "
+        print("synth: compiling the numba kernels (first run only, about a minute; not counted "
               "in the time limit)...", file=sys.stderr, flush=True)
         compile_kernels()
     solution = solver(task.challenge(), config)

@@ -82,7 +82,7 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
                   model_role="transduction"),
 )})
 RESERVED: MappingProxyType[str, str] = MappingProxyType({})
-DEFAULT_PLAN = "library,enumerative,views,sketch,llm,transduction,beam"
+DEFAULT_PLAN = "library,enumerative,views,sketch,llm,transduction,closure,beam"
 
 
 def _unknown(name: str) -> InputError:

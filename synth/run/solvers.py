@@ -23,10 +23,12 @@ import numpy as np
 from dsl.compile import run_compiled
 from dsl.errors import DSLError
 from dsl.registry import default_registry
+from native import mark_kernels_compiled
 from synth.data.errors import InputError
 from synth.data.golden import library_scope
 from synth.data.scoring import grids_equal
 from synth.data.task import Challenge, Example, Grid, make_grid
+from synth.proposers.closure import ClosureProposer
 from synth.proposers.library import load_library
 from synth.proposers.registry import PROPOSERS, parse_plan, plan_text
 from synth.run.config import SolveConfig, Solution
@@ -92,8 +94,9 @@ class SearchSolver:
 
 
 def compile_kernels() -> None:
-    """Run every shipped golden program once on two small grids, so that numba compiles (on
-    a fresh install, ~15 s) or loads from its cache (~1 s) the kernels the search uses."""
+    """Run every shipped golden program once on two small grids, and the closure once, so
+    that numba compiles (on a fresh install, ~60 s) or loads from its cache (~1 s) the kernels
+    the search uses; then stamp the cache as complete (`native.kernels_cached`)."""
     noise = np.where(np.arange(72).reshape(8, 9) % 7 == 0, np.arange(72).reshape(8, 9) % 9 + 1,
                      0)
     grids = [make_grid([[1, 0, 2], [0, 1, 0], [3, 0, 1]]), make_grid(noise)]
@@ -102,6 +105,8 @@ def compile_kernels() -> None:
             run_compiled(program, grids, typecheck=False)
         except DSLError:
             continue
+    ClosureProposer().warm_up()
+    mark_kernels_compiled()
 
 
 SOLVERS: Mapping[str, Solver] = MappingProxyType({

@@ -17,7 +17,8 @@ from dsl.kernels import FAST_PATHS, fast_path, implementation
 from dsl.primitives.objects import _label
 from dsl.registry import Primitive, default_registry
 from dsl.values import Object, frozen
-from native import cells, components, numba_cache_dir
+from native import (cells, components, kernels_cached, kernels_fingerprint,
+                    mark_kernels_compiled, numba_cache_dir)
 from native.gridhash import grid_hash
 from native.match import count_pattern, find_pattern
 from tests.dsl.parity import input_arrays, outcome, same_outcome
@@ -359,6 +360,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_native_imports_only_numpy_numba_and_itself() -> None:
     allowed = {"__future__", "numpy", "numba", "native", "os", "sys", "tempfile", "pathlib",
+               "hashlib",
                "collections", "dataclasses", "libc", "cpython", "cython"}
     for path in sorted((REPO / "native").glob("*.p*")):
         if path.suffix in (".py", ".pyx"):
@@ -371,3 +373,15 @@ def test_numba_cache_dir_fallback_is_writable() -> None:
     probe = folder / ".probe"
     probe.write_text("ok", encoding="utf-8")
     probe.unlink()
+
+
+def test_kernels_cached_needs_the_stamp_of_these_sources(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    (tmp_path / "closure.expand-1.py311.nbi").write_text("a partial cache", encoding="utf-8")
+    assert not kernels_cached()
+    mark_kernels_compiled()
+    assert kernels_cached()
+    assert (tmp_path / "synth-kernels.stamp").read_text() == kernels_fingerprint()
+    (tmp_path / "synth-kernels.stamp").write_text("sources of an older checkout")
+    assert not kernels_cached()
