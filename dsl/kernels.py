@@ -19,10 +19,12 @@ import numpy as np
 from dsl.errors import EvalError
 from dsl.primitives.sizing import check_shape, check_window
 from dsl.registry import Primitive, default_registry
-from dsl.values import Grid, Object, Point, as_grid, frozen, value_key
-from native import cells, components, fills, grids, painting, rectangles, symmetry, tiling
+from dsl.values import Grid, Object, Point, as_grid, frozen, value_key, value_nbytes
+from native import (cells, components, fastprims, fills, grids, painting, rectangles, symmetry,
+                    tiling)
 
 _FAR = 2**31            # objects and counts beyond this are handed to the reference
+_INT64 = 2**63          # colours a kernel compares as 64-bit integers
 _CONNECT = (4, 8)
 
 
@@ -49,32 +51,34 @@ def _direction4(direction: int) -> None:
         raise EvalError(f"direction {direction} is not in 0..3")
 
 
-def _objects(packed: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[Object, ...]:
-    """Objects from a packed component buffer (read-only views of two flat arrays)."""
-    meta, masks, colors = packed
-    return cells.unpack_objects(meta, masks, colors, Object)
-
-
 # --- objects ---------------------------------------------------------------------------------
+
+def _segment(grid: Grid, connect: int, mode: int, value: int, same_color: bool
+             ) -> tuple[Object, ...]:
+    """The components `native.fastprims.segment` labels, as Objects, in the reference's
+    order (the callers hand colours beyond 64 bits to the reference)."""
+    _connect(connect)
+    return fastprims.segment(grid, connect, mode, value, same_color, Object)
+
 
 def label_components(grid: Grid, connect: int = 4, multicolor: bool = False, bg: int = 0
                      ) -> tuple[Object, ...]:
     """objects: connected components of non-bg cells, labelled natively."""
-    _connect(connect)
-    return _objects(components.components(grid, connect, components.NOT_VALUE, bg,
-                                          not multicolor))
+    if not -_INT64 <= bg < _INT64:
+        return _reference("objects")(grid, connect, multicolor, bg)
+    return _segment(grid, connect, fastprims.NOT_VALUE, bg, not multicolor)
 
 
 def label_color_components(grid: Grid, color: int, connect: int = 4) -> tuple[Object, ...]:
     """objects_of_color: connected components of the cells of one colour."""
-    _connect(connect)
-    return _objects(components.components(grid, connect, components.IS_VALUE, color, True))
+    if not -_INT64 <= color < _INT64:
+        return _reference("objects_of_color")(grid, color, connect)
+    return _segment(grid, connect, fastprims.IS_VALUE, color, True)
 
 
 def label_regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
     """regions: every single-colour connected component, background included."""
-    _connect(connect)
-    return _objects(components.components(grid, connect, components.ALL, 0, True))
+    return _segment(grid, connect, fastprims.ALL, 0, True)
 
 
 def color_groups(grid: Grid, bg: int = 0) -> tuple[Object, ...]:
@@ -98,6 +102,16 @@ def largest_rectangle(grid: Grid, color: int, min_side: int = 1) -> Object:
 def recolor(obj: Object, color: int) -> Object:
     """recolor: the object with every cell recoloured."""
     return Object(cells.mask_fill(obj.mask, color), obj.mask, obj.top, obj.left)
+
+
+def grid_to_object(grid: Grid, bg: int = 0) -> Object:
+    """to_object: the non-bg cells as one object, cropped natively."""
+    if not 0 <= bg <= 255:
+        return _reference("to_object")(grid, bg)
+    obj = fastprims.grid_object(grid, bg, Object)
+    if obj is None:
+        raise EvalError("to_object: the grid has only the background colour")
+    return obj
 
 
 def has_hole(grid: Grid, obj: Object) -> bool:
@@ -164,9 +178,58 @@ def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
                                        direction, bg))
 
 
+def connect_same(grid: Grid, axis: int, bg: int = 0) -> Grid:
+    """connect_same: fill bg gaps between same-colour cells of rows and/or columns."""
+    if axis not in (0, 1, 2):
+        raise EvalError(f"connect_same: axis {axis} is not 0, 1 or 2")
+    if not 0 <= bg <= 255:
+        return _reference("connect_same")(grid, axis, bg)
+    return fastprims.connect_same(grid, axis, bg)
+
+
+def connect_pairs_h(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
+    """connect_pairs_h: join cells of a colour sharing a row over bg cells."""
+    if not (0 <= color <= 255 and 0 <= line_color <= 255 and 0 <= bg <= 255):
+        return _reference("connect_pairs_h")(grid, color, line_color, bg)
+    return fastprims.connect_pairs_h(grid, color, line_color, bg)
+
+
 def connect_pairs(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
     """connect_pairs: join same-row/column cells of a colour over bg cells."""
     return frozen(painting.connect_pairs(grid, color, line_color, bg))
+
+
+# --- colours --------------------------------------------------------------------------------
+
+def swap_colors(grid: Grid, a: int, b: int) -> Grid:
+    """swap_colors: exchange two colours in one native pass."""
+    if not (0 <= a <= 255 and 0 <= b <= 255):
+        return _reference("swap_colors")(grid, a, b)
+    return fastprims.swap_colors(grid, a, b)
+
+
+def _cellwise(name: str, op: int, a: Grid, b: Grid, color: int, bg: int) -> Grid:
+    """cellwise_and/or/xor in one native pass (the reference's shape error first)."""
+    if a.shape != b.shape:
+        raise EvalError(f"grid shapes differ: {a.shape} vs {b.shape}")
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference(name)(a, b, color, bg)
+    return fastprims.cellwise(a, b, op, color, bg)
+
+
+def cellwise_and(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """cellwise_and: `color` where both grids are non-bg, else bg."""
+    return _cellwise("cellwise_and", fastprims.AND, a, b, color, bg)
+
+
+def cellwise_or(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """cellwise_or: `color` where either grid is non-bg, else bg."""
+    return _cellwise("cellwise_or", fastprims.OR, a, b, color, bg)
+
+
+def cellwise_xor(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
+    """cellwise_xor: `color` where exactly one grid is non-bg, else bg."""
+    return _cellwise("cellwise_xor", fastprims.XOR, a, b, color, bg)
 
 
 # --- colour statistics -----------------------------------------------------------------------
@@ -177,6 +240,19 @@ def most_common_fg(grid: Grid, bg: int = 0) -> int:
     if best < 0:
         raise EvalError("most_common_fg: the grid has only the background colour")
     return best
+
+
+def normalize_colors(grid: Grid) -> Grid:
+    """normalize_colors: recolour to canonical ids in one native pass (a colour over 9 goes
+    to the reference)."""
+    out = fastprims.normalize_colors(grid)
+    return _reference("normalize_colors")(grid) if out is None else out
+
+
+def denormalize_colors(grid: Grid, ref: Grid) -> Grid:
+    """denormalize_colors: canonical ids mapped back to ref's colours in one native pass."""
+    out = fastprims.denormalize_colors(grid, ref)
+    return _reference("denormalize_colors")(grid, ref) if out is None else out
 
 
 # --- sizing ----------------------------------------------------------------------------------
@@ -224,6 +300,17 @@ def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
     if not parts:
         raise EvalError("split_by_lines: nothing between the separator lines")
     return parts
+
+
+def paint_parts(grid: Grid, small: Grid) -> Grid:
+    """paint_parts: fill the parts between the separator lines from `small`, natively."""
+    rows, cols, out = fastprims.paint_parts(grid, small)
+    if rows < 0:
+        raise EvalError("paint_parts: no complete row or column of one colour")
+    if out is None:
+        raise EvalError(f"paint_parts: {rows}x{cols} parts, but `small` "
+                        f"is {small.shape[0]}x{small.shape[1]}")
+    return out
 
 
 def kron_with(a: Grid, b: Grid, bg: int = 0) -> Grid:
@@ -323,6 +410,7 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "masked_majority": cells.object_majority,
     "masked_n_colors": cells.object_n_colors,
     "has_hole": has_hole,
+    "grid_to_object": grid_to_object,
     "recolor": recolor,
     "paint": cells.paint_object,
     "paint_all": cells.paint_objects,
@@ -336,6 +424,13 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "outline": outline,
     "object_rays": object_rays,
     "connect_pairs": connect_pairs,
+    "connect_same": connect_same,
+    "connect_pairs_h": connect_pairs_h,
+    # colours
+    "swap_colors": swap_colors,
+    "cellwise_and": cellwise_and,
+    "cellwise_or": cellwise_or,
+    "cellwise_xor": cellwise_xor,
     # colour statistics
     "most_common_color": cells.most_common,
     "least_common_color": cells.least_common,
@@ -344,6 +439,8 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "n_colors": cells.n_present,
     "colors_of": cells.present,
     "color_count": cells.count_color,
+    "normalize_colors": normalize_colors,
+    "denormalize_colors": denormalize_colors,
     # sizing and geometry
     "rot90": rot90,
     "rot180": rot180,
@@ -353,6 +450,7 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "shift": cells.shift,
     "trim": trim,
     "split_by_lines": split_by_lines,
+    "paint_parts": paint_parts,
     "kron_with": kron_with,
     "kron": kron,
     "compress": compress,
@@ -373,6 +471,62 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "eq": eq,
     "neq": neq,
 })
+
+
+# Kernels whose results are worth remembering per argument content within one search: object
+# segmentations (a grid reaches them from several nodes that agree on some examples).
+MEMO_KERNELS = frozenset({"label_components", "label_color_components", "label_regions"})
+
+
+def _memo_key(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], int] | None:
+    """(an exact content key of grids and scalars, the bytes of the grids' data it copies);
+    None for any other argument."""
+    key: list[Any] = []
+    copied = 0
+    for arg in args:
+        kind = type(arg)
+        if kind is np.ndarray:
+            data = arg.tobytes()
+            key.append((arg.dtype.str, arg.shape, data))
+            copied += len(data)
+        elif kind is int or kind is bool:
+            key.append((kind, arg))
+        else:
+            return None
+    return tuple(key), copied
+
+
+def memoised(fn: Callable[..., Any], max_bytes: int) -> Callable[..., Any]:
+    """`fn` remembering its results by the exact content of its arguments (grids and
+    scalars; calls with other arguments are not remembered, nor errors), the oldest
+    forgotten first once the results and keys held pass `max_bytes` (`value_nbytes`).
+    Results are immutable values, so a remembered one is returned as is. Each call of this
+    function makes a new, empty memo."""
+    results: dict[tuple[Any, ...], Any] = {}
+    sizes: dict[tuple[Any, ...], int] = {}
+    held = 0
+
+    def call(*args: Any) -> Any:
+        nonlocal held
+        keyed = _memo_key(args)
+        if keyed is None:
+            return fn(*args)
+        key, copied = keyed
+        found = results.get(key)
+        if found is not None:
+            return found
+        value = fn(*args)
+        size = value_nbytes(value) + copied
+        while results and held + size > max_bytes:
+            oldest = next(iter(results))
+            del results[oldest]
+            held -= sizes.pop(oldest)
+        if size <= max_bytes:
+            results[key], sizes[key] = value, size
+            held += size
+        return value
+
+    return call
 
 
 def fast_path(prim: Primitive) -> Callable[..., Any] | None:

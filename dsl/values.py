@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from native import gridhash
+from native import fastprims, gridhash
 
 Grid = np.ndarray
 Mask = np.ndarray
@@ -24,19 +24,23 @@ SCALAR_BYTES = 32
 
 
 def frozen(arr: np.ndarray) -> np.ndarray:
-    """Mark an array read-only (values are immutable) and return it."""
-    arr.setflags(write=False)
-    return arr
+    """Mark an array read-only (values are immutable) and return it (natively: every
+    primitive's result passes here)."""
+    return fastprims.freeze(arr)
 
 
 def as_grid(arr: np.ndarray) -> Grid:
-    """A read-only C-contiguous uint8 copy-or-view of an array."""
-    return frozen(np.ascontiguousarray(arr, dtype=np.uint8))
+    """A read-only C-contiguous uint8 copy-or-view of an array (the array itself when it is
+    one already, checked natively)."""
+    grid = fastprims.freeze_grid(arr)
+    return frozen(np.ascontiguousarray(arr, dtype=np.uint8)) if grid is None else grid
 
 
 @dataclass(frozen=True, eq=False, init=False)
 class Object:
-    """Coloured cells at an offset: `colors[mask]` are the cells, the rest is transparent."""
+    """Coloured cells at an offset: `colors[mask]` are the cells, the rest is transparent.
+    (`native.fastprims` builds instances directly, setting the four fields as plain instance
+    attributes as `__init__` does: keep them so.)"""
 
     colors: np.ndarray
     mask: np.ndarray
@@ -112,7 +116,19 @@ def value_nbytes(value: object) -> int:
     kind = type(value)
     if kind is np.ndarray or isinstance(value, np.ndarray):
         return value.nbytes + ARRAY_OVERHEAD
-    if kind is tuple or isinstance(value, tuple):
+    if kind is tuple:  # items of the common kinds counted inline (lists of grids or objects)
+        total = CONTAINER_OVERHEAD
+        for item in value:
+            item_kind = type(item)
+            if item_kind is Object:
+                total += OBJECT_OVERHEAD + 2 * (item.colors.nbytes + item.mask.nbytes
+                                                + ARRAY_OVERHEAD)
+            elif item_kind is np.ndarray:
+                total += item.nbytes + ARRAY_OVERHEAD
+            else:
+                total += value_nbytes(item)
+        return total
+    if isinstance(value, tuple):
         return CONTAINER_OVERHEAD + sum([value_nbytes(v) for v in value])
     if kind is Object or isinstance(value, Object):
         return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)

@@ -21,3 +21,15 @@ def repo() -> Path:
 def examples_dir() -> Path:
     """The shipped example tasks."""
     return REPO / "examples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels() -> None:
+    """Compile the numba kernels once per session when numba's cache lacks them (as `synth
+    solve` and the batch runners do before any task), so that no test's time limit pays for
+    compilation, whatever order the tests run in."""
+    from native import kernels_cached
+    from synth.run.solvers import compile_kernels
+
+    if not kernels_cached():
+        compile_kernels()

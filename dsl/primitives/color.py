@@ -29,7 +29,7 @@ def replace(grid: Grid, source: int, target: int) -> Grid:
     return as_grid(np.where(grid == source, target, grid))
 
 
-@primitive("(Grid, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color) -> Grid", kernel="swap_colors",
            example="swap_colors([[1, 2, 0]], 1, 2) == [[2, 1, 0]]")
 def swap_colors(grid: Grid, a: int, b: int) -> Grid:
     """Exchange colours `a` and `b` everywhere."""
@@ -236,13 +236,14 @@ def canonical_color_table(grid: Grid) -> np.ndarray:
     return table
 
 
-@primitive("(Grid) -> Grid", example="normalize_colors([[3, 3, 5]]) == [[0, 0, 1]]")
+@primitive("(Grid) -> Grid", kernel="normalize_colors",
+           example="normalize_colors([[3, 3, 5]]) == [[0, 0, 1]]")
 def normalize_colors(grid: Grid) -> Grid:
     """Recolour to canonical ids: background 0, other colours 1, 2, ... by frequency."""
     return as_grid(canonical_color_table(grid)[grid])
 
 
-@primitive("(Grid, Grid) -> Grid",
+@primitive("(Grid, Grid) -> Grid", kernel="denormalize_colors",
            example="denormalize_colors([[0, 1, 2]], [[3, 3, 5]]) == [[3, 5, 2]]")
 def denormalize_colors(grid: Grid, ref: Grid) -> Grid:
     """Map canonical ids back to the colours of `ref` (undoes `normalize_colors(ref)`)."""

@@ -318,7 +318,7 @@ def paint_cell(grid: Grid, p: Point, color: int) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Grid, Color, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color, Color) -> Grid", kernel="connect_pairs_h",
            example="connect_pairs_h([[2, 0, 2], [2, 0, 0]], 2, 5) == [[2, 5, 2], [2, 0, 0]]")
 def connect_pairs_h(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
     """Join cells of `color` sharing a row (only) with lines painted over bg cells."""
@@ -337,7 +337,7 @@ def _same_colour_gaps(grid: np.ndarray, bg: int) -> np.ndarray:
     return fill
 
 
-@primitive("(Grid, Int, Color) -> Grid", domains={"axis": (0, 1, 2)},
+@primitive("(Grid, Int, Color) -> Grid", domains={"axis": (0, 1, 2)}, kernel="connect_same",
            example="connect_same([[3, 0, 3, 0, 2]], 0) == [[3, 3, 3, 0, 2]]")
 def connect_same(grid: Grid, axis: int, bg: int = 0) -> Grid:
     """Fill each bg gap between two consecutive same-colour cells of a row (axis 0), a column (1)

@@ -263,7 +263,8 @@ def obj_grid(obj: Object, bg: int = 0) -> Grid:
     return as_grid(np.where(obj.mask, obj.colors, bg))
 
 
-@primitive("(Grid, Color) -> Object", example="ulcorner(to_object([[0, 0], [0, 3]])) == (1, 1)")
+@primitive("(Grid, Color) -> Object", kernel="grid_to_object",
+           example="ulcorner(to_object([[0, 0], [0, 3]])) == (1, 1)")
 def to_object(grid: Grid, bg: int = 0) -> Object:
     """The non-`bg` cells of a grid as one object, in the grid's coordinates."""
     mask = grid != bg

@@ -309,21 +309,21 @@ def _cellwise(a: Grid, b: Grid, color: int, bg: int, op) -> Grid:
     return as_grid(np.where(op(a != bg, b != bg), color, bg))
 
 
-@primitive("(Grid, Grid, Color, Color) -> Grid",
+@primitive("(Grid, Grid, Color, Color) -> Grid", kernel="cellwise_and",
            example="cellwise_and([[1, 1, 0]], [[2, 0, 0]], 3) == [[3, 0, 0]]")
 def cellwise_and(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
     """`color` where both grids are non-bg, else bg (same shapes)."""
     return _cellwise(a, b, color, bg, np.logical_and)
 
 
-@primitive("(Grid, Grid, Color, Color) -> Grid",
+@primitive("(Grid, Grid, Color, Color) -> Grid", kernel="cellwise_or",
            example="cellwise_or([[1, 1, 0]], [[2, 0, 0]], 3) == [[3, 3, 0]]")
 def cellwise_or(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
     """`color` where either grid is non-bg, else bg (same shapes)."""
     return _cellwise(a, b, color, bg, np.logical_or)
 
 
-@primitive("(Grid, Grid, Color, Color) -> Grid",
+@primitive("(Grid, Grid, Color, Color) -> Grid", kernel="cellwise_xor",
            example="cellwise_xor([[1, 1, 0]], [[2, 0, 0]], 3) == [[0, 3, 0]]")
 def cellwise_xor(a: Grid, b: Grid, color: int, bg: int = 0) -> Grid:
     """`color` where exactly one grid is non-bg, else bg (same shapes)."""

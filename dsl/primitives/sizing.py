@@ -212,7 +212,7 @@ def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
     return tuple(as_grid(grid[r0:r1, c0:c1]) for r0, r1 in row_runs for c0, c1 in col_runs)
 
 
-@primitive("(Grid, Grid) -> Grid",
+@primitive("(Grid, Grid) -> Grid", kernel="paint_parts",
            example="paint_parts([[0, 5, 0], [0, 5, 0]], [[1, 2]]) == [[1, 5, 2], [1, 5, 2]]")
 def paint_parts(grid: Grid, small: Grid) -> Grid:
     """Fill each part between the separator lines (see split_by_lines) with the colour of

@@ -385,3 +385,21 @@ def test_kernels_cached_needs_the_stamp_of_these_sources(tmp_path: Path,
     assert (tmp_path / "synth-kernels.stamp").read_text() == kernels_fingerprint()
     (tmp_path / "synth-kernels.stamp").write_text("sources of an older checkout")
     assert not kernels_cached()
+
+
+# --- argument strategies of the enumerator's hot-primitive fast paths (native.fastprims) -----
+
+ARGS.update({
+    "connect_same": st.tuples(any_grid, st.integers(-1, 3), colors),
+    "normalize_colors": st.tuples(any_grid),
+    "denormalize_colors": st.tuples(any_grid, any_grid),
+    "grid_to_object": st.tuples(any_grid, colors),
+    "paint_parts": st.tuples(st.one_of(lined_grids(), any_grid), small_grid),
+    "connect_pairs_h": st.tuples(any_grid, colors, colors, colors),
+    "swap_colors": st.tuples(any_grid, colors, colors),
+    "cellwise_and": st.tuples(same_shape_pair(), colors, colors).map(lambda t: (*t[0], *t[1:])),
+    "cellwise_or": st.tuples(same_shape_pair(), colors, colors).map(lambda t: (*t[0], *t[1:])),
+    "cellwise_xor": st.one_of(
+        st.tuples(same_shape_pair(), colors, colors).map(lambda t: (*t[0], *t[1:])),
+        st.tuples(any_grid, any_grid, colors, colors)),
+})
