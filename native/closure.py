@@ -9,20 +9,25 @@ fails on some example (the DSL's EvalError), or is empty or over `max_side` per 
 are deduplicated by a 64-bit hash over all examples' (h, w, bytes), confirmed byte for
 byte, in an open-addressing table. Each distinct value records its parent and transform, and
 is checked against the train outputs: exact on every train example, or exact after one
-consistent colour map. Each value also keeps the bit set of its colours, so a transform that
-provably leaves it unchanged (`replace` of an absent colour, `gravity` with no background
-cell...) is counted as applied without running: its result would be a duplicate; one whose
-result would be over `max_side` (`tile` of a large value...) fails without running.
+consistent colour map. Each expanded value also keeps the bit set of its colours (computed
+when it is first expanded), so a transform that provably leaves it unchanged (`replace` of
+an absent colour, `gravity` with no background cell...) is counted as applied without
+running: its result would be a duplicate; one whose result would be over `max_side` (`tile`
+of a large value...) fails without running. On request (`shaped_last_depth`), the last
+depth keeps only values shaped like the train outputs, the only ones a match or a piece can
+use, and skips the applications whose result shape (`shape_bounds`) cannot be.
 
 Kernels reproduce the DSL's reference semantics, errors included (results up to
 `MAX_SIDE` = 60 per side, like the DSL's intermediates); `apply_transform` runs one on one
 grid for parity tests. The kernels that segment a grid into objects (picks, in-place picks,
 counts, denoise) share one segmentation per grid and segmentation kind through a small cache
-in their scratch, so a value's many picks segment each example once. `Closure` holds the growing arrays and runs `expand` in chunks so
-the caller can stop by wall clock or by a count of transform applications.
+in their scratch, so a value's many picks segment each example once. `Closure` holds the
+growing arrays and runs `expand` in chunks so the caller can stop by wall clock or by a count
+of transform applications.
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -480,39 +485,41 @@ def _gravity(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndar
 
 @njit(cache=True)
 def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
-             work: np.ndarray) -> int:
+             work: np.ndarray, base: int) -> int:
     """Label the parts of a segmentation; returns their number.
 
     SEG_MULTICOLOR8: `objects(x, connect=8, multicolor=True, bg)`, SEG_OBJECTS4:
     `objects(x, bg)` (4-connected, one colour each), SEG_COLOR_GROUPS: `color_groups(x, bg)`,
-    SEG_OBJECTS8: 8-connected, one colour each. `work` (SEG_ENTRY long) then holds each
+    SEG_OBJECTS8: 8-connected, one colour each. work[base:base + SEG_ENTRY] then holds each
     cell's part (-1: bg) in its first block, a queue in the second, and per part (blocks
     2-9 of MAX_CELLS): size, top, left, bottom, right, majority colour (ties: smaller),
-    number of colours and first cell (the list order's last key)."""
+    number of colours and first cell (the list order's last key). (Offsets into `work`
+    rather than views of it: a view costs two atomic reference counts.)"""
     n_cells = h * w
-    labels, queue = work[:n_cells], work[MAX_CELLS:MAX_CELLS + n_cells]
-    counts = work[10 * MAX_CELLS:10 * MAX_CELLS + 10]
-    labels[:] = -1
+    labels, queue, counts = base, base + MAX_CELLS, base + 10 * MAX_CELLS
+    for k in range(n_cells):
+        work[labels + k] = -1
     n = 0
     for start in range(n_cells):
         colour = g[s + start]
-        if labels[start] >= 0 or colour == bg:
+        if work[labels + start] >= 0 or colour == bg:
             continue
-        counts[:] = 0
-        labels[start], queue[0] = n, start
+        for v in range(10):
+            work[counts + v] = 0
+        work[labels + start], work[queue] = n, start
         head, tail = 0, 1
         if mode == SEG_COLOR_GROUPS:
             for m in range(start + 1, n_cells):
                 if g[s + m] == colour:
-                    labels[m] = n
-                    queue[tail] = m
+                    work[labels + m] = n
+                    work[queue + tail] = m
                     tail += 1
         r0, c0, r1, c1 = h, w, -1, -1
         while head < tail:
-            k = queue[head]
+            k = work[queue + head]
             head += 1
             r, c = k // w, k % w
-            counts[g[s + k]] += 1
+            work[counts + g[s + k]] += 1
             r0, r1, c0, c1 = min(r0, r), max(r1, r), min(c0, c), max(c1, c)
             if mode == SEG_COLOR_GROUPS:
                 continue
@@ -524,17 +531,18 @@ def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
                         continue
                     m = y * w + x
                     u = g[s + m]
-                    if labels[m] < 0 and u != bg and (mode == SEG_MULTICOLOR8 or u == colour):
-                        labels[m] = n
-                        queue[tail] = m
+                    if work[labels + m] < 0 and u != bg and \
+                            (mode == SEG_MULTICOLOR8 or u == colour):
+                        work[labels + m] = n
+                        work[queue + tail] = m
                         tail += 1
         major, n_colours = 0, 0
         for v in range(10):
-            n_colours += counts[v] > 0
-            if counts[v] > counts[major]:
+            n_colours += work[counts + v] > 0
+            if work[counts + v] > work[counts + major]:
                 major = v
         for block, value in enumerate((tail, r0, c0, r1, c1, major, n_colours, start)):
-            work[(2 + block) * MAX_CELLS + n] = value
+            work[base + (2 + block) * MAX_CELLS + n] = value
         n += 1
     return n
 
@@ -564,7 +572,7 @@ def _segmented(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
     slot = work[CACHE_NEXT]
     work[CACHE_NEXT] = (slot + 1) % SEG_SLOTS
     start = CACHE_START + slot * SEG_ENTRY
-    n = _segment(mode, bg, g, s, h, w, work[start:start + SEG_ENTRY])
+    n = _segment(mode, bg, g, s, h, w, work, start)
     key = CACHE_KEYS + slot * SEG_KEY
     work[key], work[key + 1], work[key + 2] = s + 1, h, w
     work[key + 3], work[key + 4], work[key + 5] = mode, bg, n
@@ -572,40 +580,41 @@ def _segmented(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
 
 
 @njit(cache=True)
-def _listed_before(work: np.ndarray, i: int, j: int) -> bool:
-    """Part i comes before part j in the DSL's object order (top, left, colour, first cell)."""
+def _listed_before(work: np.ndarray, seg: int, i: int, j: int) -> bool:
+    """Part i comes before part j in the DSL's object order (top, left, colour, first cell)
+    (the `_segment` blocks at work[seg:])."""
     for block in (3, 4, 7, 9):
-        a, b = work[block * MAX_CELLS + i], work[block * MAX_CELLS + j]
+        a, b = work[seg + block * MAX_CELLS + i], work[seg + block * MAX_CELLS + j]
         if a != b:
             return a < b
     return False
 
 
 @njit(cache=True)
-def _picked_part(picker: int, n: int, n_cells: int, seg: np.ndarray, work: np.ndarray) -> int:
+def _picked_part(picker: int, n: int, work: np.ndarray, seg: int) -> int:
     """The part a picker chooses (-1 where the DSL raises EvalError): argmax / argmin by
     `size`, argmax by `obj_n_colors` (first in list order on ties), or `unique_by` the
-    colour or the size (the one part whose key no other part has). `seg`: the `_segment`
-    blocks; `work`: scratch."""
+    colour or the size (the one part whose key no other part has). work[seg:]: the
+    `_segment` blocks; work[11 * MAX_CELLS:]: scratch."""
     key_block = 8 if picker == PICK_MOST_COLORS else (7 if picker == PICK_UNIQUE_COLOR else 2)
-    keys = seg[key_block * MAX_CELLS:key_block * MAX_CELLS + n]
+    keys = seg + key_block * MAX_CELLS
     if picker == PICK_UNIQUE_COLOR or picker == PICK_UNIQUE_SIZE:
-        seen = work[11 * MAX_CELLS:11 * MAX_CELLS + n_cells + 1]
+        seen = 11 * MAX_CELLS
         for i in range(n):
-            seen[keys[i]] = 0
+            work[seen + work[keys + i]] = 0
         for i in range(n):
-            seen[keys[i]] += 1
+            work[seen + work[keys + i]] += 1
         found = -1
         for i in range(n):
-            if seen[keys[i]] == 1:
+            if work[seen + work[keys + i]] == 1:
                 if found >= 0:
                     return -1
                 found = i
         return found
     best, best_key = -1, 0
     for i in range(n):
-        k = keys[i] if picker != PICK_SMALLEST else -keys[i]
-        if best < 0 or k > best_key or (k == best_key and _listed_before(seg, i, best)):
+        k = work[keys + i] if picker != PICK_SMALLEST else -work[keys + i]
+        if best < 0 or k > best_key or (k == best_key and _listed_before(work, seg, i, best)):
             best, best_key = i, k
     return best
 
@@ -618,7 +627,7 @@ def _picked(mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: int, w: i
     if mode < 0 or mode >= N_SEGMENTATIONS or picker < 0 or picker >= N_PICKERS:
         return -1, 0
     n, start = _segmented(mode, bg, g, s, h, w, work)
-    return _picked_part(picker, n, h * w, work[start:start + SEG_ENTRY], work), start
+    return _picked_part(picker, n, work, start), start
 
 
 @njit(cache=True)
@@ -626,17 +635,17 @@ def _pick(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: 
           out: np.ndarray, d: int, work: np.ndarray) -> int:
     """PICK_OBJECT: `obj_grid(PICK(SEGMENTATION(x), KEY), bg)`; PICK_SUBGRID:
     `subgrid(x, PICK(SEGMENTATION(x), KEY))` (see `_segment`, `_picked_part`)."""
-    part, start = _picked(mode, bg, picker, g, s, h, w, work)
+    part, seg = _picked(mode, bg, picker, g, s, h, w, work)
     if part < 0:
         return -1
-    seg = work[start:start + SEG_ENTRY]
-    r0, c0 = seg[3 * MAX_CELLS + part], seg[4 * MAX_CELLS + part]
-    oh, ow = seg[5 * MAX_CELLS + part] - r0 + 1, seg[6 * MAX_CELLS + part] - c0 + 1
+    r0, c0 = work[seg + 3 * MAX_CELLS + part], work[seg + 4 * MAX_CELLS + part]
+    oh = work[seg + 5 * MAX_CELLS + part] - r0 + 1
+    ow = work[seg + 6 * MAX_CELLS + part] - c0 + 1
     for i in range(oh):
         for j in range(ow):
             k = (r0 + i) * w + c0 + j
             v = g[s + k]
-            out[d + i * ow + j] = v if kind == PICK_SUBGRID or seg[k] == part else bg
+            out[d + i * ow + j] = v if kind == PICK_SUBGRID or work[seg + k] == part else bg
     return oh * 64 + ow
 
 
@@ -644,7 +653,7 @@ def _pick(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s: int, h: 
 def _majority_cell(bg: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray, d: int,
                    work: np.ndarray) -> int:
     """`canvas(most_common_fg(x, bg), 1, 1)`: the commonest non-bg colour (ties: smaller)."""
-    best = _fg_counts(bg, g, s, h * w, work[:10])
+    best = _fg_counts(bg, g, s, h * w, work)
     if best < 0:
         return -1
     out[d] = best
@@ -744,13 +753,12 @@ def _pick_in_place(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s:
     """PICK_KEEP: `fill_mask(x, mask_not(object_mask(x, PICKED)), bg)`, the picked part kept
     in place and every other cell bg; PICK_COVER: `cover(x, PICKED, bg)`, the picked part
     erased (PICKED: see `_pick`)."""
-    part, start = _picked(mode, bg, picker, g, s, h, w, work)
+    part, seg = _picked(mode, bg, picker, g, s, h, w, work)
     if part < 0:
         return -1
-    seg = work[start:start + SEG_ENTRY]
     keep = kind == PICK_KEEP
     for k in range(h * w):
-        inside = seg[k] == part
+        inside = work[seg + k] == part
         out[d + k] = g[s + k] if inside == keep else bg
     return h * 64 + w
 
@@ -778,19 +786,19 @@ def _hollow(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarr
 def _denoise(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray, d: int,
              work: np.ndarray) -> int:
     """`denoise(x, a, bg=b)`: 8-connected single-colour parts of fewer than a cells become bg."""
-    start = _segmented(SEG_OBJECTS8, b, g, s, h, w, work)[1]
-    seg = work[start:start + SEG_ENTRY]
+    seg = _segmented(SEG_OBJECTS8, b, g, s, h, w, work)[1]
     for k in range(h * w):
-        part = seg[k]
-        out[d + k] = b if part >= 0 and seg[2 * MAX_CELLS + part] < a else g[s + k]
+        part = work[seg + k]
+        out[d + k] = b if part >= 0 and work[seg + 2 * MAX_CELLS + part] < a else g[s + k]
     return h * 64 + w
 
 
 @njit(cache=True)
 def _fg_counts(bg: int, g: np.ndarray, s: int, n_cells: int, counts: np.ndarray) -> int:
-    """Cells per colour with `bg` zeroed; returns the commonest other colour (ties: smaller),
-    -1 when there is none (`most_common_fg` raises EvalError)."""
-    counts[:] = 0
+    """Cells per colour (into counts[:10]) with `bg` zeroed; returns the commonest other
+    colour (ties: smaller), -1 when there is none (`most_common_fg` raises EvalError)."""
+    for v in range(10):
+        counts[v] = 0
     for k in range(n_cells):
         counts[g[s + k]] += 1
     counts[bg] = 0
@@ -810,21 +818,21 @@ def _count_render(a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
     a = COUNT_CELLS)."""
     if a < 0 or a > COUNT_CELLS or c < 0 or c > RENDER_SQUARE:
         return -1
-    counts = work[:10]
-    colour = _fg_counts(b, g, s, h * w, counts)
+    colour = _fg_counts(b, g, s, h * w, work)     # counts in work[:10]
     if colour < 0:
         return -1
     if a == COUNT_CELLS:
         n = 0
         for v in range(10):
-            n += counts[v]
+            n += work[v]
     else:
         n = _segmented(a, b, g, s, h, w, work)[0]
     oh, ow = (1, n) if c == RENDER_ROW else ((n, 1) if c == RENDER_COLUMN else (n, n))
     code = _shape_code(oh, ow)
     if code < 0:
         return -1
-    out[d:d + oh * ow] = colour
+    for k in range(d, d + oh * ow):
+        out[k] = colour
     return code
 
 
@@ -836,17 +844,16 @@ def _colors_column(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: n
     out; EvalError unless 1 to 30 remain."""
     if a < 0:
         return -1
-    counts = work[:10]
-    _fg_counts(b, g, s, h * w, counts)
+    _fg_counts(b, g, s, h * w, work)      # counts in work[:10]
     n, skipped = 0, 0
     while True:
         best = -1
         for v in range(10):
-            if counts[v] > 0 and (best < 0 or counts[v] > counts[best]):
+            if work[v] > 0 and (best < 0 or work[v] > work[best]):
                 best = v
         if best < 0:
             break
-        counts[best] = 0
+        work[best] = 0
         if skipped < a:
             skipped += 1
             continue
@@ -997,7 +1004,8 @@ def _match_kind(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarr
     for e in range(t_offs.shape[0]):
         if hs[e] != t_hs[e] or ws[e] != t_ws[e]:
             return 0
-    mapping[:] = -1
+    for v in range(10):
+        mapping[v] = -1
     exact = True
     for e in range(t_offs.shape[0]):
         a, b = offs[e], t_offs[e]
@@ -1076,6 +1084,61 @@ def _lacks(palette: int, colour: int) -> bool:
 
 
 @njit(cache=True)
+def shape_bounds(kind: int, a: int, b: int, c: int, h: int, w: int
+                 ) -> tuple[int, int, int, int]:
+    """(least height, greatest height, least width, greatest width) of the result of transform
+    (kind, a, b, c) on an h x w grid whenever it succeeds: exact for the kinds whose result
+    shape follows from the input's, bounds for the crops, picks and counts."""
+    if kind == ROT90 or kind == ROT270 or kind == TRANSPOSE or kind == ANTITRANSPOSE:
+        return w, w, h, h
+    if kind == MIRROR_H or kind == MIRROR_V or kind == MIRROR_4:
+        oh, ow = (h if kind == MIRROR_H else 2 * h), (w if kind == MIRROR_V else 2 * w)
+        return oh, oh, ow, ow
+    if kind == TILE or kind == UPSCALE or kind == KRON or kind == PAD:
+        oh, ow = (h * a, w * b) if kind == TILE else \
+            ((h * a, w * a) if kind == UPSCALE else
+             ((h * h, w * w) if kind == KRON else (h + 2 * a, w + 2 * a)))
+        return oh, oh, ow, ow
+    if kind == DOWNSCALE or kind == DOWNSCALE_MODE:
+        k = max(a, 1)
+        return h // k, h // k, w // k, w // k
+    if kind == REMOVE_BORDER:
+        return h - 2, h - 2, w - 2, w - 2
+    if kind == LEFT_HALF or kind == RIGHT_HALF:
+        return h, h, w // 2, w // 2
+    if kind == TOP_HALF or kind == BOTTOM_HALF:
+        return h // 2, h // 2, w, w
+    if kind == TRIM or kind == PICK_OBJECT or kind == PICK_SUBGRID or kind == COMPRESS:
+        return 1, h, 1, w
+    if kind == DEDUPE_ROWS:
+        return 1, h, w, w
+    if kind == DEDUPE_COLS:
+        return h, h, 1, w
+    if kind == MAJORITY_CELL:
+        return 1, 1, 1, 1
+    if kind == COLORS_COLUMN:
+        return 1, 10, 1, 1
+    if kind == COUNT_RENDER:
+        return 1, (1 if c == RENDER_ROW else MAX_SIDE), 1, (1 if c == RENDER_COLUMN else MAX_SIDE)
+    if 0 <= kind < N_KINDS:
+        return h, h, w, w
+    return 1, MAX_SIDE, 1, MAX_SIDE
+
+
+@njit(cache=True)
+def _may_fit(kind: int, a: int, b: int, c: int, heights: np.ndarray, widths: np.ndarray,
+             node: int, t_hs: np.ndarray, t_ws: np.ndarray) -> bool:
+    """Whether the transform's result on a node's value can be shaped like the train outputs
+    (t_hs, t_ws: the first examples')."""
+    for e in range(t_hs.shape[0]):
+        lo_h, hi_h, lo_w, hi_w = shape_bounds(kind, a, b, c, heights[node, e],
+                                              widths[node, e])
+        if t_hs[e] < lo_h or t_hs[e] > hi_h or t_ws[e] < lo_w or t_ws[e] > hi_w:
+            return False
+    return True
+
+
+@njit(cache=True)
 def insert_root(pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
                 widths: np.ndarray, hashes: np.ndarray, palettes: np.ndarray, slots: np.ndarray,
                 state: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> None:
@@ -1093,16 +1156,30 @@ def insert_root(pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
 
 
 @njit(cache=True)
+def _save(state: np.ndarray, n_nodes: int, calls: int, pool_top: int, status: int) -> int:
+    """Write `expand`'s running counters back to the state vector; returns `status`."""
+    state[N_NODES], state[CALLS], state[POOL_TOP] = n_nodes, calls, pool_top
+    return status
+
+
+@njit(cache=True)
 def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np.ndarray,
            widths: np.ndarray, parents: np.ndarray, via: np.ndarray, depths: np.ndarray,
            hashes: np.ndarray, palettes: np.ndarray, slots: np.ndarray, state: np.ndarray,
            matches: np.ndarray, targets: np.ndarray, t_offs: np.ndarray, t_hs: np.ndarray,
            t_ws: np.ndarray, max_depth: int, node_limit: int, call_limit: int,
-           max_side: int) -> int:
+           max_side: int, shaped_last_depth: bool) -> int:
     """Grow the closure breadth-first from state's cursor until every value of depth <
     max_depth is expanded (DONE), `call_limit` transform applications are counted
-    (CALL_LIMIT), or node_limit / the pool is reached (FULL). Resumable from `state`."""
+    (CALL_LIMIT), or node_limit / the pool is reached (FULL). Resumable from `state`.
+
+    A value's palette is computed when it is first expanded (values of the last depth never
+    are). With `shaped_last_depth`, a value of depth max_depth is kept only when it is shaped
+    like the train outputs (it can match, or be a piece): an application whose result cannot
+    be (`shape_bounds`) is counted without running, and one whose result on a train example
+    is not stops there."""
     n_examples = offsets.shape[1]
+    n_train = t_offs.shape[0]
     words = pool.view(np.uint64)
     work = _scratch()
     offs = np.zeros(n_examples, dtype=np.int64)
@@ -1110,60 +1187,71 @@ def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np
     ws = np.zeros(n_examples, dtype=np.int64)
     mapping = np.zeros(10, dtype=np.int64)
     n_transforms = table.shape[0]
-    while state[CURSOR] < state[N_NODES]:
+    reserve = n_examples * (MAX_CELLS + 8)
+    n_nodes, calls, pool_top = state[N_NODES], state[CALLS], state[POOL_TOP]
+    while state[CURSOR] < n_nodes:
         parent = state[CURSOR]
         if depths[parent] >= max_depth:
-            return DONE
+            return _save(state, n_nodes, calls, pool_top, DONE)
+        for e in range(n_examples):
+            offs[e], hs[e], ws[e] = offsets[parent, e], heights[parent, e], widths[parent, e]
+        if palettes[parent] == 0:       # a value's palette is never empty: not computed yet
+            palettes[parent] = _palette(pool, offs, hs, ws)
+        palette = palettes[parent]
+        last = shaped_last_depth and depths[parent] + 1 == max_depth
         for t in range(state[NEXT_TRANSFORM], n_transforms):
-            if state[CALLS] >= call_limit or state[N_NODES] >= node_limit or \
-                    state[POOL_TOP] + n_examples * (MAX_CELLS + 8) > pool.shape[0]:
+            if calls >= call_limit or n_nodes >= node_limit or \
+                    pool_top + reserve > pool.shape[0]:
                 state[NEXT_TRANSFORM] = t
-                return CALL_LIMIT if state[CALLS] >= call_limit else FULL
-            state[CALLS] += 1
-            if leaves_unchanged(table[t, 0], table[t, 1], table[t, 2], table[t, 3],
-                                palettes[parent]):
+                return _save(state, n_nodes, calls, pool_top,
+                             CALL_LIMIT if calls >= call_limit else FULL)
+            calls += 1
+            kind, a, b, c = table[t, 0], table[t, 1], table[t, 2], table[t, 3]
+            if leaves_unchanged(kind, a, b, c, palette) or \
+                    (last and not _may_fit(kind, a, b, c, heights, widths, parent, t_hs,
+                                           t_ws)):
                 continue
-            pos = state[POOL_TOP]
+            pos = pool_top
             ok = True
             for e in range(n_examples):
-                if grows_past(table[t, 0], table[t, 1], table[t, 2], heights[parent, e],
-                              widths[parent, e], max_side):
+                h, w = heights[parent, e], widths[parent, e]
+                if grows_past(kind, a, b, h, w, max_side):
                     ok = False
                     break
-                code = apply_kernel(table[t, 0], table[t, 1], table[t, 2], table[t, 3], pool,
-                                    offsets[parent, e], heights[parent, e], widths[parent, e],
-                                    pool, pos, work)
-                if code < 0 or code // 64 > max_side or code % 64 > max_side:
+                code = apply_kernel(kind, a, b, c, pool, offsets[parent, e], h, w, pool, pos,
+                                    work)
+                oh, ow = code >> 6, code & 63
+                if code < 0 or oh > max_side or ow > max_side or \
+                        (last and e < n_train and (oh != t_hs[e] or ow != t_ws[e])):
                     ok = False
                     break
-                offs[e], hs[e], ws[e] = pos, code // 64, code % 64
-                end = pos + hs[e] * ws[e]
+                offs[e], hs[e], ws[e] = pos, oh, ow
+                end = pos + oh * ow
                 pos = _aligned(end)
-                pool[end:pos] = 0
+                for k in range(end, pos):
+                    pool[k] = 0
             if not ok:
                 continue
             x = _value_hash(words, offs, hs, ws)
             slot = _lookup(slots, hashes, words, offsets, heights, widths, x, offs, hs, ws)
             if slot < 0:
                 continue
-            node = state[N_NODES]
-            offsets[node, :] = offs
-            heights[node, :] = hs
-            widths[node, :] = ws
+            node = n_nodes
+            for e in range(n_examples):
+                offsets[node, e], heights[node, e], widths[node, e] = offs[e], hs[e], ws[e]
             parents[node], via[node], depths[node] = parent, t, depths[parent] + 1
             hashes[node] = x
-            palettes[node] = _palette(pool, offs, hs, ws)
             slots[slot] = node + 1
-            state[N_NODES] = node + 1
-            state[POOL_TOP] = pos
-            kind = _match_kind(pool, offs, hs, ws, targets, t_offs, t_hs, t_ws, mapping)
-            if kind and state[N_MATCHES] < matches.shape[0]:
+            n_nodes = node + 1
+            pool_top = pos
+            match = _match_kind(pool, offs, hs, ws, targets, t_offs, t_hs, t_ws, mapping)
+            if match and state[N_MATCHES] < matches.shape[0]:
                 matches[state[N_MATCHES], 0] = node
-                matches[state[N_MATCHES], 1] = kind
+                matches[state[N_MATCHES], 1] = match
                 state[N_MATCHES] += 1
         state[NEXT_TRANSFORM] = 0
         state[CURSOR] = parent + 1
-    return DONE
+    return _save(state, n_nodes, calls, pool_top, DONE)
 
 
 def _flat(grids: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -1191,7 +1279,12 @@ class Closure:
 
     `run` expands it in chunks of `chunk_calls` transform applications, growing the arrays
     up to `max_nodes` values and `max_pool_bytes` cells, and yields the matches of each chunk
-    as (node, EXACT | MAPPED) pairs in discovery (breadth-first) order."""
+    as (node, EXACT | MAPPED) pairs in discovery (breadth-first) order.
+
+    With `shaped_last_depth`, values of a run's last depth are kept only when shaped like the
+    train outputs, and applications whose results cannot be are not run (see `expand`): the
+    matches, and the values shaped like the outputs with their paths, are the same as without
+    it, found sooner. Such a closure cannot then be run deeper than that depth."""
 
     roots: Sequence[np.ndarray]
     train_outputs: Sequence[np.ndarray]
@@ -1199,6 +1292,7 @@ class Closure:
     max_side: int = 30
     max_nodes: int = 2_000_000
     max_pool_bytes: int = 512 * 2 ** 20
+    shaped_last_depth: bool = False
     state: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -1222,6 +1316,7 @@ class Closure:
         insert_root(self.pool, self.offsets, self.heights, self.widths, self.hashes,
                     self.palettes, self.slots, self.state, offs, hs, ws)
         self.targets, self.t_offs, self.t_hs, self.t_ws = _flat(self.train_outputs)
+        self.deepest = sys.maxsize   # the greatest depth `run` may still reach
 
     @property
     def n_nodes(self) -> int:
@@ -1260,14 +1355,20 @@ class Closure:
     def run(self, max_depth: int, call_limit: int, stop: Callable[[], bool],
             chunk_calls: int = 20_000) -> Iterator[list[tuple[int, int]]]:
         """Expand until DONE, `call_limit` calls in all, a full limit, or `stop()` (asked
-        between chunks); yields each chunk's matches."""
+        between chunks); yields each chunk's matches. With `shaped_last_depth`, a ValueError
+        when `max_depth` is deeper than a previous run's."""
+        if max_depth > self.deepest:
+            raise ValueError(f"depth {max_depth}: this closure kept only the values shaped like "
+                             f"the outputs at depth {self.deepest}")
+        if self.shaped_last_depth:
+            self.deepest = max_depth
         while not stop():
             limit = min(call_limit, self.calls + chunk_calls)
             status = expand(self.table, self.pool, self.offsets, self.heights, self.widths,
                             self.parents, self.via, self.depths, self.hashes, self.palettes,
                             self.slots, self.state, self.matches, self.targets, self.t_offs,
                             self.t_hs, self.t_ws, max_depth, min(self.capacity, self.max_nodes),
-                            limit, self.max_side)
+                            limit, self.max_side, self.shaped_last_depth)
             found = [(int(n), int(k)) for n, k in self.matches[:self.state[N_MATCHES]]]
             self.state[N_MATCHES] = 0
             yield found

@@ -1,10 +1,11 @@
 """The closure proposer: icecuber-style unary closure of the inputs, in native code.
 
-`native.closure` applies every transform of the task's table (`synth.search.closure`) to the
-task's inputs (train and test together), breadth-first to depth `max_depth`, deduplicating
-values by content. Every value that equals the train outputs, or does after one consistent
-colour map (`map_colors`), becomes a program through its parent links; it is re-run by the
-DSL interpreter on every input before it is yielded, so a candidate's outputs are the DSL's.
+`native.closure` applies every transform of the task's table (`synth.search.closure`'s
+`task_table`: the rows its train pairs leave worth applying) to the task's inputs (train
+and test together), breadth-first to depth `max_depth`, deduplicating values by content.
+Every value that equals the train outputs, or does after one consistent colour map
+(`map_colors`), becomes a program through its parent links; it is re-run by the DSL
+interpreter on every input before it is yielded, so a candidate's outputs are the DSL's.
 Exact matches come in breadth-first order (shortest first); once one whose test outputs obey
 the task's invariants is found, the closure finishes that depth and stops. When the closure
 ends with no exact match, its values shaped like the train outputs (breadth-first, as many as
@@ -39,7 +40,8 @@ from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
 from synth.data.task import Challenge
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, interpreted_grids
-from synth.search.closure import kernel_rows, path_expr, transform_table
+from synth.search.closure import (Transform, kernel_rows, path_expr, table_scope, task_table,
+                                  transform_table)
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
 from synth.search.pieces import PIECES_SHARE, compose, piece_limit
@@ -47,9 +49,11 @@ from synth.search.program import expr_size, program_text
 
 # Transform applications (each on every example) costing the CPU time of one enumerator
 # evaluation: the median over 20 tasks of the arc1:train every-5th sample of native
-# applications per CPU-second (~274 k) over enumerator evaluations per CPU-second (~13 k),
-# `python benchmarks/bench_closure.py --limit 20 --applications 200000 --compare 20000`.
-NATIVE_CALLS_PER_EVALUATION = 22
+# applications per CPU-second (~950 k, last-depth applications that cannot give an
+# output-shaped value skipped at almost no cost) over enumerator evaluations per CPU-second
+# (~17 k), `python benchmarks/bench_closure.py --limit 20 --applications 200000 --compare 20000
+# --shaped-last-depth` (round 11).
+NATIVE_CALLS_PER_EVALUATION = 50
 MAX_DEPTH = 3
 CHUNK_CALLS = 20_000
 MAX_MAPPED = 8     # colour-mapped candidates per solve
@@ -79,9 +83,7 @@ class ClosureProposer:
 
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
-        table = transform_table(analysis.input_palette, analysis.palette, analysis.background)
-        closure = Closure(list(task.inputs), [ex.output for ex in task.train],
-                          kernel_rows(table))
+        table, closure = task_closure(task, analysis)
         start = time.monotonic()
         self.verifications = 0
         try:
@@ -174,6 +176,19 @@ class ClosureProposer:
             return None
         return ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
                                 prior=prior, cost=expr_size(expr), votes_as_one=True)
+
+
+def task_closure(task: Challenge, analysis: TaskAnalysis, shaped_last_depth: bool = True
+                 ) -> tuple[tuple[Transform, ...], Closure]:
+    """The task's table (`task_table`) and its closure over the task's inputs; with
+    `shaped_last_depth` (the proposer's way) the last depth keeps only values shaped like the
+    train outputs, the only ones a match or a piece can use."""
+    table = task_table(table_scope(analysis.input_palette, analysis.output_palette,
+                                   analysis.background,
+                                   [(ex.input.shape, ex.output.shape) for ex in task.train]))
+    closure = Closure(list(task.inputs), [ex.output for ex in task.train], kernel_rows(table),
+                      shaped_last_depth=shaped_last_depth)
+    return table, closure
 
 
 def shaped_nodes(closure: Closure, shapes: Sequence[tuple[int, ...]], limit: int
