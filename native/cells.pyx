@@ -9,22 +9,15 @@ count every uint8 value and break ties towards the smaller colour.
 """
 import numpy as np
 cimport numpy as cnp
-from cpython.object cimport PyTypeObject
+
+from native.buffers cimport _box_not, _count_border, _data, _frozen, _new
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.ref cimport Py_INCREF
 from libc.string cimport memcmp, memcpy, memset
 
 cnp.import_array()
 
 
-cdef extern from "numpy/arrayobject.h":
-    object PyArray_NewFromDescr(PyTypeObject* subtype, cnp.dtype descr, int nd,
-                                cnp.npy_intp* dims, cnp.npy_intp* strides, void* data,
-                                int flags, object obj)
-
 cdef long long _FAR = 1LL << 40
-cdef cnp.dtype _UINT8 = np.dtype(np.uint8)
-cdef cnp.dtype _BOOL = np.dtype(np.bool_)
 
 
 cdef cnp.ndarray _array(object value, int typenum):
@@ -44,22 +37,6 @@ cdef inline cnp.ndarray _grid(object value):
 
 cdef inline cnp.ndarray _mask(object value):
     return _array(value, cnp.NPY_BOOL)
-
-
-cdef inline unsigned char* _data(cnp.ndarray arr):
-    return <unsigned char*>cnp.PyArray_DATA(arr)
-
-
-cdef cnp.ndarray _new(Py_ssize_t h, Py_ssize_t w, int typenum=cnp.NPY_UINT8):
-    cdef cnp.npy_intp dims[2]
-    dims[0] = h
-    dims[1] = w
-    return cnp.PyArray_SimpleNew(2, dims, typenum)
-
-
-cdef inline cnp.ndarray _frozen(cnp.ndarray arr):
-    cnp.PyArray_CLEARFLAGS(arr, cnp.NPY_ARRAY_WRITEABLE)
-    return arr
 
 
 cdef int _count(unsigned char* p, unsigned char* m, Py_ssize_t n, Py_ssize_t* counts) noexcept:
@@ -166,19 +143,14 @@ def background(grid):
     columns (counted once per border line, so corners twice), then to the smaller colour."""
     cdef cnp.ndarray g = _grid(grid)
     cdef unsigned char* p = _data(g)
-    cdef Py_ssize_t h = g.shape[0], w = g.shape[1], r, c
+    cdef Py_ssize_t h = g.shape[0], w = g.shape[1]
     cdef Py_ssize_t counts[256]
     cdef Py_ssize_t border[256]
     cdef Py_ssize_t top
     cdef int color, best = -1
     cdef int bins = _histogram(g, counts)
     memset(border, 0, 256 * sizeof(Py_ssize_t))
-    for c in range(w):
-        border[p[c]] += 1
-        border[p[(h - 1) * w + c]] += 1
-    for r in range(h):
-        border[p[r * w]] += 1
-        border[p[r * w + w - 1]] += 1
+    _count_border(p, h, w, border)
     top = counts[_argmax(counts, bins)]
     for color in range(bins):
         if counts[color] == top and (best < 0 or border[color] > border[best]):
@@ -214,40 +186,6 @@ def count_color(grid, long long color):
 
 
 # --- objects ---------------------------------------------------------------------------------
-
-cdef object _view(cnp.ndarray base, cnp.dtype descr, Py_ssize_t offset, cnp.npy_intp h,
-                  cnp.npy_intp w):
-    """A read-only h x w view of a flat 1-byte buffer, starting at `offset`."""
-    cdef cnp.npy_intp dims[2]
-    dims[0] = h
-    dims[1] = w
-    Py_INCREF(descr)  # PyArray_NewFromDescr steals a reference
-    view = PyArray_NewFromDescr(<PyTypeObject*>np.ndarray, descr, 2, dims, NULL,
-                                <void*>(<char*>cnp.PyArray_DATA(base) + offset),
-                                cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED, None)
-    cnp.set_array_base(view, base)
-    return view
-
-
-def unpack_objects(meta, masks, colors, make):
-    """A tuple of `make(colors, mask, top, left)`, one per row (top, left, height, width,
-    offset) of `meta`, over read-only views of the flat `colors` (uint8) and `masks` (bool)."""
-    cdef cnp.ndarray rows = np.ascontiguousarray(meta, dtype=np.int64)
-    cdef cnp.ndarray m = np.ascontiguousarray(masks, dtype=np.bool_)
-    cdef cnp.ndarray c = np.ascontiguousarray(colors, dtype=np.uint8)
-    cdef long long* p = <long long*>cnp.PyArray_DATA(rows)
-    cdef Py_ssize_t i, n = rows.shape[0] if rows.ndim == 2 else 0
-    cdef long long t, l, h, w, o
-    if n and (rows.shape[1] != 5 or cnp.PyArray_SIZE(m) != cnp.PyArray_SIZE(c)):
-        raise ValueError("unpack_objects: meta must be (n, 5) and the buffers equally long")
-    out = []
-    for i in range(n):
-        t, l, h, w, o = p[5 * i], p[5 * i + 1], p[5 * i + 2], p[5 * i + 3], p[5 * i + 4]
-        if o < 0 or h < 1 or w < 1 or o + h * w > cnp.PyArray_SIZE(c):
-            raise ValueError("unpack_objects: a component lies outside the buffers")
-        out.append(make(_view(c, _UINT8, o, h, w), _view(m, _BOOL, o, h, w), t, l))
-    return tuple(out)
-
 
 def object_size(obj):
     """The number of cells of an object (true cells of its mask)."""
@@ -400,20 +338,11 @@ def crop_not(grid, long long value):
     """The bounding box of the cells != value, as a new grid; None if there are none."""
     cdef cnp.ndarray g = _grid(grid)
     cdef unsigned char* p = _data(g)
-    cdef Py_ssize_t h = g.shape[0], w = g.shape[1], r, c
-    cdef Py_ssize_t r0 = h, c0 = w, r1 = -1, c1 = -1
-    for r in range(h):
-        for c in range(w):
-            if p[r * w + c] != value:
-                if r < r0:
-                    r0 = r
-                r1 = r
-                if c < c0:
-                    c0 = c
-                if c > c1:
-                    c1 = c
-    if r1 < 0:
+    cdef Py_ssize_t h = g.shape[0], w = g.shape[1], r
+    cdef Py_ssize_t box[4]
+    if not _box_not(p, h, w, value, box):
         return None
+    cdef Py_ssize_t r0 = box[0], c0 = box[1], r1 = box[2], c1 = box[3]
     cdef cnp.ndarray out = _new(r1 - r0 + 1, c1 - c0 + 1)
     cdef unsigned char* o = _data(out)
     for r in range(r0, r1 + 1):

@@ -19,6 +19,8 @@ every primitive's result passes through.
 """
 import numpy as np
 cimport numpy as cnp
+
+from native.buffers cimport _box_not, _count_border, _data, _frozen, _new
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.ref cimport Py_INCREF
@@ -60,22 +62,6 @@ cdef cnp.ndarray _grid(object value):
                         f"dimensions")
     if not cnp.PyArray_IS_C_CONTIGUOUS(arr):
         arr = np.ascontiguousarray(arr)
-    return arr
-
-
-cdef inline unsigned char* _data(cnp.ndarray arr):
-    return <unsigned char*>cnp.PyArray_DATA(arr)
-
-
-cdef cnp.ndarray _new(Py_ssize_t h, Py_ssize_t w, int typenum=cnp.NPY_UINT8):
-    cdef cnp.npy_intp dims[2]
-    dims[0] = h
-    dims[1] = w
-    return cnp.PyArray_SimpleNew(2, dims, typenum)
-
-
-cdef inline cnp.ndarray _frozen(cnp.ndarray arr):
-    cnp.PyArray_CLEARFLAGS(arr, cnp.NPY_ARRAY_WRITEABLE)
     return arr
 
 
@@ -222,39 +208,47 @@ def segment(grid, int connect, int mode, long long value, bint same_color, cls):
         PyMem_Free(keys)
 
 
+cdef bint _uniform(unsigned char* p, Py_ssize_t start, Py_ssize_t length, Py_ssize_t step,
+                  int color) noexcept:
+    """Whether the `length` cells from `start`, `step` apart, all have `color`."""
+    cdef Py_ssize_t k
+    for k in range(length):
+        if p[start + k * step] != color:
+            return False
+    return True
+
+
 # --- drawing ---------------------------------------------------------------------------------
+
+cdef void _connect_lines(unsigned char* p, unsigned char* o, Py_ssize_t lines,
+                         Py_ssize_t length, Py_ssize_t line_step, Py_ssize_t cell_step,
+                         unsigned char bg) noexcept:
+    """Fill each bg gap between two consecutive same-colour non-bg cells of every line (cell
+    k of line i at i * line_step + k * cell_step) with their colour."""
+    cdef Py_ssize_t i, k, j, prev
+    cdef unsigned char v
+    for i in range(lines):
+        prev = -1
+        for k in range(length):
+            v = p[i * line_step + k * cell_step]
+            if v == bg:
+                continue
+            if prev >= 0 and k > prev + 1 and p[i * line_step + prev * cell_step] == v:
+                for j in range(prev + 1, k):
+                    o[i * line_step + j * cell_step] = v
+            prev = k
+
 
 def connect_same(grid, int axis, unsigned char bg):
     """Fill each bg gap between two consecutive same-colour non-bg cells of a row (axis 0), a
     column (1) or both (2) with their colour; row fills win where both apply."""
     cdef cnp.ndarray g = _grid(grid)
     cdef cnp.ndarray out = _copy(g)
-    cdef unsigned char* p = _data(g)
-    cdef unsigned char* o = _data(out)
-    cdef Py_ssize_t h = g.shape[0], w = g.shape[1], r, c, prev, k
-    cdef unsigned char v
+    cdef Py_ssize_t h = g.shape[0], w = g.shape[1]
     if axis != 0:
-        for c in range(w):
-            prev = -1
-            for r in range(h):
-                v = p[r * w + c]
-                if v == bg:
-                    continue
-                if prev >= 0 and r > prev + 1 and p[prev * w + c] == v:
-                    for k in range(prev + 1, r):
-                        o[k * w + c] = v
-                prev = r
+        _connect_lines(_data(g), _data(out), w, h, 1, w, bg)
     if axis != 1:
-        for r in range(h):
-            prev = -1
-            for c in range(w):
-                v = p[r * w + c]
-                if v == bg:
-                    continue
-                if prev >= 0 and c > prev + 1 and p[r * w + prev] == v:
-                    for k in range(prev + 1, c):
-                        o[r * w + k] = v
-                prev = c
+        _connect_lines(_data(g), _data(out), h, w, w, 1, bg)
     return _frozen(out)
 
 
@@ -278,12 +272,7 @@ cdef bint _canonical_table(cnp.ndarray g, unsigned char* table) noexcept:
     for color in range(_N_COLORS, 256):
         if counts[color]:
             return False
-    for c in range(w):
-        border[p[c]] += 1
-        border[p[(h - 1) * w + c]] += 1
-    for r in range(h):
-        border[p[r * w]] += 1
-        border[p[r * w + w - 1]] += 1
+    _count_border(p, h, w, border)
     for color in range(_N_COLORS):
         if counts[color] > most:
             most = counts[color]
@@ -372,19 +361,10 @@ def grid_object(grid, unsigned char bg, cls):
     cdef cnp.ndarray g = _grid(grid)
     cdef unsigned char* p = _data(g)
     cdef Py_ssize_t h = g.shape[0], w = g.shape[1], r, c, j = 0
-    cdef Py_ssize_t top = h, left = w, bottom = -1, right = -1
-    for r in range(h):
-        for c in range(w):
-            if p[r * w + c] != bg:
-                if r < top:
-                    top = r
-                bottom = r
-                if c < left:
-                    left = c
-                if c > right:
-                    right = c
-    if bottom < 0:
+    cdef Py_ssize_t box[4]
+    if not _box_not(p, h, w, bg, box):
         return None
+    cdef Py_ssize_t top = box[0], left = box[1], bottom = box[2], right = box[3]
     cdef cnp.ndarray colors = _new(bottom - top + 1, right - left + 1)
     cdef cnp.ndarray mask = _new(bottom - top + 1, right - left + 1, cnp.NPY_BOOL)
     cdef unsigned char* cp = _data(colors)
@@ -409,7 +389,7 @@ cdef int _separator_color(unsigned char* p, Py_ssize_t h, Py_ssize_t w, bint* fu
     cdef Py_ssize_t r, c, lines, interior, on_lines, best_interior = 0, best_lines = 0
     cdef Py_ssize_t best_cells = 0
     cdef int color, best = -1
-    cdef bint pure, best_pure = False, same
+    cdef bint pure, best_pure = False
     memset(counts, 0, sizeof(counts))
     for r in range(h * w):
         counts[p[r]] += 1
@@ -418,21 +398,11 @@ cdef int _separator_color(unsigned char* p, Py_ssize_t h, Py_ssize_t w, bint* fu
             continue
         lines, interior, on_lines = 0, 0, 0
         for r in range(h):
-            same = True
-            for c in range(w):
-                if p[r * w + c] != color:
-                    same = False
-                    break
-            if same:
+            if _uniform(p, r * w, w, 1, color):
                 lines += 1
                 interior += 0 < r < h - 1
         for c in range(w):
-            same = True
-            for r in range(h):
-                if p[r * w + c] != color:
-                    same = False
-                    break
-            if same:
+            if _uniform(p, c, h, w, color):
                 lines += 1
                 interior += 0 < c < w - 1
         if lines == 0:

@@ -330,12 +330,6 @@ def test_grid_hash_is_fnv1a_over_shape_and_cells(grid) -> None:
     assert grid_hash(np.ascontiguousarray(grid.T)) == _fnv1a(grid.T)
 
 
-def test_unpack_objects_rejects_inconsistent_buffers() -> None:
-    meta = np.array([[0, 0, 2, 2, 3]], np.int64)
-    with pytest.raises(ValueError):
-        cells.unpack_objects(meta, np.zeros(4, bool), np.zeros(4, np.uint8), Object)
-
-
 def test_cython_kernels_reject_wrong_dtypes() -> None:
     with pytest.raises(TypeError):
         cells.most_common(np.zeros((2, 2), np.int64))

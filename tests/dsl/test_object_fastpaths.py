@@ -15,7 +15,7 @@ from dsl.primitives.sizing import _runs, _separator_color, paint_parts
 from dsl.registry import default_registry
 from dsl.values import (ARRAY_OVERHEAD, CONTAINER_OVERHEAD, OBJECT_OVERHEAD, Object, as_grid,
                         frozen, value_key, value_nbytes)
-from native import cells, components, fastprims
+from native import components, fastprims
 from tests.dsl.parity import outcome, same_outcome
 from tests.strategies import colors, grids
 
@@ -41,11 +41,21 @@ def lined_layouts(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     return grid, frozen(np.array(small, dtype=np.uint8).reshape(shape))
 
 
+def _unpacked(meta: np.ndarray, masks: np.ndarray, colours: np.ndarray) -> tuple[Object, ...]:
+    """Objects from the numba labeller's packed buffers: one (top, left, height, width,
+    offset) row of `meta` per component, its colours and mask flat from `offset`."""
+    found = []
+    for top, left, height, width, offset in meta.tolist():
+        cells_ = slice(offset, offset + height * width)
+        found.append(Object(frozen(colours[cells_].reshape(height, width)),
+                            frozen(masks[cells_].reshape(height, width)), top, left))
+    return tuple(found)
+
+
 @FAST
 @given(grids(), st.sampled_from((4, 8)), st.sampled_from(MODES), colors, st.booleans())
 def test_segment_equals_the_packed_numba_components(grid, connect, mode, value, same) -> None:
-    expected = cells.unpack_objects(*components.components(grid, connect, mode, value, same),
-                                    Object)
+    expected = _unpacked(*components.components(grid, connect, mode, value, same))
     same_outcome(expected, fastprims.segment(grid, connect, mode, value, same, Object))
 
 
