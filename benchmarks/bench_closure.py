@@ -48,7 +48,8 @@ WORK_RATES = ("applications_per_cpu_s", "values_per_cpu_s", "shaped_per_cpu_s")
 
 
 def closure_for(task: Challenge, shaped_last_depth: bool = False) -> Closure:
-    """The closure the closure proposer builds for a task (its table, `task_closure`)."""
+    """The closure proposer's closure of a task (`task_closure`: its table and roots), its
+    last depth kept whole unless `shaped_last_depth` (the proposer's setting)."""
     return task_closure(task, analyse(task), shaped_last_depth)[1]
 
 
