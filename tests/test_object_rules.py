@@ -33,6 +33,8 @@ EIGHT = FOUR + ((-1, 1), (1, 1), (1, -1), (-1, -1))
 
 def reference_components(grid: np.ndarray, mode: int, bg: int) -> list[set[tuple[int, int]]]:
     """Single-colour components by breadth-first search, straight from the documented modes."""
+    if mode >= 8:
+        return reference_part_components(grid, mode, bg)
     h, w = grid.shape
     member = [lambda c: c != bg, lambda c: c != bg, lambda c: True, lambda c: True,
               lambda c: c == bg, lambda c: c == bg, lambda c: c == bg, lambda c: c == bg][mode]
@@ -55,6 +57,39 @@ def reference_components(grid: np.ndarray, mode: int, bg: int) -> list[set[tuple
             seen |= cells
             if mode < 6 or not any(y in (0, h - 1) or x in (0, w - 1) for y, x in cells):
                 found.append(cells)
+    return found
+
+
+def reference_part_components(grid: np.ndarray, mode: int, bg: int
+                              ) -> list[set[tuple[int, int]]]:
+    """Modes 8 (object interiors: non-bg cells whose four neighbours are in the grid and of
+    their colour) and 9 (bg cells inside the bounding box of an 8-connected object), split
+    into 4-connected single-colour components by breadth-first search."""
+    h, w = grid.shape
+    if mode == 8:
+        member = {(r, c) for r in range(h) for c in range(w) if grid[r, c] != bg and all(
+            0 <= r + dr < h and 0 <= c + dc < w and grid[r + dr, c + dc] == grid[r, c]
+            for dr, dc in FOUR)}
+    else:
+        member = set()
+        for cells in reference_components(grid, 1, bg):
+            rows, cols = [r for r, _ in cells], [c for _, c in cells]
+            member |= {(r, c) for r in range(min(rows), max(rows) + 1)
+                       for c in range(min(cols), max(cols) + 1) if grid[r, c] == bg}
+    found, seen = [], set()
+    for start in sorted(member):
+        if start in seen:
+            continue
+        cells, queue = {start}, deque([start])
+        while queue:
+            y, x = queue.popleft()
+            for dy, dx in FOUR:
+                nxt = (y + dy, x + dx)
+                if nxt in member and nxt not in cells and grid[nxt] == grid[start]:
+                    cells.add(nxt)
+                    queue.append(nxt)
+        seen |= cells
+        found.append(cells)
     return found
 
 

@@ -482,7 +482,8 @@ def paint_grid_at(grid: Grid, sub: Grid, p: Point) -> Grid:
 OBJECT_MODES = ("4-connected objects", "8-connected objects", "4-connected regions",
                 "8-connected regions", "4-connected background regions",
                 "8-connected background regions", "4-connected enclosed background regions",
-                "8-connected enclosed background regions")
+                "8-connected enclosed background regions", "object interiors",
+                "background in object boxes")
 OBJECT_FEATURES = ("touches_border", "has_hole", "is_rectangle", "size_rank_desc",
                    "size_rank_asc", "shape_count", "size", "height", "width", "color",
                    "is_square", "size_extreme", "size_parity",
@@ -509,20 +510,54 @@ def segment_objects(grid: Grid, mode: int, bg: int) -> tuple[np.ndarray, int]:
     """(component index per cell, -1 outside every component; number of components) of a
     mode (`OBJECT_MODES`): single-colour components of the non-`bg` cells (modes 0, 1), of
     all cells (modes 2, 3), of the `bg` cells only (modes 4, 5) or of the `bg` cells that do
-    not reach the grid's border (modes 6, 7), 4- or 8-connected (even, odd modes), numbered
-    in reading order of their first cell."""
-    active = (grid != bg, grid != bg, np.ones(grid.shape, bool), np.ones(grid.shape, bool),
-              grid == bg, grid == bg, grid == bg, grid == bg)[mode]
-    labels = _label(grid, active, 8 if mode % 2 else 4)
-    if mode >= 6:
+    not reach the grid's border (modes 6, 7), 4- or 8-connected (even, odd modes); the
+    interiors of objects (mode 8: non-`bg` cells whose 4 neighbours all lie in the grid and
+    share their colour) or the `bg` cells inside the bounding box of an 8-connected
+    single-colour object (mode 9), as 4-connected single-colour components; numbered in
+    reading order of their first cell."""
+    if mode >= 8:
+        active = _interior(grid, bg) if mode == 8 else _in_object_boxes(grid, bg)
+        labels = _label(grid, active, 4)
+    else:
+        active = (grid != bg, grid != bg, np.ones(grid.shape, bool), np.ones(grid.shape, bool),
+                  grid == bg, grid == bg, grid == bg, grid == bg)[mode]
+        labels = _label(grid, active, 8 if mode % 2 else 4)
+    if 6 <= mode < 8:
         edge = np.unique(np.concatenate([labels[[0, -1], :].ravel(), labels[:, [0, -1]].ravel()]))
         labels = np.where(np.isin(labels, edge), -1, labels)
-    labels = labels.ravel()
-    inside = labels >= 0
-    firsts, index = np.unique(labels[inside], return_inverse=True)
-    comp = np.full(grid.size, -1, np.int64)
+    return _numbered(labels)
+
+
+def _numbered(labels: np.ndarray) -> tuple[np.ndarray, int]:
+    """`_label`'s labels renumbered 0..n-1 in reading order of each component's first cell."""
+    flat = labels.ravel()
+    inside = flat >= 0
+    firsts, index = np.unique(flat[inside], return_inverse=True)
+    comp = np.full(flat.size, -1, np.int64)
     comp[inside] = index
-    return comp.reshape(grid.shape), len(firsts)
+    return comp.reshape(labels.shape), len(firsts)
+
+
+def _interior(grid: Grid, bg: int) -> np.ndarray:
+    """The non-`bg` cells whose 4 neighbours all lie in the grid and share their colour."""
+    keys = np.asarray(grid, np.int64)
+    padded = np.pad(keys, 1, constant_values=-1)
+    h, w = keys.shape
+    inside = keys != bg
+    for dr, dc in DIRECTIONS[:4]:
+        inside &= padded[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] == keys
+    return inside
+
+
+def _in_object_boxes(grid: Grid, bg: int) -> np.ndarray:
+    """The `bg` cells inside the bounding box of some 8-connected single-colour component of
+    the non-`bg` cells."""
+    fg = grid != bg
+    comp, n = _numbered(_label(grid, fg, 8))
+    covered = np.zeros(grid.shape, bool)
+    for row, col, h, w in zip(*_boxes(comp, n)):
+        covered[row:row + h, col:col + w] = True
+    return covered & ~fg
 
 
 def _encloses(mask: np.ndarray) -> bool:
@@ -680,10 +715,10 @@ def object_color_sources(grid: Grid, comp: np.ndarray, n: int, bg: int) -> np.nd
 
 @primitive("(Grid, Int, List[Int], List[Int], Color) -> Grid",
            domains={"kind": OBJECT_RULE_KINDS},
-           example="recolor_objects([[1, 0, 2, 2]], 49, [1], [5]) == [[5, 0, 2, 2]]")
+           example="recolor_objects([[1, 0, 2, 2]], 61, [1], [5]) == [[5, 0, 2, 2]]")
 def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...],
                     bg: int = 0) -> Grid:
-    """Recolour each object whose feature (kind = feature * 8 + mode) is keys[i] by values[i].
+    """Recolour each object whose feature (kind = feature * 10 + mode) is keys[i] by values[i].
 
     Modes and features: `OBJECT_MODES`, `OBJECT_FEATURES` (`segment_objects`,
     `object_feature_values`); `bg` is the colour the object modes leave out and the
