@@ -1,4 +1,5 @@
-"""Output by pieces: the greedy composition and the enumerative proposer's use of it."""
+"""Output by pieces: the greedy composition, the enumerative proposer's use of it, and the
+closure's, within the pieces share of its budget."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,9 +9,11 @@ from dsl.parser import parse_program
 from synth.analysis.features import analyse
 from synth.data.task import Challenge, Example, make_grid
 from synth.proposers.base import Budget, Pool
+from synth.proposers.closure import ClosureProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.search.enumerate import EnumConfig
-from synth.search.pieces import Composition, compose
+from synth.search.pieces import (EVALUATIONS_PER_SECOND, PIECES_SHARE, Composition, compose,
+                                 pieces_allowance)
 from synth.select.verify import verified
 
 
@@ -53,3 +56,28 @@ def test_the_enumerative_proposer_answers_by_pieces_beyond_its_depth() -> None:
     answer = run_program(parse_program(exact[0].program), [test_input])[0]
     assert np.array_equal(answer, run_program(parse_program(SYMMETRIC), [test_input])[0])
     assert "overlay(" in exact[0].program, "found by pieces: overlay is beyond max_cost 1"
+
+
+def test_the_pieces_allowance_is_the_share_left() -> None:
+    assert pieces_allowance(120, 0.0) == 120
+    assert pieces_allowance(-5, 10.0) == 0, "the stages before it overspent: nothing left"
+    assert pieces_allowance(None, 0.5) == EVALUATIONS_PER_SECOND // 2
+    assert pieces_allowance(None, -1.0) == 0
+
+
+def test_the_closure_composes_by_pieces_within_its_share_of_the_work() -> None:
+    """Outputs no value of the closure equals (noise): without a cap, pieces would take every
+    output-shaped value at one evaluation each, far past the stage's work."""
+    rng = np.random.default_rng(0)
+    inputs = [make_grid(rng.integers(0, 4, (6, 6))) for _ in range(3)]
+    outputs = [make_grid(rng.integers(0, 4, (6, 6))) for _ in range(2)]
+    task = Challenge("noise", tuple(Example(i, o) for i, o in zip(inputs, outputs)),
+                     (inputs[2],))
+    proposer = ClosureProposer()
+    for limit in (50, 400):
+        budget = Budget.from_seconds(60, work_limit=limit)
+        assert not list(proposer.propose(task, analyse(task), budget, Pool()))
+        stats = proposer.stats()
+        assert stats["values"] > limit, "more output-shaped values than the work pays for"
+        assert budget.meter.spent <= limit, (limit, stats)
+        assert stats["verifications"] >= limit * PIECES_SHARE / 2, "pieces used their share"

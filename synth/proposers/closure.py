@@ -11,7 +11,16 @@ the task's invariants is found, the closure finishes that depth and stops. When 
 ends with no exact match, its values shaped like the train outputs (breadth-first, as many as
 `piece_limit` allows) go to output by pieces (`synth.search.pieces`): a base value plus
 overlaid values each right where they paint, icecuber's way of reaching outputs no single
-value of the closure equals. Pieces get the last `PIECES_SHARE` of the stage's budget.
+value of the closure equals. Pieces get the last `PIECES_SHARE` of the stage's budget and
+take no more values than it pays for (`pieces_allowance`, one evaluation a value).
+
+Target sizes: when the task predicts every output's size (`synth.search.target_size`) and
+the closure ends with no exact match, its values not shaped like the outputs are brought to
+that size by icecuber's target-size functions (embedded at the origin or centred on a
+background canvas, tiled, mirror-tiled, scaled; kernels in `native.target_size`) and matched
+the same way, breadth-first while the budget lasts; the sized values also go to pieces.
+Where the outputs change shape, the stage has `TARGET_SIZE_SHARE` of the closure's share;
+where they keep the input's, what the expansion left.
 
 Budget: the wall clock is checked between chunks of transform applications; in reproducible
 mode every `NATIVE_CALLS_PER_EVALUATION` applications (each on every example) count as one
@@ -26,7 +35,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +44,7 @@ import numpy as np
 from dsl import ast
 from dsl.parser import parse_program
 from dsl.types import GRID
+from native import target_size as sized_kernels
 from native.closure import EXACT, Closure
 from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
@@ -44,8 +54,9 @@ from synth.search.closure import (Transform, kernel_rows, path_expr, table_scope
                                   transform_table)
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
-from synth.search.pieces import PIECES_SHARE, compose, piece_limit
+from synth.search.pieces import PIECES_SHARE, compose, piece_limit, pieces_allowance
 from synth.search.program import expr_size, program_text
+from synth.search.target_size import FUNCTIONS, TargetSize, sized_expr, target_size
 
 # Transform applications (each on every example) costing the CPU time of one enumerator
 # evaluation: the median over 20 tasks of the arc1:train every-5th sample of native
@@ -58,6 +69,8 @@ MAX_DEPTH = 3
 CHUNK_CALLS = 20_000
 MAX_MAPPED = 8     # colour-mapped candidates per solve
 MAX_EXACT = 16     # exact candidates per solve
+TARGET_SIZE_SHARE = 0.2   # of the closure's share, for the target-size stage when it runs
+SIZED_CHUNK = 2_000       # values matched under the target-size functions between budget checks
 
 
 @dataclass
@@ -66,8 +79,13 @@ class ClosureProposer:
 
     max_depth: int = MAX_DEPTH
     name: str = "closure"
+    # the target-size functions (`native.target_size` kinds) of the target-size stage; () turns
+    # it off (for A/B measurements)
+    size_functions: tuple[int, ...] = FUNCTIONS
     last: dict[str, Any] = field(default_factory=dict)
     verifications: int = 0
+    sized_applications: int = 0
+    sized_found: int = 0
 
     def warm_up(self) -> None:
         """Compile (or load from numba's cache) the closure kernels on a tiny task."""
@@ -76,6 +94,13 @@ class ClosureProposer:
         closure = Closure([grid], [grid], table)
         for _ in closure.run(1, 10 ** 6, lambda: False):
             pass
+        size = TargetSize("constant", ((1, 1),) * 2, ast.Literal(1, "int"), ast.Literal(1, "int"))
+        sized_values(closure, size, FUNCTIONS, 1, 4, 0)
+        sized_kernels.scan(closure.pool, closure.offsets, closure.heights, closure.widths, 0,
+                           closure.n_nodes, np.array(FUNCTIONS, dtype=np.int64),
+                           closure.targets, closure.t_offs, np.ones(1, dtype=np.int64),
+                           np.ones(1, dtype=np.int64), 0, np.zeros((1, 2), dtype=np.int64),
+                           np.zeros((1, 2), dtype=np.int64))
 
     def stats(self) -> dict[str, Any]:
         """The last closure's values, applications, depth reached and speed."""
@@ -86,6 +111,7 @@ class ClosureProposer:
         table, closure = task_closure(task, analysis)
         start = time.monotonic()
         self.verifications = 0
+        self.sized_applications = self.sized_found = 0
         try:
             yield from self._search(task, analysis, budget, closure, table)
         finally:
@@ -94,20 +120,25 @@ class ClosureProposer:
                          "depth_completed": closure.depth_completed(),
                          "transforms": len(table), "seconds": round(seconds, 3),
                          "values_per_s": round(closure.n_nodes / max(seconds, 1e-9)),
-                         "verifications": self.verifications}
-            budget.spend(work_units(closure.calls) + self.verifications)
+                         "verifications": self.verifications,
+                         "sized_applications": self.sized_applications,
+                         "sized_found": self.sized_found}
+            budget.spend(self.pending(closure))
 
     def _search(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
                 closure: Closure, table: tuple) -> Iterator[Candidate]:
-        budget = budget.share(1.0 - PIECES_SHARE)
-        call_limit = 2 ** 62 if budget.work_limit is None else \
-            max(0, budget.work_limit - budget.meter.spent) * NATIVE_CALLS_PER_EVALUATION
+        size = target_size(task, analysis) if self.size_functions else None
+        stage = budget.share(1.0 - PIECES_SHARE)
+        expansion = stage if size is None or size.rule == "same" else \
+            stage.share(1.0 - TARGET_SIZE_SHARE)
+        call_limit = 2 ** 62 if expansion.work_limit is None else \
+            max(0, expansion.work_limit - expansion.meter.spent) * NATIVE_CALLS_PER_EVALUATION
         depth = self.max_depth
         counts = {EXACT: 0, 0: 0}
         solved_depth: int | None = None
         while True:
             for found in closure.run(depth, call_limit,
-                                     lambda: budget.expired(work_units(closure.calls)),
+                                     lambda: expansion.expired(work_units(closure.calls)),
                                      CHUNK_CALLS):
                 for node, kind in found:
                     bucket = EXACT if kind == EXACT else 0
@@ -125,27 +156,113 @@ class ClosureProposer:
                 if solved_depth is not None and solved_depth < depth:
                     break
             if solved_depth is None and counts[EXACT] == 0:
-                yield from self.by_pieces(task, analysis, closure, table)
+                solved = False
+                if size is not None:
+                    solved = yield from self.by_target_size(task, analysis, closure, table,
+                                                            size, stage)
+                if not solved:
+                    yield from self.by_pieces(task, analysis, closure, table, size, budget)
             if solved_depth is None or solved_depth >= depth:
                 return
             depth = solved_depth
 
-    def by_pieces(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
-                  table: tuple) -> Iterator[Candidate]:
-        """A base value plus overlaid values of the closure (`synth.search.pieces.compose`),
-        when their overlay, re-run by the interpreter, reproduces every train output."""
+    def pending(self, closure: Closure) -> int:
+        """Evaluations of work done so far and not yet spent (`propose` spends them)."""
+        return work_units(closure.calls + self.sized_applications) + self.verifications
+
+    def by_target_size(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
+                       table: tuple, size: TargetSize, budget: Budget
+                       ) -> Generator[Candidate, None, bool]:
+        """The closure's values not shaped like the outputs, brought to the predicted output
+        size by each target-size function (`synth.search.target_size`) and matched against
+        the train outputs, exact or after one colour map, breadth-first in chunks of
+        `SIZED_CHUNK` values while the budget lasts; returns whether an exact program whose
+        test outputs obey the task's invariants was found."""
         n = len(task.train)
-        nodes = shaped_nodes(closure, [ex.output.shape for ex in task.train],
-                             piece_limit([ex.output for ex in task.train]))
-        self.verifications += len(nodes)
-        train_values = [closure.grids(int(node))[:n] for node in nodes]
-        found = compose(train_values, [ex.output for ex in task.train], analysis.background)
+        heights, widths = (np.array([s[i] for s in size.shapes[:n]], dtype=np.int64)
+                           for i in (0, 1))
+        kinds = np.array(self.size_functions, dtype=np.int64)
+        exact = np.zeros((MAX_EXACT, 2), dtype=np.int64)
+        mapped = np.zeros((MAX_MAPPED, 2), dtype=np.int64)
+        counts = {EXACT: 0, 0: 0}
+        solved = False
+        for start in range(0, closure.n_nodes, SIZED_CHUNK):
+            if solved or budget.expired(self.pending(closure)):
+                break
+            stop = min(closure.n_nodes, start + SIZED_CHUNK)
+            n_exact, n_mapped = sized_kernels.scan(
+                closure.pool, closure.offsets, closure.heights, closure.widths, start, stop,
+                kinds, closure.targets, closure.t_offs, heights, widths, analysis.background,
+                exact, mapped)
+            self.sized_applications += (stop - start) * len(kinds)
+            matches = [(EXACT, pair) for pair in exact[:min(n_exact, MAX_EXACT)]] + \
+                [(0, pair) for pair in mapped[:min(n_mapped, MAX_MAPPED)]]
+            for bucket, (node, kind) in matches:
+                if counts[bucket] >= (MAX_EXACT if bucket == EXACT else MAX_MAPPED) or \
+                        (bucket != EXACT and solved):
+                    continue
+                expr = sized_expr(int(kind), path_expr(table, closure.path(int(node))), size,
+                                  analysis.background)
+                candidate = self.verified(task, expr, 1.0) if bucket == EXACT else \
+                    self.mapped(task, expr)
+                if candidate is None:
+                    continue
+                counts[bucket] += 1
+                self.sized_found += 1
+                if bucket == EXACT and all(g is not None for g in candidate.test_outputs) \
+                        and analysis.consistent_outputs(candidate.test_outputs):
+                    solved = True
+                yield candidate
+        return solved
+
+    def mapped(self, task: Challenge, expr: ast.Expr) -> ProgramCandidate | None:
+        """The expression followed by the colour map its train outputs call for, verified."""
+        self.verifications += 1
+        values = interpreted_grids(parse_program(program_text(expr)), task.inputs)
+        if values is None or any(v is None for v in values):
+            return None
+        changes = color_mapping(values[:len(task.train)], task)
+        if changes is None:
+            return None
+        return self.verified(task, mapped_node(Node(GRID, tuple(values), 0, expr), changes).expr,
+                             prior=0.9)
+
+    def by_pieces(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
+                  table: tuple, size: TargetSize | None, budget: Budget
+                  ) -> Iterator[Candidate]:
+        """A base value plus overlaid values of the closure (`synth.search.pieces.compose`),
+        when their overlay, re-run by the interpreter, reproduces every train output. The
+        values: those shaped like the outputs, then (with a predicted size) the others brought
+        to size by each target-size function, breadth-first, as many as what is left of
+        `budget` pays for (`pieces_allowance`: the pieces share, once the stages before it
+        have spent theirs)."""
+        n = len(task.train)
+        targets = [ex.output for ex in task.train]
+        work_left = None if budget.work_limit is None else \
+            budget.work_limit - budget.meter.spent - self.pending(closure)
+        limit = min(piece_limit(targets), pieces_allowance(work_left, budget.remaining()))
+        nodes = shaped_nodes(closure, [t.shape for t in targets], limit)
+        values: list[list[np.ndarray]] = [closure.grids(int(node))[:n] for node in nodes]
+        sources: list[tuple[int, int | None]] = [(int(node), None) for node in nodes]
+        if size is not None and len(nodes) < limit:
+            pairs, sized = sized_values(closure, size, self.size_functions, n,
+                                        limit - len(nodes), analysis.background)
+            values += sized
+            sources += [(int(node), int(kind)) for node, kind in pairs]
+        self.verifications += len(values)
+        found = compose(values, targets, analysis.background)
         if found is None:
             return
-        expr = path_expr(table, closure.path(int(nodes[found.base])))
+
+        def source_expr(index: int) -> ast.Expr:
+            node, kind = sources[index]
+            expr = path_expr(table, closure.path(node))
+            return expr if kind is None or size is None else \
+                sized_expr(kind, expr, size, analysis.background)
+
+        expr = source_expr(found.base)
         for index in found.pieces:
-            expr = overlay_expr(expr, path_expr(table, closure.path(int(nodes[index]))),
-                                analysis.background)
+            expr = overlay_expr(expr, source_expr(index), analysis.background)
         candidate = self.verified(task, expr, prior=0.95)
         if candidate is not None:
             yield candidate
@@ -201,6 +318,28 @@ def shaped_nodes(closure: Closure, shapes: Sequence[tuple[int, ...]], limit: int
         shaped &= (closure.heights[:count, example] == height) & \
                   (closure.widths[:count, example] == width)
     return np.flatnonzero(shaped)[:limit]
+
+
+def sized_values(closure: Closure, size: TargetSize, functions: Sequence[int], n_train: int,
+                 limit: int, bg: int) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+    """The first `limit` (node, function) pairs, breadth-first, of values not shaped like the
+    train outputs whose target-size function is valid on every train example, and their
+    grids on the train examples."""
+    pairs = np.zeros((max(0, limit), 2), dtype=np.int64)
+    heights = np.array([s[0] for s in size.shapes[:n_train]], dtype=np.int64)
+    widths = np.array([s[1] for s in size.shapes[:n_train]], dtype=np.int64)
+    count = sized_kernels.sized_pairs(closure.heights, closure.widths, closure.n_nodes,
+                                      np.array(functions, dtype=np.int64), heights, widths,
+                                      pairs)
+    pairs = pairs[:count]
+    per_example = []
+    for e in range(n_train):
+        h, w = int(heights[e]), int(widths[e])
+        out = np.zeros((count, h * w), dtype=np.uint8)
+        sized_kernels.render(closure.pool, closure.offsets, closure.heights, closure.widths,
+                             pairs, e, h, w, bg, out)
+        per_example.append(out.reshape(count, h, w))
+    return pairs, [[grids[k] for grids in per_example] for k in range(count)]
 
 
 def overlay_expr(base: ast.Expr, piece: ast.Expr, background: int) -> ast.Expr:

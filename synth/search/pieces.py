@@ -8,6 +8,11 @@ pieces whose painted cells (those not of the background colour) are all right on
 pair, each covering the most cells the grid built so far still gets wrong, until every train
 output is reproduced. The answer is `overlay(...overlay(base, piece1, bg)..., pieceK, bg)`,
 which the caller builds and verifies like any other program.
+
+Pieces cost one evaluation of work per candidate value, and get `PIECES_SHARE` of a stage's
+budget: `pieces_allowance` is how many values that share pays for (the work it has left in
+reproducible mode, its seconds left at `EVALUATIONS_PER_SECOND` otherwise), so composing never
+spends a later stage's budget.
 """
 from __future__ import annotations
 
@@ -23,12 +28,23 @@ BASES_TRIED = 5
 PIECES_SHARE = 0.1  # of a proposer's stage budget, kept for composing the output by pieces
 MAX_PIECE_VALUES = 20_000
 PIECE_CELLS = 4_000_000  # candidate values kept for pieces x train output cells
+# enumerator evaluations per CPU-second (~17 k, `synth.proposers.closure`'s measurement): what a
+# wall-clock share pays for
+EVALUATIONS_PER_SECOND = 17_000
 
 
 def piece_limit(targets: Sequence[Grid]) -> int:
     """How many candidate values `compose` may be given for these train outputs (memory bound)."""
     cells = sum(t.size for t in targets)
     return max(2, min(MAX_PIECE_VALUES, PIECE_CELLS // max(1, cells)))
+
+
+def pieces_allowance(work_left: int | None, seconds_left: float) -> int:
+    """Candidate values (one evaluation each) the pieces share pays for: `work_left`
+    evaluations in reproducible mode (None: wall clock), else `seconds_left` of evaluations."""
+    if work_left is not None:
+        return max(0, work_left)
+    return max(0, int(seconds_left * EVALUATIONS_PER_SECOND))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,107 @@
+"""Target sizes: the size prediction, every target-size kernel against its DSL expression (one
+grid at a time and as the closure's values given to pieces), and the closure proposer reaching
+outputs only a value brought to size matches."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsl import ast
+from dsl.interp import run_program
+from dsl.parser import parse_program
+from native import target_size as kernels
+from synth.analysis.features import analyse
+from synth.data.task import Challenge, Example, make_grid
+from synth.proposers.base import Budget, Pool
+from synth.proposers.closure import ClosureProposer, sized_values, task_closure
+from synth.search.closure import path_expr
+from synth.search.program import program_text
+from synth.search.target_size import (FUNCTION_NAMES, FUNCTIONS, INPUT, TargetSize, sized_expr,
+                                      target_size)
+from tests.strategies import grids
+
+
+def literal_size(height: int, width: int) -> TargetSize:
+    return TargetSize("constant", ((height, width),), ast.Literal(height, "int"),
+                      ast.Literal(width, "int"))
+
+
+def dsl_sized(grid: np.ndarray, kind: int, height: int, width: int, bg: int
+              ) -> np.ndarray | None:
+    program = parse_program(program_text(sized_expr(kind, INPUT, literal_size(height, width),
+                                                     bg)))
+    result = run_program(program, [grid])[0]
+    return result if isinstance(result, np.ndarray) else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(grids(max_side=12), st.sampled_from(tuple(FUNCTION_NAMES.values())), st.integers(1, 30),
+       st.integers(1, 30), st.integers(0, 9))
+def test_every_kernel_equals_its_dsl_expression(grid: np.ndarray, kind: int, height: int,
+                                                width: int, bg: int) -> None:
+    expected = dsl_sized(grid, kind, height, width, bg)
+    if not kernels.valid(kind, grid.shape[0], grid.shape[1], height, width):
+        assert expected is None
+        return
+    assert expected is not None
+    assert np.array_equal(kernels.sized_grid(grid, kind, height, width, bg), expected)
+
+
+def test_sizes_come_from_the_size_rules_as_dsl_expressions() -> None:
+    small, large = make_grid([[1, 2], [3, 4]]), make_grid([[1, 2, 3]])
+    scaled = Challenge("s", (Example(small, make_grid(np.zeros((4, 4), int))),
+                             Example(large, make_grid(np.zeros((2, 6), int)))), (large,))
+    size = target_size(scaled, analyse(scaled))
+    assert size is not None and size.shapes == ((4, 4), (2, 6), (2, 6))
+    program = parse_program(program_text(sized_expr(kernels.TILE, INPUT, size, 0)))
+    assert run_program(program, [large])[0].shape == (2, 6)
+    fixed = Challenge("c", (Example(small, make_grid(np.zeros((3, 3), int))),
+                            Example(large, make_grid(np.zeros((3, 3), int)))), (large,))
+    assert target_size(fixed, analyse(fixed)).shapes == ((3, 3),) * 3
+
+
+CORNER = "point(0, 0)"
+CENTRED = "point(div(sub(5, height(x1)), 2), div(sub(5, width(x1)), 2))"
+
+
+@pytest.mark.parametrize("where, functions", [(CORNER, FUNCTIONS),
+                                              (CENTRED, tuple(FUNCTION_NAMES.values()))])
+def test_the_closure_embeds_a_value_at_the_predicted_size(where: str,
+                                                          functions: tuple[int, ...]) -> None:
+    """Each output is the input's content, trimmed and put on a 5 x 5 canvas: no value of
+    the closure is 5 x 5, one brought to size is."""
+    inputs = [make_grid([[0, 0, 0, 0, 0, 0, 0], [0, 2, 2, 0, 0, 0, 0], [0, 2, 3, 0, 0, 0, 0],
+                         [0, 0, 0, 0, 0, 0, 0]]),
+              make_grid([[0, 0, 0], [0, 4, 0], [4, 4, 4], [0, 0, 0], [0, 0, 0], [0, 0, 0]]),
+              make_grid([[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 7, 0]])]
+    program = "solve(I: Grid) -> Grid:\n    x1 = trim(I)\n    x2 = canvas(0, 5, 5)\n" \
+              f"    O = paint_grid_at(x2, x1, {where})\n"
+    outputs = run_program(parse_program(program), inputs)
+    task = Challenge("t", tuple(Example(i, o) for i, o in zip(inputs[:2], outputs[:2])),
+                     (inputs[2],))
+    proposer = ClosureProposer(size_functions=functions)
+    found = list(proposer.propose(task, analyse(task), Budget.from_seconds(60), Pool()))
+    right = [c for c in found if all(np.array_equal(a, b) for a, b in
+                                     zip((*c.train_outputs, *c.test_outputs), outputs))]
+    assert right and proposer.stats()["sized_found"] > 0, [c.program for c in found]
+
+
+def test_sized_values_for_pieces_are_the_dsl_values_of_their_expressions() -> None:
+    inputs = [make_grid([[1, 0], [2, 3]]), make_grid([[4, 4], [0, 5], [6, 0]])]
+    outputs = [make_grid(np.zeros((4, 4), int)), make_grid(np.zeros((4, 4), int))]
+    task = Challenge("p", (Example(inputs[0], outputs[0]),), (inputs[1],))
+    analysis = analyse(task)
+    size = target_size(task, analysis)
+    table, closure = task_closure(task, analysis, shaped_last_depth=False)
+    for _ in closure.run(1, 10 ** 6, lambda: False):
+        pass
+    functions = tuple(FUNCTION_NAMES.values())
+    pairs, values = sized_values(closure, size, functions, 1, 40, analysis.background)
+    assert len(pairs) == 40 and {int(k) for _, k in pairs} == set(functions)
+    for (node, kind), grids in zip(pairs, values):
+        expr = sized_expr(int(kind), path_expr(table, closure.path(int(node))), size,
+                          analysis.background)
+        expected = run_program(parse_program(program_text(expr)), inputs[:1])[0]
+        assert np.array_equal(grids[0], expected), program_text(expr)
