@@ -4,7 +4,8 @@ Values are stored in one flat `uint8` pool: a value holds one grid per example (
 train and test inputs), each at (offset, height, width). A transform is a row
 `(kind, a, b, c)` of an `int32` table: a kernel kind (the constants below) and its baked
 integer parameters. `expand` grows the closure breadth-first from the root value: every
-value of depth < max_depth gets every transform; a result is dropped when the transform
+value of depth < max_depth gets every transform (but the repairs, `root_only`: the root
+alone gets those, uncounted elsewhere); a result is dropped when the transform
 fails on some example (the DSL's EvalError), or is empty or over `max_side` per side. Values
 are deduplicated by a 64-bit hash over all examples' (h, w, bytes), confirmed byte for
 byte, in an open-addressing table. Each distinct value records its parent and transform, and
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from native import symmetry, tiling
+
 MAX_SIDE = 60            # the DSL's largest intermediate grid side
 MAX_CELLS = MAX_SIDE * MAX_SIDE
 # int32 scratch of a kernel: 12 * MAX_CELLS + 1 of plain scratch, then a cache of
@@ -60,8 +63,8 @@ FILL_ENCLOSED, DRAW_BORDER, FILL_ROWS_WITH, FILL_COLS_WITH, GRAVITY, PAD = 35, 3
 PICK_OBJECT, PICK_SUBGRID, MAJORITY_CELL = 41, 42, 43
 SMEAR, OUTLINE, CONNECT_SAME, PICK_KEEP, PICK_COVER, COUNT_RENDER, COLORS_COLUMN = (
     44, 45, 46, 47, 48, 49, 50)
-HOLLOW, DENOISE = 51, 52
-N_KINDS = 53
+HOLLOW, DENOISE, REPAIR_TILING, COMPLETE_SYMMETRY, SYMMETRY_WINDOW = 51, 52, 53, 54, 55
+N_KINDS = 56
 
 # object picks (PICK_OBJECT / PICK_SUBGRID): segmentations (parameter a) and pickers (c)
 SEG_MULTICOLOR8, SEG_OBJECTS4, SEG_COLOR_GROUPS = 0, 1, 2
@@ -794,6 +797,51 @@ def _denoise(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndar
 
 
 @njit(cache=True)
+def _repair(kind: int, a: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+            d: int) -> int:
+    """`repair_tiling(x, a)` / `complete_symmetry(x, a)`: the cells of colour `a` filled from
+    the grid's smallest consistent period / the symmetries its other cells obey (the DSL's
+    own kernels, `native.tiling` and `native.symmetry`); -1 where the DSL raises."""
+    if a < 0 or a > 9:
+        return -1
+    grid = g[s:s + h * w].reshape((h, w))
+    if kind == REPAIR_TILING:
+        found, repaired = tiling.repair_tiling(grid, a)
+        if not found:
+            return -1
+    else:
+        status, repaired = symmetry.complete_symmetry(grid, a)
+        if status != symmetry.OK:
+            return -1
+    out[d:d + h * w] = repaired.ravel()
+    return h * 64 + w
+
+
+@njit(cache=True)
+def _symmetry_window(a: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
+                     d: int) -> int:
+    """`subgrid(complete_symmetry(x, a), mask_object(x, mask_of(x, a)))`: what the symmetries
+    the other cells obey put under the bounding box of colour `a`; -1 where the DSL raises."""
+    if a < 0 or a > 9:
+        return -1
+    r0, c0, r1, c1 = h, w, -1, -1
+    for k in range(h * w):
+        if g[s + k] == a:
+            r, c = k // w, k % w
+            r0, r1, c0, c1 = min(r0, r), max(r1, r), min(c0, c), max(c1, c)
+    if r1 < 0:
+        return -1
+    status, repaired = symmetry.complete_symmetry(g[s:s + h * w].reshape((h, w)), a)
+    if status != symmetry.OK:
+        return -1
+    oh, ow = r1 - r0 + 1, c1 - c0 + 1
+    for i in range(oh):
+        for j in range(ow):
+            out[d + i * ow + j] = repaired[r0 + i, c0 + j]
+    return oh * 64 + ow
+
+
+@njit(cache=True)
 def _fg_counts(bg: int, g: np.ndarray, s: int, n_cells: int, counts: np.ndarray) -> int:
     """Cells per colour (into counts[:10]) with `bg` zeroed; returns the commonest other
     colour (ties: smaller), -1 when there is none (`most_common_fg` raises EvalError)."""
@@ -916,6 +964,10 @@ def _spreads_and_counts(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int
         return _hollow(a, b, g, s, h, w, out, d)
     if kind == DENOISE:
         return _denoise(a, b, g, s, h, w, out, d, work)
+    if kind == REPAIR_TILING or kind == COMPLETE_SYMMETRY:
+        return _repair(kind, a, g, s, h, w, out, d)
+    if kind == SYMMETRY_WINDOW:
+        return _symmetry_window(a, g, s, h, w, out, d)
     return -1
 
 
@@ -1049,6 +1101,15 @@ def grows_past(kind: int, a: int, b: int, h: int, w: int, max_side: int) -> bool
 
 
 @njit(cache=True)
+def root_only(kind: int) -> bool:
+    """Whether `expand` applies transforms of this kind to the root value only: the
+    repairs (`repair_tiling`, `complete_symmetry` and its window), whose search for a period
+    or for symmetries costs far more than an application of another kind, and which repair
+    the task's own inputs (as icecuber applies insideMarked at depth 0 only)."""
+    return REPAIR_TILING <= kind <= SYMMETRY_WINDOW
+
+
+@njit(cache=True)
 def leaves_unchanged(kind: int, a: int, b: int, c: int, palette: int) -> bool:
     """Whether transform (kind, a, b, c) provably returns every example of a value with these
     colours (bit set) unchanged, so its result is the value itself: a duplicate, which
@@ -1108,7 +1169,8 @@ def shape_bounds(kind: int, a: int, b: int, c: int, h: int, w: int
         return h, h, w // 2, w // 2
     if kind == TOP_HALF or kind == BOTTOM_HALF:
         return h // 2, h // 2, w, w
-    if kind == TRIM or kind == PICK_OBJECT or kind == PICK_SUBGRID or kind == COMPRESS:
+    if kind == TRIM or kind == PICK_OBJECT or kind == PICK_SUBGRID or kind == COMPRESS or \
+            kind == SYMMETRY_WINDOW:
         return 1, h, 1, w
     if kind == DEDUPE_ROWS:
         return 1, h, w, w
@@ -1205,8 +1267,10 @@ def expand(table: np.ndarray, pool: np.ndarray, offsets: np.ndarray, heights: np
                 state[NEXT_TRANSFORM] = t
                 return _save(state, n_nodes, calls, pool_top,
                              CALL_LIMIT if calls >= call_limit else FULL)
-            calls += 1
             kind, a, b, c = table[t, 0], table[t, 1], table[t, 2], table[t, 3]
+            if depths[parent] > 0 and root_only(kind):
+                continue
+            calls += 1
             if leaves_unchanged(kind, a, b, c, palette) or \
                     (last and not _may_fit(kind, a, b, c, heights, widths, parent, t_hs,
                                            t_ws)):

@@ -241,13 +241,16 @@ def value_key(grids_: list[np.ndarray]) -> tuple:
 
 def python_closure(roots: list[np.ndarray], table: tuple[Transform, ...], depth: int,
                    max_side: int) -> set[tuple]:
-    """The closure's distinct values, breadth-first through the reference interpreter."""
+    """The closure's distinct values, breadth-first through the reference interpreter (the
+    `root_only` kinds applied to the roots alone)."""
     seen = {value_key(roots)}
     frontier = [roots]
-    for _ in range(depth):
+    for level in range(depth):
         following = []
         for value in frontier:
             for transform in table:
+                if level > 0 and native.root_only(transform.kind):
+                    continue
                 results = [reference(transform, g) for g in value]
                 if any(r is None or max(r.shape) > max_side for r in results):
                     continue

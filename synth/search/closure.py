@@ -7,7 +7,11 @@ the DSL: a registry primitive applied to the value plus literal arguments (`rot9
 key picks: `obj_grid(argmax(objects(x, connect=8, multicolor=True), size))`; keep it in place:
 `fill_mask(x, mask_not(object_mask(x, PICKED)), black)`; rays from every non-bg cell:
 `object_rays(x, to_object(x), 1)`; a count drawn as a row: `canvas(most_common_fg(x), 1,
-count(objects(x)))`). Colour parameters come from the task's palette; `bg`/`fill` parameters
+count(objects(x)))`; one colour's cells filled from the grid's period or symmetries:
+`repair_tiling(x, black)`, `complete_symmetry(x, blue)`, and the completion under that
+colour's bounding box cropped out: `subgrid(complete_symmetry(x, blue), mask_object(x,
+mask_of(x, blue)))`, these three on the task's inputs only, `native.closure.root_only`).
+Colour parameters come from the task's palette; `bg`/`fill` parameters
 take the task's background when it is not 0 (as the enumerator's `task_default_domains`
 does) and are otherwise left at their default. Every kernel equals its primitive's reference
 implementation (property-tested), so a closure path turns back into an exact DSL expression
@@ -86,7 +90,8 @@ _BG_ONLY = (("symmetrize_h", kernels.SYMMETRIZE_H), ("symmetrize_v", kernels.SYM
 # colours as a column): no path of a few rows brings them back to the input's shape on
 # every example, so a task whose train outputs all keep their input's shape goes without
 SHRINKING_KINDS = frozenset({kernels.PICK_OBJECT, kernels.PICK_SUBGRID,
-                             kernels.COUNT_RENDER, kernels.COLORS_COLUMN})
+                             kernels.COUNT_RENDER, kernels.COLORS_COLUMN,
+                             kernels.SYMMETRY_WINDOW})
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,24 @@ def _cleanups(palette: Sequence[int], bg: int) -> list[Transform]:
     return rows
 
 
+def _repairs(sources: Sequence[int]) -> list[Transform]:
+    """The cells of one input colour treated as unknown and filled from the grid's smallest
+    consistent period (`repair_tiling`) or from the symmetries its other cells obey
+    (`complete_symmetry`), and what the symmetries put under that colour's bounding box
+    (the completed grid's window there: the masked patch of a symmetric picture)."""
+    rows = [Transform(name, kind, (c, 0, 0), ((c, "color"),))
+            for name, kind in (("repair_tiling", kernels.REPAIR_TILING),
+                               ("complete_symmetry", kernels.COMPLETE_SYMMETRY))
+            for c in sources]
+    hole = ast.Var(HOLE)
+    for c in sources:
+        colour = ast.Literal(c, "color")
+        region = ast.Call("mask_object", (hole, ast.Call("mask_of", (hole, colour))))
+        template = ast.Call("subgrid", (ast.Call("complete_symmetry", (hole, colour)), region))
+        rows.append(Transform("subgrid", kernels.SYMMETRY_WINDOW, (c, 0, 0), template=template))
+    return rows
+
+
 def _counts(bg: int) -> list[Transform]:
     """A canvas of the commonest non-bg colour sized by a count (icecuber's count renders:
     1 x N, N x 1 or N x N for N the objects, colours or non-bg cells), and the colours by
@@ -306,7 +329,7 @@ def transform_table(input_palette: Iterable[int], palette: Iterable[int],
     return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background)
                  + _object_picks(background) + _in_place_picks(background)
                  + _spreads(colors, background) + _cleanups(shapes, background)
-                 + _counts(background))
+                 + _repairs(sources) + _counts(background))
 
 
 def kernel_rows(table: Sequence[Transform]) -> np.ndarray:
