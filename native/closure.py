@@ -1056,20 +1056,26 @@ def _match_kind(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarr
     for e in range(t_offs.shape[0]):
         if hs[e] != t_hs[e] or ws[e] != t_ws[e]:
             return 0
-    for v in range(10):
-        mapping[v] = -1
+    mapping[:] = -1
     exact = True
     for e in range(t_offs.shape[0]):
         a, b = offs[e], t_offs[e]
         for k in range(hs[e] * ws[e]):
             v, t = pool[a + k], targets[b + k]
-            if v != t:
-                exact = False
-            if mapping[v] < 0:
-                mapping[v] = t
-            elif mapping[v] != t:
+            exact = exact and v == t
+            if not maps_onto(mapping, v, t):
                 return 0
     return EXACT if exact else MAPPED
+
+
+@njit(cache=True)
+def maps_onto(mapping: np.ndarray, v: int, t: int) -> bool:
+    """Records colour `v` -> `t` in a colour map (-1: not yet mapped); False when `v`
+    already maps to another colour."""
+    if mapping[v] < 0:
+        mapping[v] = t
+        return True
+    return mapping[v] == t
 
 
 @njit(cache=True)

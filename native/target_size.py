@@ -24,9 +24,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from native.closure import EXACT, MAPPED, maps_onto
+
 ORIGIN, CENTRE, TILE, MIRROR, SCALE = 0, 1, 2, 3, 4
 N_FUNCTIONS = 5
-EXACT, MAPPED = 1, 2     # match kinds, as the closure's
 
 
 @njit(cache=True)
@@ -75,19 +76,15 @@ def _match(pool: np.ndarray, offs: np.ndarray, hs: np.ndarray, ws: np.ndarray, k
     for e in range(n_train):
         if not valid(kind, hs[e], ws[e], t_hs[e], t_ws[e]):
             return 0
-    for v in range(10):
-        mapping[v] = -1
+    mapping[:] = -1
     exact = True
     for e in range(n_train):
         for r in range(t_hs[e]):
             for c in range(t_ws[e]):
                 v = _cell(pool, offs[e], hs[e], ws[e], kind, t_hs[e], t_ws[e], r, c, bg)
                 t = targets[t_offs[e] + r * t_ws[e] + c]
-                if v != t:
-                    exact = False
-                if mapping[v] < 0:
-                    mapping[v] = t
-                elif mapping[v] != t:
+                exact = exact and v == t
+                if not maps_onto(mapping, v, t):
                     return 0
     return EXACT if exact else MAPPED
 
