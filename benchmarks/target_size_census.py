@@ -4,8 +4,9 @@ have, and which the closure proposer alone reaches with and without its target-s
     python benchmarks/target_size_census.py --work-limit 10000 --json census.json
 
 Per task (every arc1 training task, or those of `--ids`): the size rule
-`synth.search.target_size.target_size` picks (none, same, constant, transposed, scaled), and
-whether some train output's shape differs from its input's. With `--work-limit`, the closure
+`synth.search.target_size.target_size` picks (none, same, constant, transposed, scaled, or law:
+the Z3 size laws where no rule holds and the shapes change), and whether some train output's
+shape differs from its input's. With `--work-limit`, the closure
 proposer runs twice under a reproducible budget of that many evaluations, its target-size
 stage off then on; a task counts as reached by an arm when one of the arm's candidates gives
 every test output. Training tasks only: this chooses what the search keeps.
@@ -85,8 +86,9 @@ def main() -> None:
                         help="target-size functions of the 'after' arm, comma-separated, of "
                              f"{','.join(FUNCTION_NAMES)}")
     parser.add_argument("--laws", action="store_true",
-                        help="also count the tasks whose shapes change, with no size rule, "
-                             "that Z3 size laws predict (deterministic queries)")
+                        help="also count the tasks whose shapes change, with no size rule "
+                             "nor law target size, that Z3 size laws predict (deterministic "
+                             "queries)")
     parser.add_argument("--json", help="write the rows here")
     args = parser.parse_args()
     tasks = load_dataset(DATASET).tasks()

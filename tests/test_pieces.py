@@ -81,3 +81,19 @@ def test_the_closure_composes_by_pieces_within_its_share_of_the_work() -> None:
         assert stats["values"] > limit, "more output-shaped values than the work pays for"
         assert budget.meter.spent <= limit, (limit, stats)
         assert stats["verifications"] >= limit * PIECES_SHARE / 2, "pieces used their share"
+
+
+def test_the_enumerative_proposer_composes_by_pieces_within_its_share_of_the_work() -> None:
+    """Noise outputs shaped like the inputs: every enumerated grid is output-shaped, and without
+    a cap pieces would take all of them at one evaluation each, past the stage's work."""
+    rng = np.random.default_rng(1)
+    inputs = [make_grid(rng.integers(0, 4, (6, 6))) for _ in range(3)]
+    outputs = [make_grid(rng.integers(0, 4, (6, 6))) for _ in range(2)]
+    task = Challenge("noise", tuple(Example(i, o) for i, o in zip(inputs, outputs)),
+                     (inputs[2],))
+    for limit in (300, 2000):
+        proposer = EnumerativeProposer(EnumConfig(max_cost=2))
+        budget = Budget.from_seconds(60, work_limit=limit)
+        assert not [c for c in proposer.propose(task, analyse(task), budget, Pool())
+                    if verified(c, task)]
+        assert budget.meter.spent <= limit, (limit, proposer.stats())

@@ -1,6 +1,7 @@
 """Target sizes: the size prediction, every target-size kernel against its DSL expression (one
 grid at a time and as the closure's values given to pieces), and the closure proposer reaching
-outputs only a value brought to size matches."""
+outputs only a value brought to size matches; Z3 size laws as target sizes (each law feature's
+DSL expression against the feature) and scaling where the size changes."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,10 @@ from synth.proposers.base import Budget, Pool
 from synth.proposers.closure import ClosureProposer, sized_values, task_closure
 from synth.search.closure import path_expr
 from synth.search.program import program_text
-from synth.search.target_size import (FUNCTION_NAMES, FUNCTIONS, INPUT, TargetSize, sized_expr,
+from dsl.interp import eval_expr
+from synth.analysis.laws import Law, input_features
+from synth.search.target_size import (FEATURE_EXPRS, FUNCTION_NAMES, FUNCTIONS, INPUT,
+                                      TargetSize, law_expr, matching_functions, sized_expr,
                                       target_size)
 from tests.strategies import grids
 
@@ -105,3 +109,64 @@ def test_sized_values_for_pieces_are_the_dsl_values_of_their_expressions() -> No
                           analysis.background)
         expected = run_program(parse_program(program_text(expr)), inputs[:1])[0]
         assert np.array_equal(grids[0], expected), program_text(expr)
+
+
+@settings(max_examples=200, deadline=None)
+@given(grids(max_side=10), st.integers(0, 9))
+def test_every_law_feature_expression_is_the_feature(grid: np.ndarray, bg: int) -> None:
+    """Where the grid has background and foreground cells, each feature's DSL expression gives
+    the number `synth.analysis.laws.input_features` gives (a law is also checked per task)."""
+    fg = grid != bg
+    if not fg.any() or fg.all():
+        return
+    features = input_features(grid, bg)
+    color = ast.Literal(bg, "color")
+    for name, expr in FEATURE_EXPRS.items():
+        assert int(eval_expr(expr(color), {"I": grid})) == features[name], name
+
+
+def test_a_law_expression_computes_the_law() -> None:
+    law = Law("out_h", (("fg_cells", -3), ("in_h", 2)), 26, 2)
+    grid = make_grid([[0, 1, 0], [2, 0, 0], [0, 0, 0], [0, 0, 0]])
+    value = eval_expr(law_expr(law, 0), {"I": grid})
+    assert value == law.predict(input_features(grid, 0)) == (26 + 8 - 6) // 2
+    assert law_expr(Law("out_h", (("no_such_feature", 1),), 0), 0) is None
+
+
+def crop_task() -> Challenge:
+    """Outputs: the foreground's bounding box (in rows and columns no size rule gives)."""
+    rng = np.random.default_rng(3)
+    grids_ = []
+    for top, left, h, w in ((1, 2, 2, 3), (0, 1, 4, 2), (3, 3, 3, 3), (2, 0, 2, 2)):
+        grid = np.zeros((8, 7), dtype=np.uint8)
+        grid[top:top + h, left:left + w] = rng.integers(1, 4, (h, w))
+        grid[top, left] = grid[top + h - 1, left + w - 1] = 5
+        grids_.append(make_grid(grid))
+    train = tuple(Example(g, make_grid(g[np.ix_(np.any(g, 1), np.any(g, 0))]))
+                  for g in grids_[:3])
+    return Challenge("crop", train, (grids_[3],))
+
+
+def test_a_size_law_is_a_target_size_when_no_size_rule_holds() -> None:
+    task = crop_task()
+    analysis = analyse(task)
+    assert not analysis.size_rules
+    size = target_size(task, analysis)
+    assert size is not None and size.rule == "law"
+    assert size.shapes == ((2, 3), (4, 2), (3, 3), (2, 2))
+    for grid, shape in zip(task.inputs, size.shapes):
+        assert (eval_expr(size.height, {"I": grid}), eval_expr(size.width, {"I": grid})) == shape
+    assert matching_functions(size, FUNCTIONS) == FUNCTIONS + (kernels.SCALE,)
+    assert matching_functions(size, ()) == (), "the stage off stays off"
+
+
+def test_two_train_pairs_set_no_law_size() -> None:
+    task = crop_task()
+    short = Challenge(task.id, task.train[:2], task.test_inputs)
+    assert target_size(short, analyse(short)) is None
+
+
+def test_scaling_is_matched_only_where_the_size_changes() -> None:
+    same = TargetSize("same", ((2, 2),), INPUT, INPUT)
+    assert matching_functions(same, FUNCTIONS) == FUNCTIONS
+

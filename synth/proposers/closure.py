@@ -56,7 +56,8 @@ from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
 from synth.search.pieces import PIECES_SHARE, compose, piece_limit, pieces_allowance
 from synth.search.program import expr_size, program_text
-from synth.search.target_size import FUNCTIONS, TargetSize, sized_expr, target_size
+from synth.search.target_size import (FUNCTIONS, TargetSize, matching_functions, sized_expr,
+                                       target_size)
 
 # Transform applications (each on every example) costing the CPU time of one enumerator
 # evaluation: the median over 20 tasks of the arc1:train every-5th sample of native
@@ -181,7 +182,7 @@ class ClosureProposer:
         n = len(task.train)
         heights, widths = (np.array([s[i] for s in size.shapes[:n]], dtype=np.int64)
                            for i in (0, 1))
-        kinds = np.array(self.size_functions, dtype=np.int64)
+        kinds = np.array(matching_functions(size, self.size_functions), dtype=np.int64)
         exact = np.zeros((MAX_EXACT, 2), dtype=np.int64)
         mapped = np.zeros((MAX_MAPPED, 2), dtype=np.int64)
         counts = {EXACT: 0, 0: 0}

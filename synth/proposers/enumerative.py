@@ -11,7 +11,8 @@ colour-mapped one it also explores the next level. Otherwise, when time runs out
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
 with their accuracy as prior, so the loop can fall back on them. Before those, the last
 `PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
-a base value plus overlaid values that are each right where they paint. Local-rule and
+a base value plus overlaid values that are each right where they paint, from as many shaped
+values as that share pays for (`pieces_allowance`). Local-rule and
 object-rule programs are yielded as soon as they are learned, whether or not an exact program
 is found (prior 0.85), but only the first per distinct test output, so rules never outvote
 each other or cut the enumeration short on their own.
@@ -36,7 +37,7 @@ from synth.search.options import Node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.local_rules import learn_local_rule, local_rule_node
 from synth.search.object_rules import learn_object_rule, object_rule_node
-from synth.search.pieces import PIECES_SHARE, compose, piece_limit
+from synth.search.pieces import PIECES_SHARE, compose, piece_limit, pieces_allowance
 from synth.search.program import expr_size
 from synth.data.task import Challenge
 
@@ -86,10 +87,14 @@ class EnumerativeProposer:
         return node_candidate(ruled, task, self.name, prior=0.85)
 
     def by_pieces(self, shaped: list[Node], task: Challenge, analysis: TaskAnalysis,
-                  enumerator: Enumerator) -> Iterator[Candidate]:
+                  enumerator: Enumerator, budget: Budget) -> Iterator[Candidate]:
         """A base value plus overlaid pieces (`synth.search.pieces`), when they reproduce every
-        train output."""
+        train output; of the shaped values, as many as what is left of `budget` pays for
+        (`pieces_allowance`, one evaluation a value)."""
         n = len(task.train)
+        work_left = None if budget.work_limit is None else \
+            budget.work_limit - budget.meter.spent - enumerator.stats.evaluations
+        shaped = shaped[:pieces_allowance(work_left, budget.remaining())]
         found = compose([node.values[:n] for node in shaped],
                         [ex.output for ex in task.train], analysis.background)
         self.enum_stats.evaluations += len(shaped)
@@ -176,7 +181,7 @@ class EnumerativeProposer:
                 shaped.append(node)
         yield from self.mapped_candidates(mapped, task)
         if solved_at is None and not mapped:
-            yield from self.by_pieces(shaped, task, analysis, enumerator)
+            yield from self.by_pieces(shaped, task, analysis, enumerator, budget)
         for score, _, node in sorted(partials, key=lambda item: item[:2], reverse=True):
             yield node_candidate(node, task, self.name, prior=score)
 
