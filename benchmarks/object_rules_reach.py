@@ -3,8 +3,8 @@
     python benchmarks/object_rules_reach.py [--json OUT]
 
 For every `arc1:train` task whose train outputs have their inputs' shapes, learns
-`synth.search.object_rules.learn_object_rule` on the inputs themselves (the task's background
-as `bg`) and scores the rule on the test outputs: right, wrong, or no rule. Prints the counts,
+`synth.search.object_rules.learn_object_rule` on the inputs themselves (the task's background,
+`synth.analysis.features.background_color`, as the search's `bg`) and scores the rule on the test outputs: right, wrong, or no rule. Prints the counts,
 the tasks, and how many right rules use each segmentation mode (`OBJECT_MODES`). It reads
 only the training set: object rules are chosen on training tasks.
 """
@@ -17,17 +17,10 @@ from collections import Counter
 import numpy as np
 
 from dsl.primitives.objects import OBJECT_MODES, recolor_objects
+from synth.analysis.features import background_color
 from synth.data.datasets import load_dataset
 from synth.data.task import Task
 from synth.search.object_rules import learn_object_rule
-
-
-def background(task: Task) -> int:
-    """0 when the train inputs hold it, else their most common colour."""
-    counts: Counter[int] = Counter()
-    for ex in task.train:
-        counts.update(np.asarray(ex.input).ravel().tolist())
-    return 0 if 0 in counts else counts.most_common(1)[0][0]
 
 
 def outcome(task: Task, cross_validate: bool) -> tuple[str, int | None]:
@@ -35,7 +28,8 @@ def outcome(task: Task, cross_validate: bool) -> tuple[str, int | None]:
     if not all(ex.input.shape == ex.output.shape for ex in task.train):
         return "-", None
     values = (*(ex.input for ex in task.train), *(ex.input for ex in task.test))
-    rule = learn_object_rule(values, task.challenge(), background(task), cross_validate)
+    rule = learn_object_rule(values, task.challenge(), background_color(task.challenge()),
+                             cross_validate)
     if rule is None:
         return "none", None
     right = all(np.array_equal(recolor_objects(ex.input, *rule), ex.output) for ex in task.test)

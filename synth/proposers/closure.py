@@ -143,15 +143,13 @@ class ClosureProposer:
                                      CHUNK_CALLS):
                 for node, kind in found:
                     bucket = EXACT if kind == EXACT else 0
-                    if counts[bucket] >= (MAX_EXACT if kind == EXACT else MAX_MAPPED) or \
-                            (kind != EXACT and solved_depth is not None):
+                    if not has_room(counts, bucket, solved_depth is not None):
                         continue
                     candidate = self.candidate(task, closure, table, node, kind == EXACT)
                     if candidate is None:
                         continue
                     counts[bucket] += 1
-                    if kind == EXACT and all(g is not None for g in candidate.test_outputs) \
-                            and analysis.consistent_outputs(candidate.test_outputs):
+                    if bucket == EXACT and settles(candidate, analysis):
                         solved_depth = int(closure.depths[node])
                     yield candidate
                 if solved_depth is not None and solved_depth < depth:
@@ -199,8 +197,7 @@ class ClosureProposer:
             matches = [(EXACT, pair) for pair in exact[:min(n_exact, MAX_EXACT)]] + \
                 [(0, pair) for pair in mapped[:min(n_mapped, MAX_MAPPED)]]
             for bucket, (node, kind) in matches:
-                if counts[bucket] >= (MAX_EXACT if bucket == EXACT else MAX_MAPPED) or \
-                        (bucket != EXACT and solved):
+                if not has_room(counts, bucket, solved):
                     continue
                 expr = sized_expr(int(kind), path_expr(table, closure.path(int(node))), size,
                                   analysis.background)
@@ -210,9 +207,7 @@ class ClosureProposer:
                     continue
                 counts[bucket] += 1
                 self.sized_found += 1
-                if bucket == EXACT and all(g is not None for g in candidate.test_outputs) \
-                        and analysis.consistent_outputs(candidate.test_outputs):
-                    solved = True
+                solved = solved or (bucket == EXACT and settles(candidate, analysis))
                 yield candidate
         return solved
 
@@ -222,11 +217,8 @@ class ClosureProposer:
         values = interpreted_grids(parse_program(program_text(expr)), task.inputs)
         if values is None or any(v is None for v in values):
             return None
-        changes = color_mapping(values[:len(task.train)], task)
-        if changes is None:
-            return None
-        return self.verified(task, mapped_node(Node(GRID, tuple(values), 0, expr), changes).expr,
-                             prior=0.9)
+        mapped = colour_mapped(task, expr, values)
+        return None if mapped is None else self.verified(task, mapped, prior=0.9)
 
     def by_pieces(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
                   table: tuple, size: TargetSize | None, budget: Budget
@@ -273,13 +265,10 @@ class ClosureProposer:
         """The program of a matching value, re-run by the DSL interpreter on every input;
         None unless it reproduces every train output."""
         expr = path_expr(table, closure.path(node))
-        n = len(task.train)
         if not exact:
-            values = tuple(closure.grids(node))
-            changes = color_mapping(values[:n], task)
-            if changes is None:
+            expr = colour_mapped(task, expr, closure.grids(node))
+            if expr is None:
                 return None
-            expr = mapped_node(Node(GRID, values, 0, expr), changes).expr
         return self.verified(task, expr, prior=1.0 if exact else 0.9)
 
     def verified(self, task: Challenge, expr: ast.Expr, prior: float
@@ -294,6 +283,31 @@ class ClosureProposer:
             return None
         return ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
                                 prior=prior, cost=expr_size(expr), votes_as_one=True)
+
+
+def has_room(counts: dict[int, int], bucket: int, solved: bool) -> bool:
+    """Whether a match of `bucket` (EXACT, or 0: colour-mapped) is still worth a verification:
+    under its cap (`MAX_EXACT`, `MAX_MAPPED`), and not colour-mapped once a solve settled."""
+    if bucket == EXACT:
+        return counts[bucket] < MAX_EXACT
+    return counts[bucket] < MAX_MAPPED and not solved
+
+
+def settles(candidate: ProgramCandidate, analysis: TaskAnalysis) -> bool:
+    """Whether an exact candidate ends the search: every test output given, all obeying the
+    task's invariants."""
+    return all(g is not None for g in candidate.test_outputs) and \
+        analysis.consistent_outputs(candidate.test_outputs)
+
+
+def colour_mapped(task: Challenge, expr: ast.Expr, values: Sequence[np.ndarray]
+                  ) -> ast.Expr | None:
+    """`expr` followed by the colour map (`map_colors`) that sends its train values onto the
+    train outputs, or None when no consistent map does."""
+    changes = color_mapping(list(values)[:len(task.train)], task)
+    if changes is None:
+        return None
+    return mapped_node(Node(GRID, tuple(values), 0, expr), changes).expr
 
 
 def task_closure(task: Challenge, analysis: TaskAnalysis, shaped_last_depth: bool = True
