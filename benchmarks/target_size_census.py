@@ -23,17 +23,25 @@ import json  # noqa: E402
 from collections import Counter  # noqa: E402
 from typing import Any  # noqa: E402
 
+from dataclasses import replace  # noqa: E402
+
 import numpy as np  # noqa: E402
 
-from synth.analysis.features import analyse  # noqa: E402
+from synth.analysis.features import TaskAnalysis, analyse  # noqa: E402
 from synth.analysis.laws import infer_laws  # noqa: E402
 from synth.data.datasets import load_dataset  # noqa: E402
-from synth.data.task import Task  # noqa: E402
+from synth.data.task import Challenge, Task  # noqa: E402
 from synth.proposers.base import Budget, Pool  # noqa: E402
 from synth.proposers.closure import ClosureProposer  # noqa: E402
 from synth.search.target_size import FUNCTION_NAMES, FUNCTIONS, target_size  # noqa: E402
 
 DATASET = "arc1:train"
+
+
+def analysed(challenge: Challenge) -> TaskAnalysis:
+    """The task's analysis with its Z3 laws, as the loop gives it in reproducible mode."""
+    analysis = analyse(challenge)
+    return replace(analysis, laws=infer_laws(challenge, analysis.background, deterministic=True))
 
 
 def reached(task: Task, functions: tuple[int, ...], work_limit: int) -> str | None:
@@ -42,7 +50,7 @@ def reached(task: Task, functions: tuple[int, ...], work_limit: int) -> str | No
     challenge = task.challenge()
     proposer = ClosureProposer(size_functions=functions)
     budget = Budget.from_seconds(600, work_limit)
-    for candidate in proposer.propose(challenge, analyse(challenge), budget, Pool()):
+    for candidate in proposer.propose(challenge, analysed(challenge), budget, Pool()):
         outputs = getattr(candidate, "test_outputs", ())
         if len(outputs) == len(task.test) and all(
                 o is not None and np.array_equal(o, ex.output)
@@ -64,7 +72,7 @@ def census(task: Task, work_limit: int | None, functions: tuple[int, ...] = FUNC
            ) -> dict[str, Any]:
     """One task's row: its size rule, whether shapes change, and what each arm reached."""
     challenge = task.challenge()
-    size = target_size(challenge, analyse(challenge))
+    size = target_size(challenge, analysed(challenge))
     row: dict[str, Any] = {
         "rule": size.rule if size is not None else "none",
         "shape_changes": any(ex.input.shape != ex.output.shape for ex in task.train)}

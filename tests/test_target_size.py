@@ -4,6 +4,8 @@ outputs only a value brought to size matches; Z3 size laws as target sizes (each
 DSL expression against the feature) and scaling where the size changes."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,14 +15,14 @@ from dsl import ast
 from dsl.interp import run_program
 from dsl.parser import parse_program
 from native import target_size as kernels
-from synth.analysis.features import analyse
+from synth.analysis.features import TaskAnalysis, analyse
 from synth.data.task import Challenge, Example, make_grid
 from synth.proposers.base import Budget, Pool
 from synth.proposers.closure import ClosureProposer, sized_values, task_closure
 from synth.search.closure import path_expr
 from synth.search.program import program_text
 from dsl.interp import eval_expr
-from synth.analysis.laws import Law, input_features
+from synth.analysis.laws import Law, infer_laws, input_features
 from synth.search.target_size import (FEATURE_EXPRS, FUNCTION_NAMES, FUNCTIONS, INPUT,
                                       TargetSize, law_expr, matching_functions, sized_expr,
                                       target_size)
@@ -147,9 +149,15 @@ def crop_task() -> Challenge:
     return Challenge("crop", train, (grids_[3],))
 
 
+def with_laws(task: Challenge) -> TaskAnalysis:
+    """The task's analysis with the Z3 laws the loop would give it."""
+    analysis = analyse(task)
+    return replace(analysis, laws=infer_laws(task, analysis.background, deterministic=True))
+
+
 def test_a_size_law_is_a_target_size_when_no_size_rule_holds() -> None:
     task = crop_task()
-    analysis = analyse(task)
+    analysis = with_laws(task)
     assert not analysis.size_rules
     size = target_size(task, analysis)
     assert size is not None and size.rule == "law"
@@ -163,7 +171,11 @@ def test_a_size_law_is_a_target_size_when_no_size_rule_holds() -> None:
 def test_two_train_pairs_set_no_law_size() -> None:
     task = crop_task()
     short = Challenge(task.id, task.train[:2], task.test_inputs)
-    assert target_size(short, analyse(short)) is None
+    assert target_size(short, with_laws(short)) is None
+
+
+def test_no_law_size_without_the_loops_laws() -> None:
+    assert target_size(crop_task(), analyse(crop_task())) is None, "Z3 off: no laws, no size"
 
 
 def test_scaling_is_matched_only_where_the_size_changes() -> None:

@@ -11,10 +11,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth.data.task import Grid, Challenge
+
+if TYPE_CHECKING:
+    from synth.analysis.laws import Laws
 
 
 def _anything_goes(outputs: Sequence[Grid]) -> bool:
@@ -52,6 +56,9 @@ class TaskAnalysis:
     constant_output_colors: frozenset[int]
     size_rules: tuple[SizeRule, ...]
     consistent_outputs: Callable[[Sequence[Grid]], bool] = _anything_goes
+    # the Z3 laws the loop inferred for the task (None with Z3 off): output sizes for stages
+    # that need them, inferred once
+    laws: Laws | None = None
 
     @property
     def palette(self) -> frozenset[int]:

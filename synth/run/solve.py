@@ -66,7 +66,8 @@ def solve_task(task: Challenge, config: SolveConfig, stages: Sequence[Stage] | N
     invariants = infer_invariants(task, config.search.z3_timeout_ms,
                                   deterministic=config.reproducible) if config.search.z3 else None
     if invariants is not None:
-        analysis = replace(analysis, consistent_outputs=partial(obeys, invariants, task))
+        analysis = replace(analysis, consistent_outputs=partial(obeys, invariants, task),
+                           laws=invariants.laws)
     pool = Pool()
     accepted: list[ProgramCandidate] = []
     unverified: list[ProgramCandidate] = []

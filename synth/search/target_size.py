@@ -7,8 +7,9 @@ it. Here the size comes from the task's size rules (`TaskAnalysis.size_rules`: e
 output shaped like its input, all of one shape, transposed, or scaled by one ratio), as a pair
 of DSL integer expressions over the input `I` (`height(I)`, `mul(width(I), 2)`, a literal),
 so a value brought to size is still one DSL program. Where no rule holds but the outputs'
-shapes change, the Z3 size laws (`synth.analysis.laws`, e.g. `out_h = fg_h`, the height of the
-foreground's bounding box) give it instead, each law feature written as the DSL expression
+shapes change, the Z3 size laws the loop inferred (`TaskAnalysis.laws`, from
+`synth.analysis.laws`; none with Z3 off; e.g. `out_h = fg_h`, the height of the foreground's
+bounding box) give it instead, each law feature written as the DSL expression
 that computes it (`FEATURE_EXPRS`, e.g. `height(trim(I))`); a law is used only when its
 expressions, run by the interpreter, give every train output's shape and the law's unique
 prediction for every test input. The functions and their kernels are in
@@ -26,7 +27,7 @@ from dsl.errors import DSLError
 from dsl.interp import eval_expr
 from native import target_size as kernels
 from synth.analysis.features import SizeRule, TaskAnalysis
-from synth.analysis.laws import Law, infer_laws
+from synth.analysis.laws import Law, Laws
 from synth.data.task import Challenge
 
 INPUT = ast.Var("I")
@@ -92,7 +93,7 @@ def target_size(task: Challenge, analysis: TaskAnalysis) -> TargetSize | None:
             return TargetSize(rule.kind, tuple(shapes), height, width)
     if all(ex.input.shape == ex.output.shape for ex in task.train):
         return None
-    return law_size(task, analysis.background)
+    return law_size(task, analysis.background, analysis.laws)
 
 
 def _objects(bg: ast.Expr, connect: int, multicolor: bool = False) -> ast.Expr:
@@ -166,14 +167,13 @@ def _int_value(expr: ast.Expr, grid: object) -> int | None:
     return int(value) if isinstance(value, Integral) else None
 
 
-def law_size(task: Challenge, bg: int) -> TargetSize | None:
-    """The output size the Z3 size laws give (deterministic queries), when the task has at
-    least `MIN_LAW_PAIRS` train pairs, both laws predict a unique size for every test input
-    and their DSL expressions (`law_expr`) compute, on every input, the train outputs' shapes
-    and those predictions; else None."""
-    if len(task.train) < MIN_LAW_PAIRS:
+def law_size(task: Challenge, bg: int, laws: Laws | None) -> TargetSize | None:
+    """The output size the task's Z3 size laws give (those the loop inferred; None: Z3 is
+    off), when the task has at least `MIN_LAW_PAIRS` train pairs, both laws predict a unique
+    size for every test input and their DSL expressions (`law_expr`) compute, on every input,
+    the train outputs' shapes and those predictions; else None."""
+    if laws is None or len(task.train) < MIN_LAW_PAIRS:
         return None
-    laws = infer_laws(task, bg, deterministic=True)
     if any(t not in laws.laws for t in ("out_h", "out_w")):
         return None
     tests = [(laws.predicted("out_h", i), laws.predicted("out_w", i))
