@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
@@ -81,21 +82,31 @@ def write_tasks(folder: Path, tasks: dict[str, Task]) -> int:
     return sum(len(task.test) for task in tasks.values())
 
 
-def run_icecuber(binary: Path, tasks: dict[str, Task], depth: int
-                 ) -> tuple[dict[str, list[str]], float]:
-    """Every sample through `binary` at `depth`: answers by output id, and seconds taken."""
+def read_answer_folder(folder: Path, depth: int) -> dict[str, list[str]]:
+    """The answers in an icecuber `output/` folder at `depth`, by output id."""
     answers: dict[str, list[str]] = {}
+    for path in sorted(folder.glob(f"answer_*_{depth}.csv")):
+        output_id, images = read_answers(path)
+        answers[output_id] = images
+    return answers
+
+
+def run_icecuber(binary: Path, tasks: dict[str, Task], depth: int, jobs: int = 1
+                 ) -> tuple[dict[str, list[str]], float]:
+    """Every sample through `binary` at `depth`, `jobs` at a time: answers by output id, and
+    seconds taken."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="icecuber-") as scratch:
         folder = Path(scratch)
         samples = write_tasks(folder, tasks)
-        for index in range(samples):
+
+        def run_sample(index: int) -> None:
             subprocess.run([str(binary), str(index), str(depth)], cwd=folder, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            answer = folder / "output" / f"answer_{index}_{depth}.csv"
-            if answer.is_file():
-                output_id, images = read_answers(answer)
-                answers[output_id] = images
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            list(pool.map(run_sample, range(samples)))
+        answers = read_answer_folder(folder / "output", depth)
     return answers, time.perf_counter() - start
 
 
@@ -119,19 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset")
     parser.add_argument("--ids", help="only these task ids (one per line)")
-    parser.add_argument("--icecuber", type=Path, required=True,
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--icecuber", type=Path,
                         help="a built checkout of top-quarks/ARC-solution (holds `run`)")
+    source.add_argument("--answers", type=Path,
+                        help="score this folder of answer files instead of running icecuber")
     parser.add_argument("--depth", type=int, default=2, help="icecuber's search depth (2)")
+    parser.add_argument("--jobs", type=int, default=1, help="samples run at once (1)")
     parser.add_argument("--compare", type=Path, help="a synth run folder to compare with")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
-    binary = args.icecuber / "run"
-    if not binary.is_file():
-        parser.error(f"--icecuber: {binary} not found (build it with make)")
+    if args.icecuber and not (args.icecuber / "run").is_file():
+        parser.error(f"--icecuber: {args.icecuber / 'run'} not found (build it with make)")
+    if args.answers and not args.answers.is_dir():
+        parser.error(f"--answers: {args.answers} is not a folder")
     dataset = load_dataset(args.dataset)
-    ids = read_id_list(args.ids) if args.ids else dataset.ids()
+    ids = read_id_list(args.ids) if args.ids else list(dataset.ids)
     tasks = {task_id: dataset.entries[task_id] for task_id in ids}
-    answers, seconds = run_icecuber(binary, tasks, args.depth)
+    if args.answers:
+        answers, seconds = read_answer_folder(args.answers, args.depth), 0.0
+    else:
+        answers, seconds = run_icecuber(args.icecuber / "run", tasks, args.depth, args.jobs)
     scores = task_scores(answers, tasks)
     total = sum(scores.values())
     result: dict = {"dataset": args.dataset, "ids": args.ids, "depth": args.depth,

@@ -111,3 +111,33 @@ def test_icecuber_reference_scores_pass_at_2_and_compares(tmp_path: Path,
     assert "1.0 / 2" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         icecuber_reference.main(["arc1:train", "--icecuber", str(tmp_path / "missing")])
+
+
+def test_icecuber_reference_runs_samples_in_parallel_and_scores_answer_folders(
+        tmp_path: Path) -> None:
+    from benchmarks import icecuber_reference
+    checkout = tmp_path / "ARC-solution"
+    checkout.mkdir()
+    binary = checkout / "run"
+    binary.write_text(FAKE_ICECUBER.format(python=sys.executable))
+    binary.chmod(0o755)
+    ids = tmp_path / "ids.txt"
+    ids.write_text("007bbfb7\n00d62c1b\n")
+    parallel = tmp_path / "parallel.json"
+    assert icecuber_reference.main(["arc1:train", "--ids", str(ids), "--icecuber",
+                                    str(checkout), "--jobs", "2", "--json",
+                                    str(parallel)]) == 0
+    assert json.loads(parallel.read_text())["tasks"] == {"007bbfb7": 1.0, "00d62c1b": 0.0}
+    answers = tmp_path / "output"
+    answers.mkdir()
+    from synth.data.datasets import load_dataset
+    right = icecuber_reference.encode_grid(
+        load_dataset("arc1:train").entries["00d62c1b"].test[0].output.tolist())
+    (answers / "answer_0_3.csv").write_text(f"00d62c1b_0\n|9| 2.0\n{right} 1.0\n")
+    (answers / "answer_1_3.csv").write_text("007bbfb7_0\n|9| 2.0\n")
+    (answers / "answer_1_2.csv").write_text(f"007bbfb7_0\n{right} 2.0\n")
+    scored = tmp_path / "scored.json"
+    assert icecuber_reference.main(["arc1:train", "--ids", str(ids), "--answers", str(answers),
+                                    "--depth", "3", "--json", str(scored)]) == 0
+    # only depth-3 files count: a right image among the first two scores, a wrong one does not
+    assert json.loads(scored.read_text())["tasks"] == {"007bbfb7": 0.0, "00d62c1b": 1.0}
