@@ -2,7 +2,9 @@
 
 Directions are Ints: 0 up, 1 right, 2 down, 3 left and, for rays, 4 up-right, 5 down-right,
 6 down-left, 7 up-left (`DIRECTIONS[d]` is the `(dr, dc)` step). Points are `(row, col)`;
-drawing is clipped to the grid, and the result always has the input's shape.
+drawing is clipped to the grid, and the result always has the input's shape. `cast_rays`
+casts rays whose emitting cells, directions, stops and colours depend on the objects (8-connected
+non-bg components, colours mixed); `synth.search.line_rules` learns its settings.
 """
 from __future__ import annotations
 
@@ -375,3 +377,121 @@ def connect_elbow(grid: Grid, a: int, b: int, color: int, bg: int = 0) -> Grid:
     path[ra, min(ca, cb):max(ca, cb) + 1] = True
     path[min(ra, rb):max(ra, rb) + 1, cb] = True
     return as_grid(np.where(path & (grid == bg), color, grid))
+
+
+# `cast_rays`: which cells emit, in which directions, where a ray stops, in what colour.
+RAY_CELLS = tuple(range(13))  # 0..9 cells of that colour, then the named selections below
+RAY_CELL_NAMES = ("every non-bg cell", "rarest colour of a multicolour object",
+                  "diagonal tips of multi-cell objects")
+RAY_DIRECTIONS = tuple(range(15))  # 0..7 one direction, then the named selections below
+RAY_DIRECTION_NAMES = ("the four orthogonal", "the four diagonal", "all eight",
+                       "toward the object's centre", "orthogonal ones meeting another object",
+                       "orthogonal ones meeting a multi-cell object",
+                       "all ones meeting a cell of the emitting cell's colour")
+RAY_STOPS = (0, 1, 2, 3)  # 0, 2 to the border, 1, 3 to another object; 2, 3 front cells only
+OWN_COLOR = -1  # a `cast_rays` colour: each ray takes its emitting cell's colour
+
+
+def ray_objects(grid: Grid, bg: int) -> np.ndarray:
+    """8-connected components of the non-bg cells, colours mixed (index per cell, -1 on bg)."""
+    labels = np.full(grid.shape, -1, dtype=np.intp)
+    fg = grid != bg
+    for r, c in zip(*np.nonzero(fg)):
+        if labels[r, c] < 0:
+            labels[_reach(fg, [(int(r), int(c))], 8)] = int(labels.max()) + 1
+    return labels
+
+
+def ray_emitters(grid: Grid, labels: np.ndarray, cells: int, bg: int) -> np.ndarray:
+    """The mask of the cells a `cast_rays` cell selection (`RAY_CELLS`) picks."""
+    fg = grid != bg
+    if cells < 10:
+        return fg & (grid == cells)
+    if cells == 10:
+        return fg
+    if cells == 12:
+        sizes = np.bincount(labels[fg], minlength=1)
+        size = np.where(fg, sizes[np.maximum(labels, 0)], 0)
+        padded = np.pad(fg, 1)
+        sides = padded[:-2, 1:-1] | padded[2:, 1:-1] | padded[1:-1, :-2] | padded[1:-1, 2:]
+        return (size > 1) & ~sides
+    rare = np.zeros(grid.shape, dtype=bool)
+    for label in range(int(labels.max()) + 1):
+        inside = labels == label
+        colours, counts = np.unique(grid[inside], return_counts=True)
+        if len(colours) > 1 and (counts == counts.min()).sum() == 1:
+            rare |= inside & (grid == colours[np.argmin(counts)])
+    return rare
+
+
+def ray_path(grid: Grid, labels: np.ndarray, start: tuple[int, int], direction: int,
+             stop: int, bg: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rows, cols of the bg cells a ray paints, the label of the first other object it
+    meets or -1).
+
+    The ray leaves `start` in a direction (0-7), crosses its own object's cells without
+    painting them, and runs to the border painting bg cells (stop 0, 2) or stops before the
+    first cell of another object (stop 1, 3). With stop 2 or 3 only the object's front cells
+    along the direction (those furthest along it) cast a ray."""
+    rows, cols = _walk(grid.shape, start, DIRECTIONS[direction], 1)
+    own = labels[start]
+    if stop >= 2:
+        dr, dc = DIRECTIONS[direction]
+        rr, cc = np.nonzero(labels == own)
+        if (rr * dr + cc * dc).max() > start[0] * dr + start[1] * dc:
+            rows, cols = rows[:0], cols[:0]
+    other = (labels[rows, cols] >= 0) & (labels[rows, cols] != own)
+    hit = np.flatnonzero(other)
+    end = int(hit[0]) if (stop % 2 == 1 and hit.size) else rows.size
+    free = grid[rows[:end], cols[:end]] == bg
+    met = int(labels[rows[hit[0]], cols[hit[0]]]) if hit.size else -1
+    return rows[:end][free], cols[:end][free], met
+
+
+def ray_directions(grid: Grid, labels: np.ndarray, start: tuple[int, int], dirs: int,
+                   bg: int) -> tuple[int, ...]:
+    """The directions (0-7) a `cast_rays` direction selection (`RAY_DIRECTIONS`) gives a cell."""
+    if dirs < 8:
+        return (dirs,)
+    if dirs in (8, 9, 10):
+        return ((0, 1, 2, 3), (4, 5, 6, 7), tuple(range(8)))[dirs - 8]
+    if dirs in (12, 13):
+        least = 1 if dirs == 12 else 2  # cells of the object met, at least
+        met = [ray_path(grid, labels, start, d, 1, bg)[2] for d in range(4)]
+        return tuple(d for d, m in enumerate(met)
+                     if m >= 0 and np.count_nonzero(labels == m) >= least)
+    if dirs == 14:
+        found = []
+        for d in range(8):
+            rows, cols = _walk(grid.shape, start, DIRECTIONS[d], 1)
+            hit = np.flatnonzero((labels[rows, cols] >= 0) & (labels[rows, cols] != labels[start]))
+            if hit.size and grid[rows[hit[0]], cols[hit[0]]] == grid[start]:
+                found.append(d)
+        return tuple(found)
+    rr, cc = np.nonzero(labels == labels[start])
+    step = (int(np.sign(rr.min() + rr.max() - 2 * start[0])),
+            int(np.sign(cc.min() + cc.max() - 2 * start[1])))
+    return (DIRECTIONS.index(step),) if step != (0, 0) else ()
+
+
+@primitive("(Grid, Int, Int, Int, Int, Color) -> Grid",
+           domains={"cells": RAY_CELLS, "dirs": RAY_DIRECTIONS, "stop": RAY_STOPS,
+                    "color": (OWN_COLOR, *range(10))},
+           example="cast_rays([[0, 0, 0, 0], [4, 3, 3, 0]], 11, 11, 0, -1) "
+                   "== [[0, 0, 0, 0], [4, 3, 3, 4]]")
+def cast_rays(grid: Grid, cells: int, dirs: int, stop: int, color: int, bg: int = 0) -> Grid:
+    """From each selected cell (`RAY_CELLS`) cast rays in the selected directions
+    (`RAY_DIRECTIONS`) to the border or to another object (`RAY_STOPS`), over bg cells only, in
+    `color` or the cell's own (`OWN_COLOR`); rays read the input grid, later cells paint last."""
+    if cells not in RAY_CELLS or dirs not in RAY_DIRECTIONS or stop not in RAY_STOPS:
+        raise EvalError(f"cast_rays: selection ({cells}, {dirs}, {stop}) out of range")
+    if not OWN_COLOR <= color <= 9:
+        raise EvalError(f"cast_rays: colour {color} is not {OWN_COLOR} or 0..9")
+    labels = ray_objects(grid, bg)
+    out = np.array(grid, dtype=np.uint8)
+    for r, c in zip(*np.nonzero(ray_emitters(grid, labels, cells, bg))):
+        start = (int(r), int(c))
+        for d in ray_directions(grid, labels, start, dirs, bg):
+            rows, cols, _ = ray_path(grid, labels, start, d, stop, bg)
+            out[rows, cols] = grid[start] if color == OWN_COLOR else color
+    return as_grid(out)

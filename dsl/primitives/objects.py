@@ -757,3 +757,123 @@ def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[
         new = np.where(sourced, picked, codes)
     per_cell = np.where(comp >= 0, new[np.maximum(comp, 0)], -1) if n else np.full(grid.shape, -1)
     return as_grid(np.where(per_cell >= 0, per_cell, grid))
+
+
+# --- moving objects by a feature (a table learned by synth.search.move_rules) -----------------
+
+MOVE_MODES = OBJECT_MODES[:2]  # the object modes of `segment_objects`: 4- and 8-connected
+MOVE_ACTIONS = ("stay", "toward_nearest", "step_toward_nearest",
+                "jump_up", "jump_right", "jump_down", "jump_left",
+                "step_up", "step_right", "step_down", "step_left",
+                *(f"toward_color_{colour}" for colour in range(10)))
+MOVE_RULE_KINDS = tuple(range(len(OBJECT_FEATURES) * len(MOVE_MODES)))
+_JUMPS, _STEPS, _TOWARD_COLOR = 3, 7, 11  # the first jump, step and toward-colour action
+
+
+def move_rule_kind(feature: str, mode: int) -> int:
+    """The `move_objects` kind of a feature name (`OBJECT_FEATURES`) and a mode (0 or 1)."""
+    return OBJECT_FEATURES.index(feature) * len(MOVE_MODES) + mode
+
+
+def _toward_nearest(grid: Grid, comp: np.ndarray, index: int, bg: int, colour: int = -1
+                    ) -> tuple[int, int]:
+    """The step (dr, dc) from component `index` towards the component holding the nearest cell
+    (Manhattan distance) that is neither `bg` nor the component's colour (and is `colour`,
+    unless that is -1): -1, 0 or 1 per axis by where that component's bounding box lies;
+    (0, 0) when there is none, when the nearest cells lie in several components, or when the
+    two boxes overlap on both axes."""
+    own = comp == index
+    rows, cols = np.nonzero(own)
+    others = (grid != bg) & (grid != grid[rows[0], cols[0]]) & (comp >= 0)
+    if colour >= 0:
+        others &= grid == colour
+    tr, tc = np.nonzero(others)
+    if not len(tr):
+        return 0, 0
+    dist = (np.abs(rows[:, None] - tr[None, :]) + np.abs(cols[:, None] - tc[None, :])).min(0)
+    targets = np.unique(comp[tr[dist == dist.min()], tc[dist == dist.min()]])
+    if len(targets) != 1:
+        return 0, 0
+    br, bc = np.nonzero(comp == targets[0])
+    dr = 1 if br.min() > rows.max() else -1 if br.max() < rows.min() else 0
+    dc = 1 if bc.min() > cols.max() else -1 if bc.max() < cols.min() else 0
+    return dr, dc
+
+
+def _until_contact(out: np.ndarray, rows: np.ndarray, cols: np.ndarray, dr: int, dc: int
+                   ) -> int:
+    """How many steps (dr, dc) the cells move on `out` before the next would leave the grid or
+    land on a cell that is not `bg` (`out` holds `bg` as -1 here)."""
+    h, w = out.shape
+    k = 0
+    while (dr or dc) and k < h + w:
+        r, c = rows + (k + 1) * dr, cols + (k + 1) * dc
+        if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w or (out[r, c] >= 0).any():
+            break
+        k += 1
+    return k
+
+
+def apply_moves(grid: Grid, comp: np.ndarray, actions: np.ndarray, bg: int) -> np.ndarray:
+    """The grid with each component (`segment_objects`) moved by its action (an index of
+    `MOVE_ACTIONS`, one per component): every moving component is erased first, then each is
+    drawn at its new place in component order (see `move_objects`)."""
+    out = np.where(grid == bg, -1, grid.astype(np.int64))
+    moving = [i for i in range(len(actions)) if actions[i] != 0]
+    cells = {i: np.nonzero(comp == i) for i in moving}
+    for i in moving:
+        out[cells[i]] = -1
+    for i in moving:
+        rows, cols = cells[i]
+        colours = grid[rows, cols]
+        action = int(actions[i])
+        if action < _JUMPS:
+            dr, dc = _toward_nearest(grid, comp, i, bg)
+            k = 1 if action == 2 else _until_contact(out, rows, cols, dr, dc)
+        elif action < _STEPS:
+            dr, dc = DIRECTIONS[action - _JUMPS]
+            k = int(np.ptp(rows) + 1 if dr else np.ptp(cols) + 1)
+        elif action < _TOWARD_COLOR:
+            (dr, dc), k = DIRECTIONS[action - _STEPS], 1
+        else:
+            dr, dc = _toward_nearest(grid, comp, i, bg, action - _TOWARD_COLOR)
+            k = _until_contact(out, rows, cols, dr, dc)
+        r, c = rows + k * dr, cols + k * dc
+        keep = (r >= 0) & (c >= 0) & (r < grid.shape[0]) & (c < grid.shape[1])
+        out[r[keep], c[keep]] = colours[keep]
+    return np.where(out < 0, bg, out)
+
+
+@primitive("(Grid, Int, List[Int], List[Int], Color) -> Grid",
+           domains={"kind": MOVE_RULE_KINDS},
+           example="move_objects([[1, 0, 0, 2]], 19, [1], [13]) == [[0, 0, 1, 2]]")
+def move_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...],
+                 bg: int = 0) -> Grid:
+    """Move each object whose feature (kind = feature * 2 + mode) is keys[i] by action values[i].
+
+    Modes: 4- or 8-connected single-colour objects of the non-`bg` cells (`MOVE_MODES`);
+    features: `OBJECT_FEATURES` (`object_feature_values`); the key -1 (`OTHER_KEY`) stands for
+    every value not listed, and objects whose feature is no key stay. Actions
+    (`MOVE_ACTIONS`): 0 stay; 1 towards the nearest object of another colour (by where its
+    bounding box lies, diagonals included) until the next step would leave the grid or land
+    on a cell that is not `bg`; 2 one step that way; 3-6 jump up, right, down, left by the
+    object's own height or width; 7-10 one step up, right, down, left; 11 + c towards the
+    nearest object of colour c (as action 1) until contact.
+    Every moving object is erased first, then drawn in turn (later ones see earlier ones);
+    drawing is clipped to the grid."""
+    if kind not in MOVE_RULE_KINDS:
+        raise EvalError(f"move_objects: kind {kind} is not in 0..{MOVE_RULE_KINDS[-1]}")
+    if len(keys) != len(values) or len(set(keys)) != len(keys):
+        raise EvalError("move_objects: keys and values must pair up, each key once")
+    if not all(key >= OTHER_KEY for key in keys):
+        raise EvalError(f"move_objects: a key is below {OTHER_KEY}")
+    if not all(0 <= value < len(MOVE_ACTIONS) for value in values):
+        raise EvalError(f"move_objects: actions must be in 0..{len(MOVE_ACTIONS) - 1}")
+    if not keys:
+        return as_grid(grid)
+    feature, mode = divmod(kind, len(MOVE_MODES))
+    comp, n = segment_objects(grid, mode, bg)
+    features = object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
+    table = dict(zip(keys, values))
+    actions = np.array([table.get(int(f), table.get(OTHER_KEY, 0)) for f in features], np.int64)
+    return as_grid(apply_moves(grid, comp, actions, bg))

@@ -3,8 +3,10 @@
 Every Grid node that reproduces all train outputs is yielded at once, and so is every Grid
 node that does so after one consistent colour map (`map_colors(x, [..], [..])`); the first
 `LOCAL_RULE_BASES` Grid nodes with the outputs' shapes also try a learned local rule
-(`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`) and a learned object rule
-(`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`). Once an exact
+(`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`), a learned object rule
+(`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`), a learned line
+rule (`cast_rays(x, cells, dirs, stop, colour, bg)`, `synth.search.line_rules`) and a learned move
+rule (`move_objects(x, kind, [..], [..], bg)`, `synth.search.move_rules`). Once an exact
 program whose test outputs obey the task's invariants (`analysis.consistent_outputs`) is
 found the enumeration finishes that cost level (shortest programs first) and stops; after a
 colour-mapped one it also explores the next level. Otherwise, when time runs out, the
@@ -35,7 +37,9 @@ from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
+from synth.search.line_rules import learn_line_rule, line_rule_node
 from synth.search.local_rules import learn_local_rule, local_rule_node
+from synth.search.move_rules import learn_move_rule, move_rule_node
 from synth.search.object_rules import learn_object_rule, object_rule_node
 from synth.search.pieces import PIECES_SHARE, compose, piece_limit, pieces_allowance
 from synth.search.program import expr_size
@@ -140,6 +144,8 @@ class EnumerativeProposer:
         search_budget = budget.share(1.0 - PIECES_SHARE)
         learn_local = partial(learn_local_rule, task=task)
         learn_objects = partial(learn_object_rule, task=task, bg=analysis.background)
+        learn_lines = partial(learn_line_rule, task=task, bg=analysis.background)
+        learn_moves = partial(learn_move_rule, task=task, bg=analysis.background)
         for node in itertools.chain((enumerator.root,),
                                     enumerator.run(lambda done: search_budget.expired(done))):
             if mapped and node.cost > mapped[0].cost - 1:
@@ -169,7 +175,11 @@ class EnumerativeProposer:
                 for candidate in (
                         self.rule_candidate(node, task, enumerator, learn_local, local_rule_node),
                         self.rule_candidate(node, task, enumerator, learn_objects,
-                                            object_rule_node)):
+                                            object_rule_node),
+                        self.rule_candidate(node, task, enumerator, learn_lines,
+                                            line_rule_node),
+                        self.rule_candidate(node, task, enumerator, learn_moves,
+                                            move_rule_node)):
                     if candidate is not None and \
                             value_key(candidate.test_outputs) not in ruled:
                         ruled.add(value_key(candidate.test_outputs))

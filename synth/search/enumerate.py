@@ -62,7 +62,7 @@ DEFAULT_EXCLUDE = frozenset({
     "pair_first", "pair_second", "canvas", "crop", "cell", "point", "hline", "vline", "line",
     "ray", "ray_until", "flood_fill", "move", "move_to", "take", "nth", "mul", "div",
     "mod", "add", "sub", "min2", "max2", "half", "double", "color_to_int", "int_to_color",
-    "upscale_hw", "map_colors", "local_rule", "recolor_objects",
+    "upscale_hw", "map_colors", "local_rule", "recolor_objects", "cast_rays", "move_objects",
 })
 
 
