@@ -19,6 +19,12 @@ never `connect=`) are holes. A literal's role comes from the parameter it fills,
 A sentinel run is exact only where a hole's value does not steer the computation, so every
 filled program runs again and is yielded only if it reproduces every train output and gives
 valid grids on every test input. `stats` says how each sketch was handled.
+
+Before the near misses, the proposer tries the part combinations of
+`synth.search.part_combos` (the equal-shaped parts of a split input overlaid, or combined
+cell by cell): templates whose only holes are which parts and which operation, checked on the
+parts' cells with the task's background and with 0 as the transparent colour, then run and
+verified like the filled sketches (`stats`: "parts").
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ from synth.analysis.laws import limit_solver
 from synth.data.scoring import train_matches
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
 from synth.search.closeness import train_accuracy
+from synth.search.part_combos import part_programs
 from synth.data.task import Challenge, Grid, valid_grid
 
 SENTINEL = 10            # colour hole k runs as colour SENTINEL + k in a sentinel run
@@ -62,9 +69,9 @@ def new_stats() -> dict[str, Any]:
     """Zeroed counters: sketches built; Z3 outcomes, one per solver call; sketches Z3 could
     not take (no colour hole, or no colour hole's sentinel reaches an output); sketches handed
     to enumeration; program runs; programs yielded, and the path ('z3' or 'enumeration') that
-    found each."""
+    found each; part-combination programs yielded."""
     return {"sketches": 0, "z3_sat": 0, "z3_unsat": 0, "z3_timeout": 0, "z3_not_applicable": 0,
-            "enumerated": 0, "evaluations": 0, "filled": 0, "filled_by": []}
+            "enumerated": 0, "evaluations": 0, "filled": 0, "filled_by": [], "parts": 0}
 
 
 @dataclass(frozen=True)
@@ -384,6 +391,8 @@ class SketchProposer:
         inputs = list(task.inputs)
         n = len(task.train)
         palette = sorted(analysis.palette)
+        for bg in dict.fromkeys((analysis.background, 0)):
+            yield from self._part_combinations(task, bg, budget, known)
         for cand in near_misses(pool, task, self.min_accuracy, self.max_programs):
             if budget.expired():
                 return
@@ -409,6 +418,29 @@ class SketchProposer:
                 yield ProgramCandidate(text, self.name, tuple(outputs[:n]), tuple(outputs[n:]),
                                        prior=self.prior, cost=len(filled.entry.body))
                 break
+
+    def _part_combinations(self, task: Challenge, bg: int, budget: Budget, known: set[str]
+                           ) -> Iterator[ProgramCandidate]:
+        """Verified programs combining the parts of a split input (at most `max_programs`)."""
+        def spend(evaluations: int) -> bool:
+            budget.spend(evaluations)
+            self.last["evaluations"] += evaluations
+            return not budget.expired()
+
+        n = len(task.train)
+        for text in itertools.islice(part_programs(task, bg, spend), self.max_programs):
+            if text in known or budget.expired():
+                continue
+            known.add(text)
+            program = parse_program(text)
+            outputs = self._run(program, list(task.inputs), budget)
+            if outputs is None or not all(valid_grid(o) for o in outputs) \
+                    or not train_matches(outputs[:n], task):
+                continue
+            self.last["parts"] += 1
+            yield ProgramCandidate(format_program(program), self.name, tuple(outputs[:n]),
+                                   tuple(outputs[n:]), prior=self.prior,
+                                   cost=len(program.entry.body))
 
     def _run(self, program: ast.Program, grids: Sequence[Grid], budget: Budget
              ) -> Outputs | None:
