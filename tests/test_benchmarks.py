@@ -83,10 +83,8 @@ Path(f"output/answer_{{index}}_{{depth}}.csv").write_text("\\n".join(lines) + "\
 '''
 
 
-def test_icecuber_reference_scores_pass_at_2_and_compares(tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]
-                                                          ) -> None:
-    from benchmarks import icecuber_reference
+def fake_icecuber(tmp_path: Path) -> tuple[Path, Path]:
+    """A checkout holding the stand-in `run`, and an id list of two training tasks."""
     checkout = tmp_path / "ARC-solution"
     checkout.mkdir()
     binary = checkout / "run"
@@ -94,6 +92,14 @@ def test_icecuber_reference_scores_pass_at_2_and_compares(tmp_path: Path,
     binary.chmod(0o755)
     ids = tmp_path / "ids.txt"
     ids.write_text("007bbfb7\n00d62c1b\n")
+    return checkout, ids
+
+
+def test_icecuber_reference_scores_pass_at_2_and_compares(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    from benchmarks import icecuber_reference
+    checkout, ids = fake_icecuber(tmp_path)
     run = tmp_path / "synth-run"
     run.mkdir()
     (run / "records.jsonl").write_text("".join(
@@ -116,13 +122,7 @@ def test_icecuber_reference_scores_pass_at_2_and_compares(tmp_path: Path,
 def test_icecuber_reference_runs_samples_in_parallel_and_scores_answer_folders(
         tmp_path: Path) -> None:
     from benchmarks import icecuber_reference
-    checkout = tmp_path / "ARC-solution"
-    checkout.mkdir()
-    binary = checkout / "run"
-    binary.write_text(FAKE_ICECUBER.format(python=sys.executable))
-    binary.chmod(0o755)
-    ids = tmp_path / "ids.txt"
-    ids.write_text("007bbfb7\n00d62c1b\n")
+    checkout, ids = fake_icecuber(tmp_path)
     parallel = tmp_path / "parallel.json"
     assert icecuber_reference.main(["arc1:train", "--ids", str(ids), "--icecuber",
                                     str(checkout), "--jobs", "2", "--json",

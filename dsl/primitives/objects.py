@@ -713,6 +713,26 @@ def object_color_sources(grid: Grid, comp: np.ndarray, n: int, bg: int) -> np.nd
     return np.stack([np.where(f >= 0, f, own) for f in found], 1)
 
 
+def check_feature_table(name: str, keys: tuple[int, ...], values: tuple[int, ...]) -> None:
+    """An EvalError naming primitive `name` unless keys and values pair up, each key once and
+    none below `OTHER_KEY`."""
+    if len(keys) != len(values):
+        raise EvalError(f"{name}: {len(keys)} keys but {len(values)} values")
+    if len(set(keys)) != len(keys):
+        raise EvalError(f"{name}: a key is listed twice")
+    if not all(key >= OTHER_KEY for key in keys):
+        raise EvalError(f"{name}: a key is below {OTHER_KEY}")
+
+
+def featured_objects(grid: Grid, kind: int, n_modes: int, bg: int
+                     ) -> tuple[np.ndarray, int, np.ndarray]:
+    """The objects of a feature-table primitive's `kind` (feature * n_modes + mode): the
+    component index per cell, their number, and each one's feature value."""
+    feature, mode = divmod(kind, n_modes)
+    comp, n = segment_objects(grid, mode, bg)
+    return comp, n, object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
+
+
 @primitive("(Grid, Int, List[Int], List[Int], Color) -> Grid",
            domains={"kind": OBJECT_RULE_KINDS},
            example="recolor_objects([[1, 0, 2, 2]], 61, [1], [5]) == [[5, 0, 2, 2]]")
@@ -732,20 +752,13 @@ def recolor_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[
     colour. Recolouring to the background colour deletes."""
     if kind not in OBJECT_RULE_KINDS:
         raise EvalError(f"recolor_objects: kind {kind} is not in 0..{OBJECT_RULE_KINDS[-1]}")
-    if len(keys) != len(values):
-        raise EvalError(f"recolor_objects: {len(keys)} keys but {len(values)} values")
-    if len(set(keys)) != len(keys):
-        raise EvalError("recolor_objects: a key is listed twice")
-    if not all(key >= OTHER_KEY for key in keys):
-        raise EvalError(f"recolor_objects: a key is below {OTHER_KEY}")
+    check_feature_table("recolor_objects", keys, values)
     if not all(SOURCE_VALUES[0] <= value <= 9 for value in values):
         raise EvalError(f"recolor_objects: values must be colours 0..9 or sources "
                         f"{SOURCE_VALUES[0]}..-1")
     if not keys:
         return as_grid(grid)
-    feature, mode = divmod(kind, len(OBJECT_MODES))
-    comp, n = segment_objects(grid, mode, bg)
-    features = object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
+    comp, n, features = featured_objects(grid, kind, len(OBJECT_MODES), bg)
     table = dict(zip(keys, values))
     keep = SOURCE_VALUES[0] - 1  # below every value: the object keeps its colour
     codes = np.array([table.get(int(f), table.get(OTHER_KEY, keep)) for f in features], np.int64)
@@ -863,17 +876,12 @@ def move_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int
     drawing is clipped to the grid."""
     if kind not in MOVE_RULE_KINDS:
         raise EvalError(f"move_objects: kind {kind} is not in 0..{MOVE_RULE_KINDS[-1]}")
-    if len(keys) != len(values) or len(set(keys)) != len(keys):
-        raise EvalError("move_objects: keys and values must pair up, each key once")
-    if not all(key >= OTHER_KEY for key in keys):
-        raise EvalError(f"move_objects: a key is below {OTHER_KEY}")
+    check_feature_table("move_objects", keys, values)
     if not all(0 <= value < len(MOVE_ACTIONS) for value in values):
         raise EvalError(f"move_objects: actions must be in 0..{len(MOVE_ACTIONS) - 1}")
     if not keys:
         return as_grid(grid)
-    feature, mode = divmod(kind, len(MOVE_MODES))
-    comp, n = segment_objects(grid, mode, bg)
-    features = object_feature_values(grid, comp, n, OBJECT_FEATURES[feature])
+    comp, n, features = featured_objects(grid, kind, len(MOVE_MODES), bg)
     table = dict(zip(keys, values))
     actions = np.array([table.get(int(f), table.get(OTHER_KEY, 0)) for f in features], np.int64)
     return as_grid(apply_moves(grid, comp, actions, bg))
