@@ -495,3 +495,79 @@ def cast_rays(grid: Grid, cells: int, dirs: int, stop: int, color: int, bg: int 
             rows, cols, _ = ray_path(grid, labels, start, d, stop, bg)
             out[rows, cols] = grid[start] if color == OWN_COLOR else color
     return as_grid(out)
+
+
+# `paint_boxes`: rectangles derived from groups of cells, painted over bg cells.
+BOX_ANCHORS = (0, 1, 2, 3)  # each colour's cells, each object, all non-bg cells, facing pairs
+BOX_ANCHOR_NAMES = ("each colour's cells", "each object (8-connected, colours mixed)",
+                    "all non-bg cells together", "each pair of facing objects")
+BOX_REGIONS = (0, 1, 2, 3, 4, 5)
+BOX_REGION_NAMES = ("the box", "its border", "the ring just outside", "the box grown by one",
+                    "the border of the box shrunk by one", "the box shrunk by one")
+
+
+def box_anchors(grid: Grid, anchors: int, bg: int) -> list[tuple[tuple[int, int, int, int], int]]:
+    """Per group of a `paint_boxes` anchor selection (`BOX_ANCHORS`), its rectangle as
+    (top, bottom, left, right) inclusive and its most common colour (ties: the smallest)."""
+    fg = grid != bg
+    if anchors == 0:
+        masks = [fg & (grid == c) for c in np.unique(grid[fg])]
+    elif anchors == 2:
+        masks = [fg] if fg.any() else []
+    else:
+        labels = ray_objects(grid, bg)
+        masks = [labels == i for i in range(int(labels.max()) + 1)]
+    boxes = [(_bounds(m), int(np.bincount(grid[m]).argmax())) for m in masks]
+    if anchors != 3:
+        return boxes
+    pairs = []
+    for (a, ca), (b, cb) in ((x, y) for x in boxes for y in boxes if x is not y):
+        colour = ca if ca == cb else -1
+        left, right = max(a[2], b[2]), min(a[3], b[3])
+        if a[1] < b[0] and left <= right and not fg[a[1] + 1:b[0], left:right + 1].any():
+            pairs.append(((a[1], b[0], left, right), colour))
+        top, bottom = max(a[0], b[0]), min(a[1], b[1])
+        if a[3] < b[2] and top <= bottom and not fg[top:bottom + 1, a[3] + 1:b[2]].any():
+            pairs.append(((top, bottom, a[3], b[2]), colour))
+    return pairs
+
+
+def _bounds(mask: np.ndarray) -> tuple[int, int, int, int]:
+    rows, cols = np.nonzero(mask)
+    return int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())
+
+
+def box_region(shape: tuple[int, int], box: tuple[int, int, int, int], region: int
+               ) -> np.ndarray:
+    """The mask of a `paint_boxes` region (`BOX_REGIONS`) of a rectangle, clipped to `shape`."""
+    top, bottom, left, right = box
+    grow = (0, 0, 1, 1, -1, -1)[region]
+    rows, cols = np.arange(shape[0])[:, None], np.arange(shape[1])[None, :]
+    top, bottom, left, right = top - grow, bottom + grow, left - grow, right + grow
+    inside = (rows >= top) & (rows <= bottom) & (cols >= left) & (cols <= right)
+    if region in (1, 2, 4):
+        inside &= ~((rows > top) & (rows < bottom) & (cols > left) & (cols < right))
+    return inside
+
+
+@primitive("(Grid, Int, Int, Int, Color) -> Grid",
+           domains={"anchors": BOX_ANCHORS, "region": BOX_REGIONS,
+                    "color": (OWN_COLOR, *range(10))},
+           example="paint_boxes([[0, 3, 0, 0], [0, 0, 0, 3]], 0, 0, -1) "
+                   "== [[0, 3, 3, 3], [0, 3, 3, 3]]")
+def paint_boxes(grid: Grid, anchors: int, region: int, color: int, bg: int = 0) -> Grid:
+    """Paint the bg cells of a region (`BOX_REGIONS`) of each anchor group's box
+    (`BOX_ANCHORS`; for a pair of facing objects, the rectangle from one's facing side to the
+    other's over the rows or columns they share) in `color` or the group's own (`OWN_COLOR`,
+    its most common colour; a pair of two colours is then skipped)."""
+    if anchors not in BOX_ANCHORS or region not in BOX_REGIONS:
+        raise EvalError(f"paint_boxes: selection ({anchors}, {region}) out of range")
+    if not OWN_COLOR <= color <= 9:
+        raise EvalError(f"paint_boxes: colour {color} is not {OWN_COLOR} or 0..9")
+    out = np.array(grid, dtype=np.uint8)
+    free = grid == bg
+    for box, own in box_anchors(grid, anchors, bg):
+        paint = own if color == OWN_COLOR else color
+        if paint >= 0:
+            out[box_region(grid.shape, box, region) & free] = paint
+    return as_grid(out)

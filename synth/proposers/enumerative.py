@@ -5,8 +5,9 @@ node that does so after one consistent colour map (`map_colors(x, [..], [..])`);
 `LOCAL_RULE_BASES` Grid nodes with the outputs' shapes also try a learned local rule
 (`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`), a learned object rule
 (`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`), a learned line
-rule (`cast_rays(x, cells, dirs, stop, colour, bg)`, `synth.search.line_rules`) and a learned move
-rule (`move_objects(x, kind, [..], [..], bg)`, `synth.search.move_rules`). Once an exact
+rule (`cast_rays(x, cells, dirs, stop, colour, bg)`, `synth.search.line_rules`), a learned move
+rule (`move_objects(x, kind, [..], [..], bg)`, `synth.search.move_rules`) and a learned box
+rule (`paint_boxes(x, anchors, region, colour, bg)`, `synth.search.box_rules`). Once an exact
 program whose test outputs obey the task's invariants (`analysis.consistent_outputs`) is
 found the enumeration finishes that cost level (shortest programs first) and stops; after a
 colour-mapped one it also explores the next level. Otherwise, when time runs out, the
@@ -37,6 +38,7 @@ from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
 from synth.search.options import Node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
+from synth.search.box_rules import box_rule_node, learn_box_rule
 from synth.search.line_rules import learn_line_rule, line_rule_node
 from synth.search.local_rules import learn_local_rule, local_rule_node
 from synth.search.move_rules import learn_move_rule, move_rule_node
@@ -146,6 +148,7 @@ class EnumerativeProposer:
         learn_objects = partial(learn_object_rule, task=task, bg=analysis.background)
         learn_lines = partial(learn_line_rule, task=task, bg=analysis.background)
         learn_moves = partial(learn_move_rule, task=task, bg=analysis.background)
+        learn_boxes = partial(learn_box_rule, task=task, bg=analysis.background)
         for node in itertools.chain((enumerator.root,),
                                     enumerator.run(lambda done: search_budget.expired(done))):
             if mapped and node.cost > mapped[0].cost - 1:
@@ -179,7 +182,9 @@ class EnumerativeProposer:
                         self.rule_candidate(node, task, enumerator, learn_lines,
                                             line_rule_node),
                         self.rule_candidate(node, task, enumerator, learn_moves,
-                                            move_rule_node)):
+                                            move_rule_node),
+                        self.rule_candidate(node, task, enumerator, learn_boxes,
+                                            box_rule_node)):
                     if candidate is not None and \
                             value_key(candidate.test_outputs) not in ruled:
                         ruled.add(value_key(candidate.test_outputs))
