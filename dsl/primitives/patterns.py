@@ -1,5 +1,5 @@
-"""Patterns: periods and tilings, symmetry completion, gravity, denoising, grid combinators,
-local rules.
+"""Patterns: periods and tilings, continuing a band periodically, symmetry completion,
+gravity, denoising, grid combinators, local rules.
 
 Directions are Ints: 0 up, 1 right, 2 down, 3 left. A `noise` colour marks unknown cells
 that repair_tiling and complete_symmetry fill from the cells a period or symmetry relates
@@ -68,6 +68,55 @@ def period_h(grid: Grid) -> int:
 def period_v(grid: Grid) -> int:
     """The smallest vertical period: row i equals row i - p for every i >= p."""
     return _period(grid)
+
+
+def _band_period(band: np.ndarray) -> int:
+    """The period a band of rows (or a line's cells) repeats with: its smallest period whose
+    repeat at least two rows witness (the band's whole extent otherwise)."""
+    n = band.shape[0]
+    p = _period(band)
+    return p if p + 2 <= n else n
+
+
+def _continue_rows(grid: np.ndarray, bg: int) -> np.ndarray:
+    rows = np.nonzero((grid != bg).any(axis=1))[0]
+    if rows.size == 0:
+        raise EvalError("no pattern to continue: the grid is all background")
+    r0, r1 = int(rows[0]), int(rows[-1]) + 1
+    period = _band_period(grid[r0:r1])
+    return grid[r0 + (np.arange(grid.shape[0]) - r0) % period]
+
+
+def _continue_lines(grid: np.ndarray, bg: int) -> np.ndarray:
+    """Each row whose non-bg cells number two or more, its span continued along the row."""
+    out = grid.copy()
+    for r in range(grid.shape[0]):
+        cols = np.nonzero(grid[r] != bg)[0]
+        if cols.size < 2:
+            continue
+        c0 = int(cols[0])
+        span = grid[r, c0:int(cols[-1]) + 1]
+        out[r] = span[(np.arange(grid.shape[1]) - c0) % _band_period(span)]
+    return out
+
+
+@primitive("(Grid, Int, Color) -> Grid", domains={"axis": (0, 1, 2)},
+           example="continue_pattern([[0, 0], [1, 2], [3, 4], [0, 0]], 0) == "
+                   "[[3, 4], [1, 2], [3, 4], [1, 2]]")
+def continue_pattern(grid: Grid, axis: int, bg: int = 0) -> Grid:
+    """Continue the non-bg pattern periodically over the grid: axis 0 repeats the band of rows
+    holding it up and down, axis 1 the band of columns left and right, axis 2 continues each
+    row's and each column's own span (of two or more non-bg cells) along its line, the rows'
+    cells first. The period is the smallest one two rows (columns, cells) witness, else the
+    whole band or span, which keeps its place."""
+    if axis == 0:
+        return as_grid(_continue_rows(grid, bg))
+    if axis == 1:
+        return as_grid(_continue_rows(grid.T, bg).T)
+    if axis == 2:
+        rows, cols = _continue_lines(grid, bg), _continue_lines(grid.T, bg).T
+        return as_grid(np.where(rows == bg, cols, rows))
+    raise EvalError(f"axis must be 0, 1 or 2, got {axis}")
 
 
 @cache
