@@ -37,7 +37,7 @@ from dsl.primitives.drawing import (BOX_ANCHORS, BOX_REGIONS, OWN_COLOR, box_anc
                                     box_region, paint_boxes)
 from dsl.types import GRID
 from synth.data.task import Challenge
-from synth.search.finishing import edit_pairs
+from synth.search.finishing import addition_pairs
 from synth.search.options import Node
 
 MAX_GROUPS = 40  # anchor groups (colours, objects, pairs) of one train value, at most
@@ -106,16 +106,12 @@ def learn_box_rule(values: tuple, task: Challenge, bg: int, cross_validate: bool
                    ) -> BoxRule | None:
     """The simplest box rule painting every train output's new cells onto its train value, or
     None (the acceptance rule is the module's)."""
-    edits = edit_pairs(values, task)
+    edits = addition_pairs(values, task, bg)
     if edits is None:
         return None
-    train, outputs, tests = edits
-    for v, o in zip(train, outputs):
-        changed = v != o
-        if not changed.any() or (v[changed] != bg).any() or (o[changed] == bg).any() \
-                or not (o == bg).any():
-            return None
-    added = {int(c) for v, o in zip(train, outputs) for c in np.unique(o[v != o])}
+    train, outputs, tests, added = edits
+    if not all((o == bg).any() for o in outputs):
+        return None
     order = box_order(added)
     found = _fit(train, outputs, bg, order)
     if found is None:

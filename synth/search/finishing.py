@@ -55,3 +55,19 @@ def edit_pairs(values: tuple, task: Challenge
     if all(np.array_equal(v, o) for v, o in zip(train, outputs)):
         return None
     return train, outputs, [np.asarray(v) for v in values[n:]]
+
+
+def addition_pairs(values: tuple, task: Challenge, bg: int
+                   ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], set[int]] | None:
+    """`edit_pairs` plus the colours the outputs add, or None unless every train pair changes
+    and only turns background cells of its value into non-background colours."""
+    edits = edit_pairs(values, task)
+    if edits is None:
+        return None
+    train, outputs, tests = edits
+    for v, o in zip(train, outputs):
+        changed = v != o
+        if not changed.any() or (v[changed] != bg).any() or (o[changed] == bg).any():
+            return None
+    added = {int(c) for v, o in zip(train, outputs) for c in np.unique(o[v != o])}
+    return train, outputs, tests, added

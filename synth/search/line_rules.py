@@ -40,7 +40,7 @@ from dsl.primitives.drawing import (DIRECTIONS, OWN_COLOR, RAY_CELLS, RAY_DIRECT
 from dsl.primitives.patterns import overlay
 from dsl.types import GRID
 from synth.data.task import Challenge
-from synth.search.finishing import edit_pairs
+from synth.search.finishing import addition_pairs
 from synth.search.options import Node
 
 MAX_EMITTERS = 150  # non-background cells of one train value, at most
@@ -224,17 +224,13 @@ def learn_line_rule(values: tuple, task: Challenge, bg: int, cross_validate: boo
                     ) -> LineRule | None:
     """The simplest line rule adding every train output's new cells to its train value, or
     None (the acceptance rule is the module's)."""
-    edits = edit_pairs(values, task)
+    edits = addition_pairs(values, task, bg)
     if edits is None:
         return None
-    train, outputs, tests = edits
+    train, outputs, tests, added = edits
     for v, o in zip(train, outputs):
-        changed = v != o
-        if not changed.any() or (v[changed] != bg).any() or (o[changed] == bg).any():
+        if np.count_nonzero(v != bg) > MAX_EMITTERS or not _on_lines(v, v != o, bg):
             return None
-        if np.count_nonzero(v != bg) > MAX_EMITTERS or not _on_lines(v, changed, bg):
-            return None
-    added = {int(c) for v, o in zip(train, outputs) for c in np.unique(o[v != o])}
     colours = {int(c) for v in train for c in np.unique(v[v != bg])}
     atoms = atom_order(colours, added)
     pairs = [pair_rays(v, o, bg) for v, o in zip(train, outputs)]
