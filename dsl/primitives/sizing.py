@@ -1,4 +1,5 @@
-"""Sizing: measuring, cropping, padding, scaling, tiling, splitting and joining whole grids.
+"""Sizing: measuring, cropping, padding, scaling, tiling, splitting and joining whole grids,
+and the parts between separator lines (their layout, one colour per part, place by place).
 
 Every grid a primitive builds is at most MAX_SIDE_INTERMEDIATE cells per side (ARC grids are
 at most 30, so intermediates may double); larger or empty results raise EvalError, and sizes
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from dsl.errors import EvalError
+from dsl.primitives.drawing import connect_same
 from dsl.registry import primitive
 from dsl.values import Grid, as_grid
 
@@ -192,6 +194,19 @@ def _runs(keep: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
+Layout = tuple[int, list[tuple[int, int]], list[tuple[int, int]]]
+
+
+def separator_layout(grid: Grid) -> Layout | None:
+    """(separator colour, [start, stop) row runs, column runs of the parts) of a grid cut by
+    full lines of its separator colour (see split_by_lines), or None without such a line."""
+    color = _separator_color(grid)
+    if color is None:
+        return None
+    is_c = grid == color
+    return color, _runs(~is_c.all(axis=1)), _runs(~is_c.all(axis=0))
+
+
 @primitive("(Grid) -> List[Grid]", kernel="split_by_lines",
            example="split_by_lines([[1, 5, 2], [1, 5, 2]]) == [[[1], [1]], [[2], [2]]]")
 def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
@@ -202,11 +217,10 @@ def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
     most lines, then the fewest cells, then the highest colour. Empty stretches between
     adjacent lines (or a line and the edge) are skipped; EvalError when nothing remains.
     """
-    color = _separator_color(grid)
-    if color is None:
+    layout = separator_layout(grid)
+    if layout is None:
         raise EvalError("split_by_lines: no complete row or column of one colour")
-    is_c = grid == color
-    row_runs, col_runs = _runs(~is_c.all(axis=1)), _runs(~is_c.all(axis=0))
+    _, row_runs, col_runs = layout
     if not row_runs or not col_runs:
         raise EvalError("split_by_lines: nothing between the separator lines")
     return tuple(as_grid(grid[r0:r1, c0:c1]) for r0, r1 in row_runs for c0, c1 in col_runs)
@@ -217,11 +231,10 @@ def split_by_lines(grid: Grid) -> tuple[Grid, ...]:
 def paint_parts(grid: Grid, small: Grid) -> Grid:
     """Fill each part between the separator lines (see split_by_lines) with the colour of
     the cell of `small` at the part's place in the layout (`small` is one cell per part)."""
-    color = _separator_color(grid)
-    if color is None:
+    layout = separator_layout(grid)
+    if layout is None:
         raise EvalError("paint_parts: no complete row or column of one colour")
-    is_c = grid == color
-    row_runs, col_runs = _runs(~is_c.all(axis=1)), _runs(~is_c.all(axis=0))
+    _, row_runs, col_runs = layout
     if (len(row_runs), len(col_runs)) != small.shape:
         raise EvalError(f"paint_parts: {len(row_runs)}x{len(col_runs)} parts, but `small` "
                         f"is {small.shape[0]}x{small.shape[1]}")
@@ -229,6 +242,97 @@ def paint_parts(grid: Grid, small: Grid) -> Grid:
     for i, (r0, r1) in enumerate(row_runs):
         for j, (c0, c1) in enumerate(col_runs):
             out[r0:r1, c0:c1] = small[i, j]
+    return as_grid(out)
+
+
+PART_RULE_KINDS = (0, 1, 2, 3)  # part featurisations, coarse to fine
+PART_OWN = 10                   # a part_rule value: the part's own dominant colour
+
+
+def part_features(grid: Grid, kind: int, bg: int) -> tuple[np.ndarray, np.ndarray]:
+    """(feature code, dominant colour) of every part between the separator lines, one cell
+    per part (the layout's shape). A part's cells of neither `bg` nor the separator colour
+    count; its dominant colour is the most common of them (ties: smaller; `bg` if none).
+    Codes of `kind`: 0: 2 where the count is the largest of all parts', else 1 where the
+    smallest, else 0; 1: the count; 2: how many colours; 3: the dominant colour."""
+    if kind not in PART_RULE_KINDS:
+        raise EvalError(f"part kind {kind} is not in 0..{PART_RULE_KINDS[-1]}")
+    layout = separator_layout(grid)
+    if layout is None or len(layout[1]) * len(layout[2]) < 2:
+        raise EvalError("part_rule: fewer than two parts between separator lines")
+    sep, rows, cols = layout
+    shape = (len(rows), len(cols))
+    counts, n_colors = np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+    dominant = np.full(shape, bg, np.int64)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            part = grid[r0:r1, c0:c1]
+            tally = np.bincount(part[(part != bg) & (part != sep)], minlength=10)
+            counts[i, j], n_colors[i, j] = tally.sum(), np.count_nonzero(tally)
+            dominant[i, j] = tally.argmax() if tally.any() else bg
+    ranks = np.where(counts == counts.max(), 2, np.where(counts == counts.min(), 1, 0))
+    return (ranks, counts, n_colors, dominant)[kind], dominant
+
+
+@primitive("(Grid, Int, List[Int], List[Int], Color) -> Grid", domains={"kind": PART_RULE_KINDS},
+           example="part_rule([[0, 5, 3], [0, 5, 3]], 0, [1, 2], [4, 10], 0) == [[4, 3]]")
+def part_rule(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int, ...],
+              bg: int = 0) -> Grid:
+    """One cell per part between the separator lines: values[i] for a part whose feature
+    code (`part_features` of `kind`) is keys[i]; value 10 is the part's own dominant colour."""
+    codes, dominant = part_features(grid, kind, bg)
+    if len(keys) != len(values) or len(set(keys)) != len(keys):
+        raise EvalError("part_rule: keys and values must pair up, each key once")
+    if not all(0 <= value <= PART_OWN for value in values):
+        raise EvalError("part_rule: values must be colours 0..9 or 10 (own colour)")
+    table = dict(zip(keys, values))
+    if any(int(code) not in table for code in np.unique(codes)):
+        raise EvalError("part_rule: a part's code is not among the keys")
+    out = np.vectorize(lambda code: table[int(code)], otypes=[np.int64])(codes)
+    return as_grid(np.where(out == PART_OWN, dominant, out).astype(np.uint8))
+
+
+ACROSS_PARTS_OPS = (0, 1, 2, 3, 4)   # across_parts: connect rows, columns, both; fill; union
+
+
+def _across(stack: np.ndarray, op: int, bg: int, sep: int) -> np.ndarray:
+    """`across_parts` on a (rows, cols, h, w) stack of parts."""
+    if op <= 2:
+        out = stack.copy()
+        for a in range(stack.shape[2]):
+            for b in range(stack.shape[3]):
+                out[:, :, a, b] = connect_same.fn(as_grid(stack[:, :, a, b]), op, bg)
+        return out
+    flat = stack.reshape(-1, stack.shape[2], stack.shape[3])
+    tallies = np.stack([(flat == c).sum(axis=0) for c in range(10)])
+    tallies[bg] = 0
+    fill = tallies.argmax(axis=0) if op == 3 else np.full(tallies.shape[1:], sep)
+    return np.where((stack == bg) & tallies.any(axis=0), fill, stack).astype(np.uint8)
+
+
+@primitive("(Grid, Int, Color) -> Grid", domains={"op": ACROSS_PARTS_OPS},
+           example="across_parts([[1, 0, 5, 0, 2], [0, 0, 5, 0, 0]], 3, 0) == "
+                   "[[1, 2, 5, 1, 2], [0, 0, 5, 0, 0]]")
+def across_parts(grid: Grid, op: int, bg: int = 0) -> Grid:
+    """Rewrite together the cells at each place within the parts between the separator lines
+    (parts of one shape), seen as one cell per part: op 0/1/2 joins equal colours along rows,
+    columns or both (`connect_same`); where some part is not `bg` at that place, its `bg`
+    cells take op 3: the most common other colour there (ties: smaller), op 4: the separator
+    colour."""
+    if op not in ACROSS_PARTS_OPS:
+        raise EvalError(f"across_parts: op {op} is not in 0..{ACROSS_PARTS_OPS[-1]}")
+    layout = separator_layout(grid)
+    if layout is None or len(layout[1]) * len(layout[2]) < 2:
+        raise EvalError("across_parts: fewer than two parts between separator lines")
+    sep, rows, cols = layout
+    if len({r1 - r0 for r0, r1 in rows}) > 1 or len({c1 - c0 for c0, c1 in cols}) > 1:
+        raise EvalError("across_parts: the parts differ in shape")
+    stack = np.array([[grid[r0:r1, c0:c1] for c0, c1 in cols] for r0, r1 in rows])
+    stack = _across(stack, op, bg, sep)
+    out = np.array(grid, dtype=np.uint8)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            out[r0:r1, c0:c1] = stack[i, j]
     return as_grid(out)
 
 

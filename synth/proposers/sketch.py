@@ -24,7 +24,8 @@ Before the near misses, the proposer tries the part combinations of
 `synth.search.part_combos` (the equal-shaped parts of a split input overlaid, or combined
 cell by cell): templates whose only holes are which parts and which operation, checked on the
 parts' cells with the task's background and with 0 as the transparent colour, then run and
-verified like the filled sketches (`stats`: "parts").
+verified like the filled sketches (`stats`: "parts"); and the part rules of
+`synth.search.part_rules` (one colour per part between separator lines), the same way.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ from synth.data.scoring import train_matches
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
 from synth.search.closeness import train_accuracy
 from synth.search.part_combos import part_programs
+from synth.search.part_rules import part_rule_programs
 from synth.data.task import Challenge, Grid, valid_grid
 
 SENTINEL = 10            # colour hole k runs as colour SENTINEL + k in a sentinel run
@@ -428,7 +430,9 @@ class SketchProposer:
             return not budget.expired()
 
         n = len(task.train)
-        for text in itertools.islice(part_programs(task, bg, spend), self.max_programs):
+        programs = itertools.chain(part_programs(task, bg, spend),
+                                   part_rule_programs(task, bg, spend))
+        for text in itertools.islice(programs, self.max_programs):
             if text in known or budget.expired():
                 continue
             known.add(text)

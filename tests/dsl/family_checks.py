@@ -225,6 +225,8 @@ def args_for(draw: st.DrawFn, prim: Primitive) -> list[Any]:
             out.append(draw(colors))
         elif p.type == INT:
             out.append(draw(st.one_of(st.integers(-4, 8), st.integers(-100, 100))))
+        elif p.type == TCon("List", (INT,)):
+            out.append(tuple(draw(st.lists(st.integers(-2, 12), max_size=4))))
         elif p.type == TCon("List", (GRID,)):
             shape = draw(st.tuples(st.integers(1, 6), st.integers(1, 6)))
             n = draw(st.integers(0, 4))
