@@ -309,6 +309,23 @@ def fill_cols_with(grid: Grid, color: int, bg: int = 0) -> Grid:
     return as_grid(np.where(cols & (grid == bg), color, grid))
 
 
+CLEAR_MARGINS = (0, 1)  # `fill_clear_lines`: cells at each end of a line that may be non-bg
+
+
+@primitive("(Grid, Int, Color, Color) -> Grid", domains={"margin": CLEAR_MARGINS},
+           example="fill_clear_lines([[1, 0, 1], [0, 0, 0]], 0, 2) == [[1, 2, 1], [2, 2, 2]]")
+def fill_clear_lines(grid: Grid, margin: int, color: int, bg: int = 0) -> Grid:
+    """Paint the bg cells of every row and column that is all bg, leaving out its first and
+    last `margin` cells (0: the whole line, 1: ends at the grid's border may be anything)."""
+    if margin not in CLEAR_MARGINS:
+        raise EvalError(f"fill_clear_lines: margin {margin} is not 0 or 1")
+    free = grid == bg
+    h, w = grid.shape
+    rows = free[:, margin:w - margin].all(axis=1) if w > 2 * margin else np.zeros(h, bool)
+    cols = free[margin:h - margin, :].all(axis=0) if h > 2 * margin else np.zeros(w, bool)
+    return as_grid(np.where(free & (rows[:, None] | cols[None, :]), color, grid))
+
+
 @primitive("(Grid, Point, Color) -> Grid", example="paint_cell([[0, 0]], (0, 1), 4) == [[0, 4]]")
 def paint_cell(grid: Grid, p: Point, color: int) -> Grid:
     """Paint the single cell at p (EvalError when p is outside the grid)."""

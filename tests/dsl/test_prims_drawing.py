@@ -337,6 +337,27 @@ def test_fill_rows_and_cols_with(grid, color, bg) -> None:
         assert _only_changed(grid, out, grid == bg)
 
 
+@covers("fill_clear_lines")
+@FAST
+@given(grids(max_side=12, max_colors=2), st.sampled_from(D.CLEAR_MARGINS), colors, bgs)
+def test_fill_clear_lines(grid, margin, color, bg) -> None:
+    out = D.fill_clear_lines(grid, margin, color, bg)
+    h, w = grid.shape
+    for r in range(h):
+        for c in range(w):
+            row = (grid[r, margin:w - margin] == bg).all() and w > 2 * margin
+            col = (grid[margin:h - margin, c] == bg).all() and h > 2 * margin
+            want = color if grid[r, c] == bg and (row or col) else grid[r, c]
+            assert out[r, c] == want
+
+
+def test_fill_clear_lines_margin_ignores_border_cells() -> None:
+    grid = np.array([[2, 2, 2, 2], [8, 0, 0, 2], [8, 0, 5, 2], [8, 8, 8, 8]], dtype=np.uint8)
+    assert D.fill_clear_lines(grid, 0, 3).tolist() == grid.tolist()
+    assert D.fill_clear_lines(grid, 1, 3).tolist() == [
+        [2, 2, 2, 2], [8, 3, 3, 2], [8, 3, 5, 2], [8, 8, 8, 8]]
+
+
 # --- totality, types, purity, examples --------------------------------------------------------
 
 def _draws(grid: np.ndarray) -> dict[str, st.SearchStrategy]:
