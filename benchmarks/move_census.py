@@ -6,9 +6,11 @@ For every `arc1:train` task whose train outputs have their inputs' shapes, segme
 input (single-colour 4- and 8-connected objects, multicolour 8-connected objects, of the cells
 that are not the task's background, `synth.analysis.features.background_color`) and looks for
 input objects found translated in the output (same cells, same colours). A pair is *explained*
-when every changed cell is a cell of a translated copy, or a cell of a moved object that became
-background; the task is a *move* task when every train pair with changes is explained under one
-segmentation (a *copy* task when no moved object's old cells were erased). Per moved object it
+when every changed cell is a cell of a translated copy, a cell of a moved object that became
+background, or a cell of an object that vanished (all its cells background in the output, no
+copy of it found); the task is a *move* task when every train pair with changes is explained
+under one segmentation (a *copy* task when no moved object's old cells were erased), and a
+*move_vanish* task when moves explain it only with some objects vanishing. Per moved object it
 records the offset and what could explain it:
 
 - `contact`: the offset is along a row or column, and one more step would leave the grid or hit
@@ -72,15 +74,20 @@ def offsets(grid: np.ndarray, out: np.ndarray, cells: np.ndarray, bg: int
 
 
 def explain_pair(grid: np.ndarray, out: np.ndarray, seg: int, bg: int
-                 ) -> list[dict[str, Any]] | None:
-    """The moved objects of one pair under a segmentation, or None when some changed cell is
-    neither in a translated copy nor an erased old cell."""
+                 ) -> tuple[list[dict[str, Any]], int] | None:
+    """The moved objects of one pair under a segmentation and how many objects vanished, or
+    None when some changed cell is neither in a translated copy, an erased old cell nor a
+    vanished object's cell."""
     changed = grid != out
     moves = []
+    vanished = 0
     covered = np.zeros(grid.shape, bool)
     for cells in components(grid, seg, bg):
         found = offsets(grid, out, cells, bg)
         if not found:
+            if (out[cells[:, 0], cells[:, 1]] == bg).all():
+                vanished += 1
+                covered[cells[:, 0], cells[:, 1]] = True
             continue
         dr, dc = found[0]
         old = np.zeros(grid.shape, bool)
@@ -93,7 +100,7 @@ def explain_pair(grid: np.ndarray, out: np.ndarray, seg: int, bg: int
                       "colour": int(grid[cells[0, 0], cells[0, 1]]), "old": old, "new": new})
     if not moves or (changed & ~covered).any():
         return None
-    return moves
+    return moves, vanished
 
 
 def reasons(grid: np.ndarray, move: dict[str, Any], bg: int) -> list[str]:
@@ -131,13 +138,15 @@ def census_task(task: Task) -> dict[str, Any] | None:
     bg = background_color(task.challenge())
     for seg in range(len(SEGMENTATIONS)):
         pairs = []
+        vanished = 0
         for ex in task.train:
             if np.array_equal(ex.input, ex.output):
                 continue
-            moves = explain_pair(ex.input, ex.output, seg, bg)
-            if moves is None:
+            explained = explain_pair(ex.input, ex.output, seg, bg)
+            if explained is None:
                 break
-            pairs.append((ex.input, moves))
+            pairs.append((ex.input, explained[0]))
+            vanished += explained[1]
         else:
             if not pairs:
                 return None
@@ -148,8 +157,9 @@ def census_task(task: Task) -> dict[str, Any] | None:
                 found = [f + ["constant"] for f in found]
             erased = all(m["erased"] for _, m in moved)
             kept = not any(m["old"][m["new"]].all() or m["erased"] for _, m in moved)
+            kind = "move" if erased else "copy" if kept else "mixed"
             return {"segmentation": SEGMENTATIONS[seg],
-                    "kind": "move" if erased else "copy" if kept else "mixed",
+                    "kind": f"{kind}_vanish" if vanished else kind,
                     "moves": [{"offset": list(m["offset"]), "colour": m["colour"],
                                "size": len(m["cells"]), "reasons": r}
                               for (_, m), r in zip(moved, found)]}
@@ -184,7 +194,7 @@ def main() -> None:
         for name, n in classes.most_common():
             ids = sorted(t for t, e in found.items() if e["kind"] == kind and e["class"] == name)
             print(f"  {name:10s} {n:3d}  {' '.join(ids)}")
-    reasons_seen = Counter(r for e in found.values() if e["kind"] == "move"
+    reasons_seen = Counter(r for e in found.values() if e["kind"] in ("move", "move_vanish")
                            for r in set.intersection(*(set(m["reasons"]) for m in e["moves"])))
     print("reasons shared by every move of a move task:",
           ", ".join(f"{r} {n}" for r, n in reasons_seen.most_common()))

@@ -50,6 +50,43 @@ def reference_toward(grid: np.ndarray, comps: list[Cells], own: Cells, bg: int,
     return dr, dc
 
 
+def reference_join(grid: np.ndarray, comps: list[Cells], own: Cells
+                   ) -> tuple[tuple[int, int], int] | None:
+    """(step, steps) to the largest larger same-colour component, passing over others; None
+    when there is none (the component vanishes), ((0, 0), 0) when it is never reached."""
+    mine = grid[next(iter(own))]
+    larger = [part for part in comps if part is not own and grid[next(iter(part))] == mine
+              and len(part) > len(own)]
+    if not larger:
+        return None
+    target = max(larger, key=len)
+    rows, cols = [r for r, _ in own], [c for _, c in own]
+    trows, tcols = [r for r, _ in target], [c for _, c in target]
+    dr = 1 if min(trows) > max(rows) else -1 if max(trows) < min(rows) else 0
+    dc = 1 if min(tcols) > max(cols) else -1 if max(tcols) < min(cols) else 0
+    h, w = grid.shape
+    for k in range(h + w if (dr, dc) != (0, 0) else 0):
+        moved = [(r + (k + 1) * dr, c + (k + 1) * dc) for r, c in own]
+        if not all(0 <= r < h and 0 <= c < w for r, c in moved):
+            break
+        if any(cell in target for cell in moved):
+            return (dr, dc), k
+    return (0, 0), 0
+
+
+def reference_onto(grid: np.ndarray, comps: list[Cells], own: Cells) -> tuple[int, int]:
+    """The offset putting the component's nearest cell on the largest other-colour one's."""
+    mine = grid[next(iter(own))]
+    others = [part for part in comps if grid[next(iter(part))] != mine]
+    if not others:
+        return 0, 0
+    target = max(others, key=len)
+    dist = {(a, b): abs(a[0] - b[0]) + abs(a[1] - b[1]) for a in own for b in target}
+    best = min(dist.values())
+    offsets = {(b[0] - a[0], b[1] - a[1]) for (a, b), d in dist.items() if d == best}
+    return offsets.pop() if len(offsets) == 1 else (0, 0)
+
+
 def reference_move(grid: np.ndarray, kind: int, keys: tuple, values: tuple, bg: int
                    ) -> np.ndarray:
     feature, mode = divmod(kind, len(MOVE_MODES))
@@ -66,7 +103,14 @@ def reference_move(grid: np.ndarray, kind: int, keys: tuple, values: tuple, bg: 
             out[cell] = bg
     for part, action in moving:
         name = MOVE_ACTIONS[action]
-        if name in ("toward_nearest", "step_toward_nearest"):
+        if name == "join_own_color":
+            joined = reference_join(grid, comps, part)
+            if joined is None:
+                continue
+            step, k = joined
+        elif name == "onto_largest":
+            step, k = reference_onto(grid, comps, part), 1
+        elif name in ("toward_nearest", "step_toward_nearest"):
             step = reference_toward(grid, comps, part, bg)
         elif name.startswith("toward_color_"):
             step = reference_toward(grid, comps, part, bg, int(name.rsplit("_", 1)[1]))
@@ -77,7 +121,7 @@ def reference_move(grid: np.ndarray, kind: int, keys: tuple, values: tuple, bg: 
             k = len(range(min(extent), max(extent) + 1))
         elif name.startswith("step"):
             k = 1
-        else:
+        elif name not in ("join_own_color", "onto_largest"):
             k = 0
             while step != (0, 0) and all(
                     (r + (k + 1) * step[0], c + (k + 1) * step[1]) in out
@@ -99,6 +143,17 @@ def test_move_objects_matches_reference(grid: np.ndarray, kind: int, keys: list[
     bg = data.draw(st.sampled_from([0, int(grid[0, 0])]))
     got = move_objects(grid, kind, tuple(keys), tuple(values), bg)
     assert np.array_equal(got, reference_move(grid, kind, tuple(keys), tuple(values), bg))
+
+
+@FAST
+@given(small_grids(), st.sampled_from(MOVE_RULE_KINDS), st.lists(st.integers(-1, 6), max_size=3,
+       unique=True), st.data())
+def test_joining_and_landing_match_reference(grid: np.ndarray, kind: int, keys: list[int],
+                                             data: st.DataObject) -> None:
+    values = [data.draw(st.sampled_from([action("join_own_color"), action("onto_largest"), 0]))
+              for _ in keys]
+    got = move_objects(grid, kind, tuple(keys), tuple(values), 0)
+    assert np.array_equal(got, reference_move(grid, kind, tuple(keys), tuple(values), 0))
 
 
 @FAST
@@ -134,6 +189,27 @@ def test_hand_built_moves() -> None:
     assert move_objects(diagonal, COLOUR, (5,), (action("step_toward_nearest"),))[1, 1] == 5
     bar = make_grid([[0], [0], [0], [7], [7]])
     assert move_objects(bar, COLOUR, (7,), (action("jump_up"),))[:, 0].tolist() == [0, 7, 7, 0, 0]
+
+
+def test_joining_its_own_colour_and_landing_on_the_largest() -> None:
+    framed = make_grid([[0, 0, 0, 0, 0],
+                        [2, 0, 0, 3, 0],
+                        [2, 0, 4, 0, 0],
+                        [2, 0, 0, 0, 2],
+                        [2, 0, 0, 0, 0]])
+    joined = move_objects(framed, COLOUR, (3, 4, 2), (action("join_own_color"),) * 3)
+    # the lone red cell joins the red line, passing over nothing; green and yellow have no
+    # larger object of their colour and vanish; the line has none larger either and vanishes
+    assert joined.tolist() == [[0] * 5, [0] * 5, [0] * 5, [0, 2, 0, 0, 0], [0] * 5]
+    kept = move_objects(framed, move_rule_kind("size", 0), (1,), (action("join_own_color"),))
+    assert kept[:, 0].tolist() == [0, 2, 2, 2, 2] and kept[3, 1] == 2 and kept[1, 3] == 0
+    block = make_grid([[5, 0, 0, 0, 0],
+                       [0, 0, 0, 0, 0],
+                       [0, 0, 8, 8, 0],
+                       [0, 0, 8, 8, 0],
+                       [0, 0, 0, 0, 1]])
+    landed = move_objects(block, move_rule_kind("size", 0), (1,), (action("onto_largest"),))
+    assert landed.tolist() == [[0] * 5, [0] * 5, [0, 0, 5, 8, 0], [0, 0, 8, 1, 0], [0] * 5]
 
 
 def test_errors() -> None:
@@ -202,3 +278,43 @@ def test_the_search_solves_a_pull_task_with_a_program_that_reruns() -> None:
     program = parse_program(moved[0].program)
     assert all(np.array_equal(out, ex.output) for out, ex in
                zip(run_program(program, [ex.input for ex in task.train]), task.train))
+
+
+# Specks join the border line of their colour; specks with no line of their colour vanish.
+FRAMES = [scattered((8, 8), [(0, 1, 1, 6, 2), (7, 1, 1, 6, 3), (3, 3, 1, 1, 2), (5, 5, 1, 1, 3),
+                             (4, 2, 1, 1, 6)]),
+          scattered((9, 8), [(1, 0, 7, 1, 4), (0, 1, 1, 6, 2), (4, 5, 1, 1, 4), (6, 2, 1, 1, 2),
+                             (2, 4, 1, 1, 8)]),
+          scattered((8, 9), [(1, 8, 6, 1, 3), (1, 0, 6, 1, 2), (3, 3, 1, 1, 3), (5, 6, 1, 1, 2),
+                             (2, 5, 1, 1, 1)])]
+FRAME_TEST = scattered((9, 9), [(0, 1, 1, 7, 4), (8, 1, 1, 7, 2), (3, 4, 1, 1, 2),
+                                (5, 2, 1, 1, 4), (6, 6, 1, 1, 7)])
+JOIN = (move_rule_kind("size", 0), (1,), (action("join_own_color"),))
+
+
+def test_specks_joining_their_lines_or_vanishing_are_learned() -> None:
+    task = Challenge("framed", tuple(Example(g, move_objects(g, *JOIN)) for g in FRAMES),
+                     (FRAME_TEST,))
+    rule = learn_move_rule(identity_values(task), task, 0)
+    assert rule is not None
+    got = move_objects(FRAME_TEST, *rule)
+    assert np.array_equal(got, move_objects(FRAME_TEST, *JOIN))
+    assert got[7, 4] == 2 and got[1, 2] == 4 and not (got == 7).any()
+
+
+# Specks land on the nearest cell of the block, drawing over it.
+BLOCKS = [scattered((8, 8), [(3, 3, 2, 2, 8), (0, 1, 1, 1, 5), (7, 7, 1, 1, 4)]),
+          scattered((9, 8), [(4, 2, 2, 2, 8), (0, 7, 1, 1, 3), (8, 0, 1, 1, 6)]),
+          scattered((8, 9), [(2, 5, 2, 2, 8), (6, 1, 1, 1, 2), (0, 8, 1, 1, 1)])]
+BLOCK_TEST = scattered((9, 9), [(4, 4, 2, 2, 8), (0, 0, 1, 1, 7), (8, 8, 1, 1, 9)])
+LAND = (move_rule_kind("size", 0), (1,), (action("onto_largest"),))
+
+
+def test_specks_landing_on_a_block_are_learned() -> None:
+    task = Challenge("landing", tuple(Example(g, move_objects(g, *LAND)) for g in BLOCKS),
+                     (BLOCK_TEST,))
+    rule = learn_move_rule(identity_values(task), task, 0)
+    assert rule is not None
+    got = move_objects(BLOCK_TEST, *rule)
+    assert np.array_equal(got, move_objects(BLOCK_TEST, *LAND))
+    assert got[4, 4] == 7 and got[5, 5] == 9 and got[0, 0] == 0

@@ -778,9 +778,11 @@ MOVE_MODES = OBJECT_MODES[:2]  # the object modes of `segment_objects`: 4- and 8
 MOVE_ACTIONS = ("stay", "toward_nearest", "step_toward_nearest",
                 "jump_up", "jump_right", "jump_down", "jump_left",
                 "step_up", "step_right", "step_down", "step_left",
-                *(f"toward_color_{colour}" for colour in range(10)))
+                *(f"toward_color_{colour}" for colour in range(10)), "join_own_color",
+                "onto_largest")
 MOVE_RULE_KINDS = tuple(range(len(OBJECT_FEATURES) * len(MOVE_MODES)))
-_JUMPS, _STEPS, _TOWARD_COLOR = 3, 7, 11  # the first jump, step and toward-colour action
+# the first jump, step and toward-colour action; the join and onto actions
+_JUMPS, _STEPS, _TOWARD_COLOR, _JOIN, _ONTO = 3, 7, 11, 21, 22
 
 
 def move_rule_kind(feature: str, mode: int) -> int:
@@ -827,6 +829,50 @@ def _until_contact(out: np.ndarray, rows: np.ndarray, cols: np.ndarray, dr: int,
     return k
 
 
+def _join_own_colour(grid: Grid, comp: np.ndarray, index: int) -> tuple[int, int, int] | None:
+    """(dr, dc, steps) that bring component `index` next to the largest larger component of
+    its own colour (the first in reading order among equals), passing over everything else:
+    the step by where that component's bounding box lies, as many as move the cells up to it;
+    (0, 0, 0) when the boxes overlap on both axes or the cells would never reach it; None (the
+    component vanishes) when no larger component has its colour."""
+    own = comp == index
+    rows, cols = np.nonzero(own)
+    same = (grid == grid[rows[0], cols[0]]) & (comp >= 0) & ~own
+    sizes = np.bincount(comp[same], minlength=int(comp.max()) + 1)
+    if sizes.max(initial=0) <= len(rows):
+        return None
+    target = comp == int(np.argmax(sizes))
+    tr, tc = np.nonzero(target)
+    dr = 1 if tr.min() > rows.max() else -1 if tr.max() < rows.min() else 0
+    dc = 1 if tc.min() > cols.max() else -1 if tc.max() < cols.min() else 0
+    h, w = grid.shape
+    for k in range(h + w if dr or dc else 0):
+        r, c = rows + (k + 1) * dr, cols + (k + 1) * dc
+        if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w:
+            break
+        if target[r, c].any():
+            return dr, dc, k
+    return 0, 0, 0
+
+
+def _onto_largest(grid: Grid, comp: np.ndarray, index: int) -> tuple[int, int]:
+    """The offset that puts component `index`'s cell nearest (Manhattan) to the largest
+    component of another colour (the first in reading order among equals) onto that
+    component's nearest cell; (0, 0) when there is none or when the nearest pairs of cells
+    give several offsets."""
+    rows, cols = np.nonzero(comp == index)
+    other = (grid != grid[rows[0], cols[0]]) & (comp >= 0)
+    if not other.any():
+        return 0, 0
+    sizes = np.bincount(comp[other], minlength=int(comp.max()) + 1)
+    tr, tc = np.nonzero(comp == int(np.argmax(sizes)))
+    dist = np.abs(tr[None, :] - rows[:, None]) + np.abs(tc[None, :] - cols[:, None])
+    near = np.nonzero(dist == dist.min())
+    offsets = set(zip((tr[near[1]] - rows[near[0]]).tolist(),
+                      (tc[near[1]] - cols[near[0]]).tolist()))
+    return offsets.pop() if len(offsets) == 1 else (0, 0)
+
+
 def apply_moves(grid: Grid, comp: np.ndarray, actions: np.ndarray, bg: int) -> np.ndarray:
     """The grid with each component (`segment_objects`) moved by its action (an index of
     `MOVE_ACTIONS`, one per component): every moving component is erased first, then each is
@@ -848,6 +894,13 @@ def apply_moves(grid: Grid, comp: np.ndarray, actions: np.ndarray, bg: int) -> n
             k = int(np.ptp(rows) + 1 if dr else np.ptp(cols) + 1)
         elif action < _TOWARD_COLOR:
             (dr, dc), k = DIRECTIONS[action - _STEPS], 1
+        elif action == _JOIN:
+            joined = _join_own_colour(grid, comp, i)
+            if joined is None:
+                continue
+            dr, dc, k = joined
+        elif action == _ONTO:
+            (dr, dc), k = _onto_largest(grid, comp, i), 1
         else:
             dr, dc = _toward_nearest(grid, comp, i, bg, action - _TOWARD_COLOR)
             k = _until_contact(out, rows, cols, dr, dc)
@@ -871,7 +924,10 @@ def move_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int
     bounding box lies, diagonals included) until the next step would leave the grid or land
     on a cell that is not `bg`; 2 one step that way; 3-6 jump up, right, down, left by the
     object's own height or width; 7-10 one step up, right, down, left; 11 + c towards the
-    nearest object of colour c (as action 1) until contact.
+    nearest object of colour c (as action 1) until contact; 21 next to the largest larger
+    object of its own colour, passing over others (as action 1 for the way, the one step that
+    would land on it not taken), or erased when there is none; 22 onto the largest object of
+    another colour (its nearest cell put on that object's nearest cell, when unique).
     Every moving object is erased first, then drawn in turn (later ones see earlier ones);
     drawing is clipped to the grid."""
     if kind not in MOVE_RULE_KINDS:

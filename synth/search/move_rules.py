@@ -3,19 +3,23 @@
 `learn_move_rule` takes a candidate value per example (train then test) and looks for a
 `dsl.primitives.objects.move_objects` table "feature value -> move action" (`MOVE_ACTIONS`:
 stay, towards the nearest object of another colour, or of colour c, until contact or by one
-step, one step in a direction, a jump by the object's own height or width) that maps every
-train value onto its output; `move_rule_node` appends that `move_objects` step to a search
-node. Under each mode of `MOVE_MODES` in turn: first a table with one action for every object
-(key `OTHER_KEY`), then, per feature of `OBJECT_FEATURES` (colour first), a table of the
-feature values whose objects move. The acceptance rule, which keeps the step from memorising:
+step, one step in a direction, a jump by the object's own height or width, next to the largest
+larger object of its own colour or vanish, onto the largest object of another colour) that
+maps every train value onto its output; `move_rule_node` appends that `move_objects` step to
+a search node. Under each mode of `MOVE_MODES` in turn: first a table with one action for
+every object (key `OTHER_KEY`), then, per feature of `OBJECT_FEATURES` (colour first), a table
+of the feature values whose objects move. The acceptance rule, which keeps the step from
+memorising:
 
 - every train value has its output's shape, differs from it, and holds every non-background
-  colour as often as the output does (a move keeps the cells); at most `MAX_MOVERS` objects
-  of a pair have a changed cell;
+  colour as often as the output does (a move keeps the cells), or at least as often when the
+  table uses `JOIN` or `ONTO` (an object vanishes, or is drawn over); at most `MAX_MOVERS`
+  objects of a pair have a changed cell;
 - each train object's action is one whose result, the object moved alone, draws all of it,
   within the grid, on cells of its colours in the output (an object no changed cell touches
-  only stays); a feature value takes the first action in `ACTION_ORDER` that fits every
-  object showing it, and some value moves;
+  only stays; one whose changed cells all show other non-background colours may stay, drawn
+  over; under `JOIN` one that vanishes has every cell changed); a feature value takes the
+  first action in `ACTION_ORDER` that fits every object showing it, and some value moves;
 - every moving feature value is seen on at least `MIN_OBJECTS` moving train objects;
 - test objects whose feature value train never showed have a colour no train object of which
   moved;
@@ -24,8 +28,10 @@ feature values whose objects move. The acceptance rule, which keeps the step fro
 
 Chosen on arc1:train (`benchmarks/move_census.py` lists the tasks explained by moves;
 `benchmarks/move_rules_reach.py` counts the rules right on the test outputs): learned on the
-inputs of all 400 training tasks, right on the test outputs of 6 (05f2a901, 25ff71a9,
-5521c0d9, a48eeaf7, ae3edfdc, dc433765), wrong on none. Dropped, reaching no task: slides in
+inputs of all 400 training tasks, right on the test outputs of 9 (05f2a901, 1a07d186,
+25ff71a9, 5521c0d9, a48eeaf7, ae3edfdc, d687bc17, d89b689b, dc433765), wrong on none; joining
+the own colour reached 1a07d186 and d687bc17 (the census's two move tasks where objects
+vanish), landing on the largest object d89b689b. Dropped, reaching no task: slides in
 a fixed direction until contact, and towards the nearest other colour seen along a row or
 column (ae3edfdc wrong with it: its satellites see each other).
 """
@@ -50,7 +56,10 @@ MAX_MOVERS = 16  # objects with a changed cell per train pair, at most (a move c
 FEATURE_ORDER = ("color", *(f for f in OBJECT_FEATURES if f != "color"))
 # Actions a feature value takes when several fit, by name, first first: targets named by
 # colour, then targets found by distance, then fixed offsets.
-PREFERENCE = ("stay", "toward_color_", "toward_nearest", "step_toward_nearest", "step_", "jump_")
+PREFERENCE = ("stay", "toward_color_", "toward_nearest", "step_toward_nearest", "step_", "jump_",
+              "onto_largest", "join_own_color")
+JOIN = MOVE_ACTIONS.index("join_own_color")  # erases an object with no larger one of its colour
+ONTO = MOVE_ACTIONS.index("onto_largest")  # draws an object over another
 ACTION_ORDER = tuple(sorted(range(len(MOVE_ACTIONS)), key=lambda a: next(
     i for i, prefix in enumerate(PREFERENCE) if MOVE_ACTIONS[a].startswith(prefix))))
 
@@ -76,27 +85,34 @@ class PairObjects(NamedTuple):
     fits: np.ndarray
 
 
-def _keeps_colours(value: np.ndarray, output: np.ndarray, bg: int) -> bool:
-    """True when every non-`bg` colour has as many cells in the value as in the output."""
+def _colour_change(value: np.ndarray, output: np.ndarray, bg: int) -> int:
+    """0 when every non-`bg` colour has as many cells in the value as in the output, 1 when
+    none has more in the output (cells were erased), 2 otherwise."""
     a = np.bincount(value.ravel(), minlength=10)
     b = np.bincount(output.ravel(), minlength=10)
     a[bg] = b[bg] = 0
-    return bool(np.array_equal(a, b))
+    return 0 if np.array_equal(a, b) else 1 if (b <= a).all() else 2
 
 
 def _fitting_actions(grid: np.ndarray, output: np.ndarray, comp: np.ndarray, index: int,
                      bg: int) -> int:
     """A bit per action of `MOVE_ACTIONS` whose result, component `index` moved alone, shows
-    the output's colours on the cells it is drawn on."""
+    the output's colours on the cells it is drawn on; "stay" also when every changed cell of
+    the component shows another non-background colour (drawn over), `JOIN` also when the
+    component vanishes with every cell changed."""
     cells = comp == index
-    if not (grid[cells] != output[cells]).any():
+    changed = cells & (grid != output)
+    if not changed.any():
         return 1
-    fits = 0
+    fits = int((output[changed] != bg).all())  # staying, drawn over
     actions = np.zeros(int(comp.max()) + 1, np.int64)
     for action in range(1, len(MOVE_ACTIONS)):
         actions[index] = action
         moved = apply_moves(grid, comp, actions, bg)
         drawn = (moved != bg) & ((moved != grid) | cells)
+        if action == JOIN and not drawn.any():
+            fits |= int((grid[cells] != output[cells]).all()) << action
+            continue
         whole = (moved != grid).any() and drawn.sum() >= cells.sum()
         if whole and (moved[drawn] == output[drawn]).all():
             fits |= 1 << action
@@ -216,7 +232,8 @@ def learn_move_rule(values: tuple, task: Challenge, bg: int, cross_validate: boo
     if edits is None:
         return None
     train, outputs, tests = edits
-    if len(train) < 2 or not all(_keeps_colours(v, o, bg) for v, o in zip(train, outputs)):
+    change = max((_colour_change(v, o, bg) for v, o in zip(train, outputs)), default=2)
+    if len(train) < 2 or change == 2:
         return None
     for mode in range(len(MOVE_MODES)):
         found = [pair_objects(v, o, mode, bg) for v, o in zip(train, outputs)]
@@ -224,7 +241,7 @@ def learn_move_rule(values: tuple, task: Challenge, bg: int, cross_validate: boo
         if len(pairs) < len(found):
             continue
         rule = _rule_of_mode(mode, pairs, tests, bg)
-        if rule is not None:
+        if rule is not None and (change == 0 or {JOIN, ONTO} & set(rule.values)):
             return rule
     return None
 
