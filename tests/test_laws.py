@@ -108,9 +108,9 @@ def test_invariants_size_palette_preserved() -> None:
     assert inv.shapes == ((3, 3),) and inv.new_colors == {2} and inv.preserves_foreground
     good = with_dots(3, 3, [(1, 0, 1), (2, 2, 2)])
     assert check_outputs(inv, RECOLOR, [make_grid(good)]) == \
-        {"size": True, "palette": True, "preserved": True}
+        {"size": True, "palette": True, "preserved": True, "color_role": None}
     wrong = check_outputs(inv, RECOLOR, [make_grid(with_dots(3, 4, [(0, 0, 7)]))])
-    assert wrong == {"size": False, "palette": False, "preserved": False}
+    assert wrong == {"size": False, "palette": False, "preserved": False, "color_role": None}
     assert not consistent(wrong) and consistent({"size": None, "palette": True})
 
 
@@ -118,7 +118,7 @@ def test_unknown_invariants_are_none() -> None:
     task = task_of([(blank(3, 3), blank(1, 1, 4)), (blank(3, 3), blank(2, 2, 4))], [blank(3, 3)])
     inv = infer_invariants(task)
     checks = check_outputs(inv, task, [make_grid(blank(5, 5, 4))])
-    assert checks == {"size": None, "palette": True, "preserved": None}
+    assert checks == {"size": None, "palette": True, "preserved": None, "color_role": None}
 
 
 def candidate(program: str, outputs: list[np.ndarray], task: Challenge) -> ProgramCandidate:
@@ -133,7 +133,8 @@ def test_ranking_puts_invariant_violations_last() -> None:
     assert rank(RECOLOR, [*wrong, right], []).program.startswith("wrong")
     ranked = rank(RECOLOR, [*wrong, right], [], inv)
     assert ranked.program == "right"
-    assert ranked.alternatives[0]["checks"] == {"size": True, "palette": True, "preserved": True}
+    assert ranked.alternatives[0]["checks"] == {"size": True, "palette": True, "preserved": True,
+                                                "color_role": None}
     assert ranked.alternatives[1]["checks"]["preserved"] is False
 
 

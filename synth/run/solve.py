@@ -13,8 +13,11 @@ once `agreement` distinct supporters agree on consistent outputs that a verified
 supporter, see `synth.select.votes`), never drops a verified candidate, and always returns two
 attempts per test input. Proposers are warmed up first (that time counts against the limit).
 Once a consistent verified candidate exists (`Votes.solved`: not one family's programs
-alone), later stages get a quarter of their usual share. With `voter`, the meta-voter reorders
-the verified groups.
+alone), later stages get a quarter of their usual share. After the search, the best programs
+of the verified groups get their colour-role variants (`synth.search.role_variants`: a literal
+colour read from the input instead), each a new answer of the proposer `roles`, a little
+longer than its original, never support for an answer already given. With `voter`, the
+meta-voter reorders the verified groups.
 
 The budget is wall-clock time, or, with `work_limit` (reproducible mode), a count of
 evaluations, which makes the result independent of the machine's speed.
@@ -28,18 +31,22 @@ from dataclasses import replace
 from functools import cache, partial
 from typing import Any
 
+from dsl.values import value_key
 from synth.analysis.features import analyse
-from synth.analysis.invariants import infer_invariants, obeys
+from synth.analysis.invariants import Invariants, infer_invariants, obeys
 from synth.data.task import Challenge
 from synth.proposers.base import Budget, GridCandidate, Pool, ProgramCandidate
 from synth.proposers.registry import Stage, build_stages
-from synth.select.rank import rank
+from synth.search.role_variants import verified_variants
+from synth.select.rank import MAX_RECORDED, group_candidates, rank
 from synth.select.verify import valid_answer, verified
 from synth.select.votes import Votes
 from synth.run.config import SolveConfig, Solution
 
 SAFETY_MARGIN_S = 0.5
 SHARE_WHEN_SOLVED = 0.25
+ROLE_PROPOSER = "roles"
+ROLE_EXTRA_COST = 2  # a variant reads its colour in one more statement
 
 
 def default_stages(config: SolveConfig) -> list[Stage]:
@@ -51,6 +58,22 @@ def default_stages(config: SolveConfig) -> list[Stage]:
 def _stage_stats(stage: Stage, found: int, started: float) -> dict[str, Any]:
     return {"verified": found, "seconds": round(time.monotonic() - started, 3),
             **stage.proposer.stats()}
+
+
+def role_candidates(task: Challenge, accepted: Sequence[ProgramCandidate], background: int,
+                    invariants: Invariants | None, answers: Sequence[GridCandidate] = ()
+                    ) -> list[ProgramCandidate]:
+    """Colour-role variants of the best programs of the top verified groups, as candidates
+    of their own, none giving the outputs of a program or grid answer already found (see the
+    module docstring)."""
+    groups = group_candidates(accepted, task, invariants, answers)
+    best = [g.best for g in groups[:MAX_RECORDED] if g.best is not None]
+    variants = verified_variants(task, [c.program for c in best], background,
+                                 {value_key(g.outputs) for g in groups})
+    return [ProgramCandidate(v.program, ROLE_PROPOSER, v.train_outputs, v.test_outputs,
+                             prior=best[v.source].prior,
+                             cost=best[v.source].cost + ROLE_EXTRA_COST, votes_as_one=True)
+            for v in variants]
 
 
 def solve_task(task: Challenge, config: SolveConfig, stages: Sequence[Stage] | None = None
@@ -98,10 +121,14 @@ def solve_task(task: Challenge, config: SolveConfig, stages: Sequence[Stage] | N
         stage_stats[stage.proposer.name] = _stage_stats(stage, found, stage_start)
         if votes.best >= config.agreement or budget.expired():
             break
+    roles = [c for c in role_candidates(task, accepted, analysis.background, invariants,
+                                            answers) if verified(c, task)]
+    accepted += roles
     reorder = load_voter(config.voter).order if config.voter else None
     ranked = rank(task, accepted, unverified, invariants, reorder, answers)
     stats = {"seconds": round(time.monotonic() - start, 3), "verified": len(accepted),
              "grid_answers": len(answers), "rejected_grid_answers": rejected, "groups": ranked.n_groups, "agreement": votes.best,
+             "role_variants": len(roles),
              "mode": config.mode(), "stages": stage_stats}
     if config.reproducible:
         stats["work"] = budget.meter.spent
