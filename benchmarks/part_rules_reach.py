@@ -7,39 +7,17 @@ Usage: python benchmarks/part_rules_reach.py
 """
 from __future__ import annotations
 
-import numpy as np
+import sys
+from pathlib import Path
 
-from dsl.parser import parse_program
-from synth.analysis.features import background_color
-from synth.data.datasets import load_dataset
-from synth.data.task import Task
-from synth.proposers.base import interpreted_grids
-from synth.search.part_rules import part_rule_programs
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
+
+from benchmarks.part_combos_reach import reach  # noqa: E402
+from synth.search.part_rules import part_rule_programs  # noqa: E402
 
 
 def main() -> None:
-    right = wrong = 0
-    for task in load_dataset("arc1:train").entries.values():
-        if not isinstance(task, Task):
-            continue
-        challenge = task.challenge()
-        programs = [p for bg in dict.fromkeys((background_color(challenge), 0))
-                    for p in part_rule_programs(challenge, bg, lambda n: True)]
-        if not programs:
-            continue
-        results = interpreted_grids(parse_program(programs[0]), challenge.inputs)
-        n = len(task.train)
-        train_ok = results is not None and all(
-            r is not None and np.array_equal(r, ex.output)
-            for r, ex in zip(results[:n], task.train))
-        ok = train_ok and all(
-            r is not None and np.array_equal(r, ex.output)
-            for r, ex in zip(results[n:], task.test))
-        right, wrong = right + ok, wrong + (not ok)
-        print(task.id, len(programs), "right" if ok else
-              "WRONG on test" if train_ok else "WRONG on train", programs[0].splitlines()[1:])
-    print(f"tasks with a part-rule program: {right + wrong}; right on test: {right}; "
-          f"wrong: {wrong}")
+    reach(part_rule_programs, "part-rule", lambda program: program.splitlines()[1:])
 
 
 if __name__ == "__main__":

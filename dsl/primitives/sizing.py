@@ -249,6 +249,14 @@ PART_RULE_KINDS = (0, 1, 2, 3)  # part featurisations, coarse to fine
 PART_OWN = 10                   # a part_rule value: the part's own dominant colour
 
 
+def _two_or_more_parts(grid: Grid, name: str) -> Layout:
+    """`separator_layout(grid)`, or an EvalError naming `name` unless it has two or more parts."""
+    layout = separator_layout(grid)
+    if layout is None or len(layout[1]) * len(layout[2]) < 2:
+        raise EvalError(f"{name}: fewer than two parts between separator lines")
+    return layout
+
+
 def part_features(grid: Grid, kind: int, bg: int) -> tuple[np.ndarray, np.ndarray]:
     """(feature code, dominant colour) of every part between the separator lines, one cell
     per part (the layout's shape). A part's cells of neither `bg` nor the separator colour
@@ -257,10 +265,7 @@ def part_features(grid: Grid, kind: int, bg: int) -> tuple[np.ndarray, np.ndarra
     smallest, else 0; 1: the count; 2: how many colours; 3: the dominant colour."""
     if kind not in PART_RULE_KINDS:
         raise EvalError(f"part kind {kind} is not in 0..{PART_RULE_KINDS[-1]}")
-    layout = separator_layout(grid)
-    if layout is None or len(layout[1]) * len(layout[2]) < 2:
-        raise EvalError("part_rule: fewer than two parts between separator lines")
-    sep, rows, cols = layout
+    sep, rows, cols = _two_or_more_parts(grid, "part_rule")
     shape = (len(rows), len(cols))
     counts, n_colors = np.zeros(shape, np.int64), np.zeros(shape, np.int64)
     dominant = np.full(shape, bg, np.int64)
@@ -321,10 +326,7 @@ def across_parts(grid: Grid, op: int, bg: int = 0) -> Grid:
     colour."""
     if op not in ACROSS_PARTS_OPS:
         raise EvalError(f"across_parts: op {op} is not in 0..{ACROSS_PARTS_OPS[-1]}")
-    layout = separator_layout(grid)
-    if layout is None or len(layout[1]) * len(layout[2]) < 2:
-        raise EvalError("across_parts: fewer than two parts between separator lines")
-    sep, rows, cols = layout
+    sep, rows, cols = _two_or_more_parts(grid, "across_parts")
     if len({r1 - r0 for r0, r1 in rows}) > 1 or len({c1 - c0 for c0, c1 in cols}) > 1:
         raise EvalError("across_parts: the parts differ in shape")
     stack = np.array([[grid[r0:r1, c0:c1] for c0, c1 in cols] for r0, r1 in rows])
