@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from dsl import ast
 from dsl.interp import run_program
+from dsl.types import GRID
 from dsl.parser import parse_program
 from synth.analysis.features import analyse
 from synth.data.task import Challenge, Example, make_grid
 from synth.proposers.base import Budget, Pool
 from synth.proposers.closure import ClosureProposer
-from synth.proposers.enumerative import EnumerativeProposer
-from synth.search.enumerate import EnumConfig
-from synth.search.pieces import (EVALUATIONS_PER_SECOND, PIECES_SHARE, Composition, compose,
-                                 pieces_allowance)
+from synth.proposers.enumerative import EnumerativeProposer, blank_node
+from synth.search.enumerate import EnumConfig, Enumerator
+from synth.search.options import Node
+from synth.proposers.closure import blank_expr
+from synth.search.pieces import (BLANK, CELLS_PER_EVALUATION, EVALUATIONS_PER_SECOND,
+                                 FIRST_PREFIX, OVERLAY, PIECES_SHARE, Composition, compose,
+                                 pieces_allowance, pieces_work, prefixes, values_per_evaluation)
+from synth.search.program import program_text
 from synth.select.verify import verified
 
 
@@ -60,9 +66,21 @@ def test_the_enumerative_proposer_answers_by_pieces_beyond_its_depth() -> None:
 
 def test_the_pieces_allowance_is_the_share_left() -> None:
     assert pieces_allowance(120, 0.0) == 120
+    assert pieces_allowance(120, 0.0, 3) == 360
     assert pieces_allowance(-5, 10.0) == 0, "the stages before it overspent: nothing left"
     assert pieces_allowance(None, 0.5) == EVALUATIONS_PER_SECOND // 2
     assert pieces_allowance(None, -1.0) == 0
+
+
+def test_small_outputs_compose_many_values_an_evaluation() -> None:
+    small, large = [make_grid(np.zeros((3, 3)))], [make_grid(np.zeros((30, 30)))] * 4
+    assert values_per_evaluation(small) == CELLS_PER_EVALUATION // 9 > 100
+    assert values_per_evaluation(large) == 1, "never fewer than one value an evaluation"
+    assert pieces_work(0, 5) == 0
+    assert pieces_work(1, 5) == 1
+    assert pieces_work(5, 5) == 1
+    assert pieces_work(6, 5) == 2
+    assert pieces_work(pieces_allowance(37, 0.0, 5), 5) == 37
 
 
 def test_the_closure_composes_by_pieces_within_its_share_of_the_work() -> None:
@@ -97,3 +115,112 @@ def test_the_enumerative_proposer_composes_by_pieces_within_its_share_of_the_wor
         assert not [c for c in proposer.propose(task, analyse(task), budget, Pool())
                     if verified(c, task)]
         assert budget.meter.spent <= limit, (limit, proposer.stats())
+
+
+def test_layers_let_a_lower_value_be_wrong_under_the_pieces_above_it() -> None:
+    """No base works (the only value painting the 2 also paints a wrong cell), but the
+    top-down layers do: the middle value's mistake is under the piece above it. Two layers
+    need a second train pair to survive leave-one-out."""
+    target = make_grid([[1, 2, 3]])
+    top = make_grid([[1, 0, 0]])
+    middle = make_grid([[9, 2, 0]])
+    bottom = make_grid([[8, 8, 3]])
+    assert compose([[top, top], [middle, middle], [bottom, bottom]], [target, target],
+                   bg=0) == Composition(2, (1, 0), (OVERLAY, OVERLAY))
+    assert compose([[top], [middle], [bottom]], [target], bg=0) is None, "one pair: no check"
+    assert compose([[make_grid([[7, 0, 0]])] * 2, [middle] * 2, [bottom] * 2], [target] * 2,
+                   bg=0) is None
+
+
+def test_blanking_layers_only_when_asked() -> None:
+    target = make_grid([[0, 2], [3, 0]])
+    colours = make_grid([[7, 2], [3, 7]])   # right off the diagonal
+    holes = make_grid([[0, 9], [9, 0]])     # its background cells are right
+    assert compose([[colours] * 2, [holes] * 2], [target] * 2, bg=0) is None
+    found = compose([[colours] * 2, [holes] * 2], [target] * 2, bg=0, blanks=True)
+    assert found == Composition(0, (1,), (BLANK,)) and found.mode(0) == BLANK
+    assert compose([[colours], [holes]], [target], bg=0, blanks=True) is None, \
+        "even one layer must survive leave-one-out: one train pair cannot"
+
+
+def test_the_base_and_pieces_see_only_the_first_covering_candidates() -> None:
+    target = make_grid([[1, 2, 0], [0, 3, 3]])
+    base = make_grid([[1, 0, 0], [0, 0, 3]])
+    piece_a = make_grid([[0, 2, 0], [0, 0, 0]])
+    piece_b = make_grid([[0, 0, 0], [0, 3, 0]])
+    candidates = [[base], [piece_a], [piece_b]]
+    assert compose(candidates, [target], bg=0, covering=3) == Composition(0, (1, 2))
+    assert compose(candidates, [target], bg=0, covering=2) is None
+
+
+def test_the_enumerator_builds_a_blanking_layer_as_fill_mask_of_mask_of() -> None:
+    colours = make_grid([[7, 2], [3, 7]])
+    holes = make_grid([[0, 9], [9, 0]])
+    enumerator = Enumerator([colours], [0, 2, 3, 7, 9])
+    base = enumerator.root
+    piece = Node(GRID, (holes,), 0, ast.Var("I"))
+    node = blank_node(enumerator, base, piece, 0)
+    assert node is not None and np.array_equal(node.values[0], make_grid([[0, 2], [3, 0]]))
+    assert isinstance(node.expr, ast.Call) and node.expr.func == "fill_mask"
+    assert isinstance(node.expr.args[1], ast.Call) and node.expr.args[1].func == "mask_of"
+
+
+def test_the_layers_look_in_growing_prefixes_of_the_candidates() -> None:
+    assert prefixes(3) == [3]
+    assert prefixes(FIRST_PREFIX) == [FIRST_PREFIX]
+    sizes = prefixes(100 * FIRST_PREFIX)
+    assert sizes[0] == FIRST_PREFIX and sizes[-1] == 100 * FIRST_PREFIX
+    assert sizes == sorted(set(sizes))
+
+
+def _stripes(row: list[int]) -> list[list[int]]:
+    return [row, row]
+
+
+def test_fewer_layers_win_over_simpler_candidates() -> None:
+    """Among the first FIRST_PREFIX candidates three layers reproduce the target; with a later
+    candidate two do: the two-layer composition is chosen."""
+    target = make_grid(_stripes([1, 2, 3, 4]))
+    bottom = make_grid(_stripes([1, 8, 8, 8]))
+    early = [make_grid(_stripes([0, 2, 9, 0])), make_grid(_stripes([0, 0, 3, 9])),
+             make_grid(_stripes([0, 0, 0, 4]))]
+    filler = [make_grid(_stripes([6, 6, 6, 6]))] * (FIRST_PREFIX - 4)
+    late = make_grid(_stripes([0, 2, 3, 9]))
+    candidates = [[g, g] for g in [bottom, *early, *filler, late]]
+    found = compose(candidates, [target, target], bg=0, blanks=True)
+    assert found == Composition(0, (FIRST_PREFIX, 3), (OVERLAY, OVERLAY)), found
+    simple = compose(candidates[:FIRST_PREFIX], [target, target], bg=0, blanks=True)
+    assert simple == Composition(0, (1, 2, 3), (OVERLAY,) * 3), simple
+
+
+def _pairs(rows: list[list[int]]) -> list:
+    return [make_grid([row]) for row in rows]
+
+
+def test_many_layers_must_survive_leave_one_out() -> None:
+    """Three layers over a bottom value reproduce both train pairs (each layer wrong on a cell
+    the one above covers), but the layers chosen on the first pair alone (a value right on
+    all of it) are wrong on the second: a fit of noise, refused. With a third pair where the
+    same layers are right, they are kept."""
+    targets = _pairs([[1, 2, 3, 4], [4, 5, 6, 7]])
+    layers = [_pairs([[0, 0, 0, 4], [0, 0, 0, 7]]), _pairs([[0, 0, 3, 9], [0, 0, 6, 9]]),
+              _pairs([[0, 2, 9, 9], [0, 5, 9, 9]])]
+    bottom = _pairs([[1, 7, 7, 7], [4, 7, 7, 7]])
+    only_first = _pairs([[1, 2, 3, 4], [9, 9, 9, 9]])
+    noisy = [only_first, bottom, *layers]
+    assert compose(noisy, targets, bg=0, blanks=True) is None
+    found = compose([bottom, *layers], targets, bg=0, blanks=True)
+    assert found == Composition(0, (3, 2, 1), (OVERLAY,) * 3), found
+    three = targets + _pairs([[2, 2, 2, 2]])
+    extend = [c + _pairs([row]) for c, row in zip(noisy, [
+        [9, 9, 9, 9], [2, 7, 7, 7], [0, 0, 0, 2], [0, 0, 2, 9], [0, 2, 9, 9]])]
+    kept = compose(extend, three, bg=0, blanks=True)
+    assert kept == Composition(1, (4, 3, 2), (OVERLAY,) * 3), kept
+
+
+def test_the_closure_blanks_a_layer_as_fill_mask_of_mask_of() -> None:
+    base, piece = ast.Var("I"), ast.Call("flip_h", (ast.Var("I"),), ())
+    expr = blank_expr(base, piece, 0)
+    program = parse_program(program_text(expr))
+    grid = make_grid([[1, 2, 0], [0, 4, 5]])
+    assert np.array_equal(run_program(program, [grid])[0], make_grid([[0, 2, 0], [0, 4, 0]]))

@@ -10,9 +10,11 @@ Exact matches come in breadth-first order (shortest first); once one whose test 
 the task's invariants is found, the closure finishes that depth and stops. When the closure
 ends with no exact match, its values shaped like the train outputs (breadth-first, as many as
 `piece_limit` allows) go to output by pieces (`synth.search.pieces`): a base value plus
-overlaid values each right where they paint, icecuber's way of reaching outputs no single
-value of the closure equals. Pieces get the last `PIECES_SHARE` of the stage's budget and
-take no more values than it pays for (`pieces_allowance`, one evaluation a value).
+overlaid values each right where they paint, or top-down layers that overlay or blank
+(`fill_mask(x, mask_of(piece, bg), bg)`), icecuber's way of reaching outputs no single value
+of the closure equals. Pieces get the last `PIECES_SHARE` of the stage's budget and take no
+more values than it pays for (`pieces_allowance`, `values_per_evaluation` values an
+evaluation).
 
 Target sizes: when the task predicts every output's size (`synth.search.target_size`) and
 the closure ends with no exact match, its values not shaped like the outputs are brought to
@@ -54,7 +56,8 @@ from synth.search.closure import (Transform, kernel_rows, path_expr, table_scope
                                   transform_table)
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
-from synth.search.pieces import PIECES_SHARE, compose, piece_limit, pieces_allowance
+from synth.search.pieces import (OVERLAY, PIECES_SHARE, compose, piece_limit, pieces_allowance,
+                                 pieces_work, values_per_evaluation)
 from synth.search.program import expr_size, program_text
 from synth.search.target_size import (FUNCTIONS, TargetSize, matching_functions, sized_expr,
                                        target_size)
@@ -223,8 +226,9 @@ class ClosureProposer:
     def by_pieces(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
                   table: tuple, size: TargetSize | None, budget: Budget
                   ) -> Iterator[Candidate]:
-        """A base value plus overlaid values of the closure (`synth.search.pieces.compose`),
-        when their overlay, re-run by the interpreter, reproduces every train output. The
+        """A base value plus overlaid values of the closure, or layers of them that overlay or
+        blank (`synth.search.pieces.compose`), when the composition, re-run by the
+        interpreter, reproduces every train output. The
         values: those shaped like the outputs, then (with a predicted size) the others brought
         to size by each target-size function, breadth-first, as many as what is left of
         `budget` pays for (`pieces_allowance`: the pieces share, once the stages before it
@@ -233,7 +237,9 @@ class ClosureProposer:
         targets = [ex.output for ex in task.train]
         work_left = None if budget.work_limit is None else \
             budget.work_limit - budget.meter.spent - self.pending(closure)
-        limit = min(piece_limit(targets), pieces_allowance(work_left, budget.remaining()))
+        per_evaluation = values_per_evaluation(targets)
+        limit = min(piece_limit(targets),
+                    pieces_allowance(work_left, budget.remaining(), per_evaluation))
         nodes = shaped_nodes(closure, [t.shape for t in targets], limit)
         values: list[list[np.ndarray]] = [closure.grids(int(node))[:n] for node in nodes]
         sources: list[tuple[int, int | None]] = [(int(node), None) for node in nodes]
@@ -242,8 +248,9 @@ class ClosureProposer:
                                         limit - len(nodes), analysis.background)
             values += sized
             sources += [(int(node), int(kind)) for node, kind in pairs]
-        self.verifications += len(values)
-        found = compose(values, targets, analysis.background)
+        self.verifications += pieces_work(len(values), per_evaluation)
+        found = compose(values, targets, analysis.background, blanks=True,
+                        covering=pieces_allowance(work_left, budget.remaining()))
         if found is None:
             return
 
@@ -254,8 +261,10 @@ class ClosureProposer:
                 sized_expr(kind, expr, size, analysis.background)
 
         expr = source_expr(found.base)
-        for index in found.pieces:
-            expr = overlay_expr(expr, source_expr(index), analysis.background)
+        for i, index in enumerate(found.pieces):
+            expr = overlay_expr(expr, source_expr(index), analysis.background) \
+                if found.mode(i) == OVERLAY else \
+                blank_expr(expr, source_expr(index), analysis.background)
         candidate = self.verified(task, expr, prior=0.95)
         if candidate is not None:
             yield candidate
@@ -362,6 +371,13 @@ def overlay_expr(base: ast.Expr, piece: ast.Expr, background: int) -> ast.Expr:
     if background == 0:
         return ast.Call("overlay", (base, piece), ())
     return ast.Call("overlay", (base, piece), (("bg", ast.Literal(background, "color")),))
+
+
+def blank_expr(base: ast.Expr, piece: ast.Expr, background: int) -> ast.Expr:
+    """`fill_mask(base, mask_of(piece, bg), bg)`: the base with the piece's background cells
+    blanked."""
+    colour = ast.Literal(background, "color")
+    return ast.Call("fill_mask", (base, ast.Call("mask_of", (piece, colour), ()), colour), ())
 
 
 def work_units(applications: int) -> int:

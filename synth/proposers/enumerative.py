@@ -14,11 +14,12 @@ colour-mapped one it also explores the next level. Otherwise, when time runs out
 closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
 with their accuracy as prior, so the loop can fall back on them. Before those, the last
 `PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
-a base value plus overlaid values that are each right where they paint, from as many shaped
-values as that share pays for (`pieces_allowance`). Local-rule and
-object-rule programs are yielded as soon as they are learned, whether or not an exact program
-is found (prior 0.85), but only the first per distinct test output, so rules never outvote
-each other or cut the enumeration short on their own.
+a base value plus overlaid values that are each right where they paint, or top-down layers
+that also blank cells (`fill_mask(x, mask_of(piece, bg), bg)`), from as many shaped values as
+that share pays for (`pieces_allowance`, `values_per_evaluation` values an evaluation).
+Local-rule and object-rule programs are yielded as soon as they are learned, whether or not
+an exact program is found (prior 0.85), but only the first per distinct test output, so
+rules never outvote each other or cut the enumeration short on their own.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from functools import partial
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dsl.types import GRID
+from dsl.types import COLOR, GRID
 from dsl.values import value_key
 from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
@@ -36,14 +37,15 @@ from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candid
 from synth.proposers.guidance import Guidance
 from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
-from synth.search.options import Node, task_default_domains, task_hints
+from synth.search.options import Node, literal_node, task_default_domains, task_hints
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.box_rules import box_rule_node, learn_box_rule
 from synth.search.line_rules import learn_line_rule, line_rule_node
 from synth.search.local_rules import learn_local_rule, local_rule_node
 from synth.search.move_rules import learn_move_rule, move_rule_node
 from synth.search.object_rules import learn_object_rule, object_rule_node
-from synth.search.pieces import PIECES_SHARE, compose, piece_limit, pieces_allowance
+from synth.search.pieces import (BLANK, PIECES_SHARE, compose, piece_limit, pieces_allowance,
+                                 pieces_work, values_per_evaluation)
 from synth.search.program import expr_size
 from synth.data.task import Challenge
 
@@ -94,21 +96,25 @@ class EnumerativeProposer:
 
     def by_pieces(self, shaped: list[Node], task: Challenge, analysis: TaskAnalysis,
                   enumerator: Enumerator, budget: Budget) -> Iterator[Candidate]:
-        """A base value plus overlaid pieces (`synth.search.pieces`), when they reproduce every
-        train output; of the shaped values, as many as what is left of `budget` pays for
-        (`pieces_allowance`, one evaluation a value)."""
+        """A base value plus overlaid pieces, or layers that overlay or blank
+        (`synth.search.pieces`), when they reproduce every train output; of the shaped values,
+        as many as what is left of `budget` pays for (`pieces_allowance`,
+        `values_per_evaluation` values an evaluation)."""
         n = len(task.train)
         work_left = None if budget.work_limit is None else \
             budget.work_limit - budget.meter.spent - enumerator.stats.evaluations
-        shaped = shaped[:pieces_allowance(work_left, budget.remaining())]
-        found = compose([node.values[:n] for node in shaped],
-                        [ex.output for ex in task.train], analysis.background)
-        self.enum_stats.evaluations += len(shaped)
+        targets = [ex.output for ex in task.train]
+        per_evaluation = values_per_evaluation(targets)
+        shaped = shaped[:pieces_allowance(work_left, budget.remaining(), per_evaluation)]
+        found = compose([node.values[:n] for node in shaped], targets, analysis.background,
+                        blanks=True, covering=pieces_allowance(work_left, budget.remaining()))
+        self.enum_stats.evaluations += pieces_work(len(shaped), per_evaluation)
         if found is None:
             return
         node: Node | None = shaped[found.base]
-        for index in found.pieces:
-            node = overlay_node(enumerator, node, shaped[index])
+        for i, index in enumerate(found.pieces):
+            node = blank_node(enumerator, node, shaped[index], analysis.background) \
+                if found.mode(i) == BLANK else overlay_node(enumerator, node, shaped[index])
             if node is None:
                 return
         if train_matches(node.values[:n], task):
@@ -207,6 +213,16 @@ def overlay_node(enumerator: Enumerator, base: Node, piece: Node) -> Node | None
     slots = enumerator.slot_params(prim)
     extra = [next(iter(enumerator.literals(prim, slot))) for slot in slots[2:]]
     return enumerator.call(prim, [base, piece, *extra], {})
+
+
+def blank_node(enumerator: Enumerator, base: Node, piece: Node, background: int
+               ) -> Node | None:
+    """`fill_mask(base, mask_of(piece, bg), bg)`: the base with the piece's background
+    cells blanked."""
+    colour = literal_node(background, COLOR, len(base.values))
+    mask = enumerator.call(enumerator.registry["mask_of"], [piece, colour], {})
+    return None if mask is None else \
+        enumerator.call(enumerator.registry["fill_mask"], [base, mask, colour], {})
 
 
 def model_samples(pool: Pool) -> list[str]:
