@@ -81,14 +81,17 @@ def test_the_backend_decodes_depth_first_like_a_brute_force(tiny_model_dir: Path
     complete = [((t1, t2), float(totals[t1, t2])) for t1 in range(backend.n_vocab)
                 if t1 != eos for t2 in range(backend.n_vocab)] + [((eos,), float(first[eos]))]
     complete.sort(key=lambda item: -item[1])
-    threshold = math.exp((complete[24][1] + complete[25][1]) / 2)   # keeps the top 25
+    # keep the top 25 or so: cut where the next sequence is clearly less probable, so that
+    # float noise between cached and batched decoding cannot move a near-tie across the cut
+    keep = next(k for k in range(25, len(complete)) if complete[k - 1][1] - complete[k][1] > 1e-3)
+    threshold = math.exp((complete[keep - 1][1] + complete[keep][1]) / 2)
     samples, = backend.generate([prompt], GenerateParams(n=100, max_new_tokens=2,
                                                          dfs_threshold=threshold))
-    assert [s.logprob for s in samples] == pytest.approx([lp for _, lp in complete[:25]],
+    assert [s.logprob for s in samples] == pytest.approx([lp for _, lp in complete[:keep]],
                                                          abs=1e-4)
     assert [s.text for s in samples] == [backend.tokenizer.decode(list(ids),
                                                                   skip_special_tokens=True)
-                                         for ids, _ in complete[:25]]
+                                         for ids, _ in complete[:keep]]
     none, = backend.generate([prompt], GenerateParams(n=4, max_new_tokens=2,
                                                       dfs_threshold=0.9))
     assert len(none) == 1, "nothing reaches the threshold: the greedy answer"
