@@ -17,13 +17,17 @@ alone), later stages get a quarter of their usual share. After the search, the b
 of the verified groups get their colour-role variants (`synth.search.role_variants`: a literal
 colour read from the input instead), each a new answer of the proposer `roles`, a little
 longer than its original, never support for an answer already given. With `voter`, the
-meta-voter reorders the verified groups.
+meta-voter reorders the verified groups. After each stage the freed memory goes back to the
+OS (`release_memory`), so one stage's peak does not stack on another's.
 
 The budget is wall-clock time, or, with `work_limit` (reproducible mode), a count of
 evaluations, which makes the result independent of the machine's speed.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import time
 from collections.abc import Sequence
 from contextlib import closing
@@ -47,6 +51,29 @@ SAFETY_MARGIN_S = 0.5
 SHARE_WHEN_SOLVED = 0.25
 ROLE_PROPOSER = "roles"
 ROLE_EXTRA_COST = 2  # a variant reads its colour in one more statement
+
+
+@cache
+def _malloc_trim() -> Any:
+    """glibc's `malloc_trim`, or None where the C library has none (macOS, musl)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> bool:
+    """Collect garbage and hand the C heap's free pages back to the OS (glibc's
+    `malloc_trim`); whether the trim ran. A stage's values are freed when it ends, but the
+    many small arrays they lived in leave the heap in pieces that later stages, which allocate
+    large buffers, do not reuse, so without this the stages' peaks add up."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
 
 
 def default_stages(config: SolveConfig) -> list[Stage]:
@@ -119,6 +146,7 @@ def solve_task(task: Challenge, config: SolveConfig, stages: Sequence[Stage] | N
                 if votes.add(cand) >= config.agreement:
                     break
         stage_stats[stage.proposer.name] = _stage_stats(stage, found, stage_start)
+        release_memory()
         if votes.best >= config.agreement or budget.expired():
             break
     roles = [c for c in role_candidates(task, accepted, analysis.background, invariants,
