@@ -30,10 +30,9 @@ import numpy as np
 
 from dsl import ast
 from dsl.errors import DSLError, EvalError
-from dsl.interp import run_program
+from dsl.interp import eval_expr, run_program
 from dsl.parser import parse_program
 from dsl.printer import format_program
-from dsl.registry import default_registry
 from dsl.values import value_key
 from synth.data.task import Challenge, Grid, valid_grid
 
@@ -55,20 +54,10 @@ def role_calls(background: int) -> Mapping[str, ast.Call]:
     })
 
 
-def _evaluate(expr: ast.Expr, grid: Grid) -> object:
-    """A role expression's value on one grid (reference implementations)."""
-    if isinstance(expr, ast.Var):
-        return grid
-    if isinstance(expr, ast.Literal):
-        return int(expr.value)
-    assert isinstance(expr, ast.Call)
-    return default_registry()[expr.func].fn(*(_evaluate(a, grid) for a in expr.args))
-
-
 def _role_value(call: ast.Call, grid: Grid) -> int | None:
     """The role's colour on one grid (None where it is undefined)."""
     try:
-        return int(_evaluate(call, grid))  # type: ignore[call-overload]
+        return int(eval_expr(call, {INPUT: grid}))
     except EvalError:
         return None
 
