@@ -9,7 +9,7 @@ already were (so a piece answer is new reach only where they were not). `--dump`
 values each pieces step is offered, for studying composition rules offline. Training tasks
 only. Run it with PYTHONPATH set to a frozen clone to measure that clone's pieces. Usage:
 python benchmarks/layered_pieces_reach.py [--work 40000] [--closure-work 2000] [--ids FILE]
-    [--same-shape] [--dump DIR]
+    [--same-shape] [--dump DIR] [--stages enumerative,closure]
 """
 from __future__ import annotations
 
@@ -125,6 +125,8 @@ def main() -> None:
                         help="only the tasks whose outputs keep their input's shape")
     parser.add_argument("--dump", type=Path, help="a folder to save the values each pieces "
                         "step is offered (ID-STAGE.npz)")
+    parser.add_argument("--stages", default="enumerative,closure",
+                        help="the stages to run, comma-separated (enumerative, closure)")
     args = parser.parse_args()
     tasks = [t for t in load_dataset("arc1:train").entries.values() if isinstance(t, Task)]
     if args.ids:
@@ -141,7 +143,8 @@ def main() -> None:
                                args.dump / f"{task.id}-{name}.npz" if args.dump else None)
                    for name, proposer, work in (
                        ("enumerative", TracedEnumerative(), args.work),
-                       ("closure", TracedClosure(), args.closure_work))}
+                       ("closure", TracedClosure(), args.closure_work))
+                   if name in args.stages.split(",")}
         new = any(p == "right" for p, _ in results.values()) and \
             not any(o == "right" for _, o in results.values())
         wrong = any(p == "WRONG" for p, _ in results.values())

@@ -15,9 +15,10 @@ from synth.proposers.closure import ClosureProposer
 from synth.proposers.enumerative import EnumerativeProposer, blank_node
 from synth.search.enumerate import EnumConfig, Enumerator
 from synth.search.options import Node
-from synth.proposers.closure import blank_expr
+from synth.proposers.closure import blank_expr, shaped_nodes, shaped_stacks, task_closure
 from synth.search.pieces import (BLANK, CELLS_PER_EVALUATION, EVALUATIONS_PER_SECOND,
                                  FIRST_PREFIX, OVERLAY, PIECES_SHARE, Composition, compose,
+                                 compose_stacks,
                                  pieces_allowance, pieces_work, prefixes, values_per_evaluation)
 from synth.search.program import program_text
 from synth.select.verify import verified
@@ -224,3 +225,33 @@ def test_the_closure_blanks_a_layer_as_fill_mask_of_mask_of() -> None:
     program = parse_program(program_text(expr))
     grid = make_grid([[1, 2, 0], [0, 4, 5]])
     assert np.array_equal(run_program(program, [grid])[0], make_grid([[0, 2, 0], [0, 4, 0]]))
+
+
+def test_compose_stacks_is_compose_of_the_same_candidates() -> None:
+    rng = np.random.default_rng(2)
+    targets = [make_grid(rng.integers(0, 3, (4, 5))), make_grid(rng.integers(0, 3, (3, 3)))]
+    candidates = [[rng.integers(0, 3, t.shape).astype(np.uint8) for t in targets]
+                  for _ in range(60)]
+    halves = [rng.random(t.shape) < 0.5 for t in targets]
+    candidates += [[np.where(h, t, 0).astype(np.uint8) for h, t in zip(halves, targets)],
+                   [np.where(h, 0, t).astype(np.uint8) for h, t in zip(halves, targets)]]
+    stacks = [np.stack([c[i] for c in candidates]) for i in range(len(targets))]
+    for blanks in (False, True):
+        found = compose_stacks(stacks, targets, 0, blanks=blanks)
+        assert found is not None and found == compose(candidates, targets, 0, blanks=blanks)
+
+
+def test_the_closure_gathers_shaped_values_as_its_grids() -> None:
+    rng = np.random.default_rng(3)
+    inputs = [make_grid(rng.integers(0, 4, (5, 6))) for _ in range(3)]
+    task = Challenge("gather", tuple(Example(i, i) for i in inputs[:2]), (inputs[2],))
+    _, closure = task_closure(task, analyse(task))
+    for _ in closure.run(2, 20_000, lambda: False):
+        pass
+    shapes = [ex.output.shape for ex in task.train]
+    nodes = shaped_nodes(closure, shapes, 10 ** 6)
+    assert len(nodes) > 100
+    stacks = shaped_stacks(closure, nodes, shapes)
+    for k, node in enumerate(nodes):
+        for e in range(len(shapes)):
+            assert np.array_equal(stacks[e][k], closure.grids(int(node))[e])

@@ -1,11 +1,14 @@
 """Patterns: periods and tilings, continuing a band periodically, symmetry completion,
-gravity, denoising, grid combinators, local rules.
+gravity, denoising, grid combinators, local rules, sweep rules.
 
 Directions are Ints: 0 up, 1 right, 2 down, 3 left. A `noise` colour marks unknown cells
 that repair_tiling and complete_symmetry fill from the cells a period or symmetry relates
 them to. A local rule rewrites cells by their neighbourhood code (`neighbourhood_codes`: the
 cell's colour and its neighbours', in one of `LOCAL_RULE_KINDS` featurisations), the table
-learned by `synth.search.local_rules`.
+learned by `synth.search.local_rules`. A sweep rule rewrites the grid one line at a time in
+the direction of the sweep, each cell by its own colour and the already rewritten cells of the
+line before it (`sweep_keys`: colours written as roles, background, edge, or the first, second...
+other colour met), the table learned by `synth.search.sweep_rules`.
 """
 from __future__ import annotations
 
@@ -501,3 +504,102 @@ def symmetry_code(grid: Grid) -> int:
             square and np.array_equal(grid, grid.T),
             square and np.array_equal(grid, grid[::-1, ::-1].T))
     return sum(1 << i for i, bit in enumerate(bits) if bit)
+
+
+# --- sweep rules: rewrite line after line, each from the line before -------------------------
+
+SWEEP_KINDS = (0, 1, 2)            # contexts: see `sweep_keys`
+SWEEP_BASE = 8                     # digits of sweep keys: SWEEP_BG, SWEEP_EDGE, then roles
+SWEEP_BG, SWEEP_EDGE = 0, 1        # key digits of the background and of cells beyond the grid
+SWEEP_ABSOLUTE = 10                # a value token 10 + c is colour c; below it, a key digit
+_SWEEP_TURNS = (2, 3, 0, 1)        # np.rot90 turns that make a sweep direction run downwards
+
+
+def _sweep_context(cell: int, before: np.ndarray, row: np.ndarray, c: int, kind: int
+                   ) -> list[int]:
+    """The colours a key is made of (-1 beyond the grid): the cell, then the line before's
+    cells diagonally before, before and diagonally after it (kind 0), plus the cell's own
+    neighbours along its line (kind 1), or only the two diagonal ones (kind 2)."""
+    w = before.shape[0]
+
+    def at(line: np.ndarray, j: int) -> int:
+        return int(line[j]) if 0 <= j < w else -1
+    if kind == 2:
+        return [cell, at(before, c - 1), at(before, c + 1)]
+    ctx = [cell, at(before, c - 1), at(before, c), at(before, c + 1)]
+    return ctx + [at(row, c - 1), at(row, c + 1)] if kind == 1 else ctx
+
+
+def _sweep_key(context: list[int], bg: int) -> tuple[int, list[int]]:
+    """A context as its key (base SWEEP_BASE digits, the first colour most significant) and its
+    role colours (role k, digit 2 + k, is the k-th distinct colour met that is not bg)."""
+    roles: list[int] = []
+    key = 0
+    for colour in context:
+        if colour == -1:
+            digit = SWEEP_EDGE
+        elif colour == bg:
+            digit = SWEEP_BG
+        else:
+            if colour not in roles:
+                roles.append(colour)
+            digit = 2 + roles.index(colour)
+        key = key * SWEEP_BASE + digit
+    return key, roles
+
+
+def sweep_keys(grid: Grid, before: np.ndarray, kind: int, bg: int) -> list[tuple[int, list[int]]]:
+    """Every cell's (key, role colours) of one line of a downward sweep: `grid` is the line's
+    input cells, `before` the line before as already rewritten (-1s above the first line)."""
+    return [_sweep_key(_sweep_context(int(grid[c]), before, grid, c, kind), bg)
+            for c in range(grid.shape[0])]
+
+
+def sweep_token(colour: int, roles: list[int], bg: int) -> int:
+    """The value token of an output colour in a context with these roles: SWEEP_BG for the
+    background, 2 + k for role k's colour, else SWEEP_ABSOLUTE + colour."""
+    if colour == bg:
+        return SWEEP_BG
+    if colour in roles:
+        return 2 + roles.index(colour)
+    return SWEEP_ABSOLUTE + colour
+
+
+def _token_colour(token: int, roles: list[int], bg: int) -> int:
+    if token == SWEEP_BG:
+        return bg
+    if token >= SWEEP_ABSOLUTE:
+        return token - SWEEP_ABSOLUTE
+    if 2 <= token < 2 + len(roles):
+        return roles[token - 2]
+    raise EvalError(f"sweep_rule: value token {token} names no colour of its context")
+
+
+@primitive("(Grid, Int, Int, List[Int], List[Int], Color) -> Grid",
+           domains={"direction": _DIRS4, "kind": SWEEP_KINDS},
+           example="sweep_rule([[0, 0, 2, 0, 0], [0, 0, 0, 0, 0]], 2, 2, [2, 16], [2, 2]) == "
+                   "[[0, 0, 2, 0, 0], [0, 2, 0, 2, 0]]")
+def sweep_rule(grid: Grid, direction: int, kind: int, keys: tuple[int, ...],
+               values: tuple[int, ...], bg: int = 0) -> Grid:
+    """Rewrite the grid line by line in a direction (0-3; 2: top row first, down): each cell
+    whose key (`sweep_keys`: its colour and the rewritten line before's, as roles) is keys[i]
+    becomes the colour of token values[i] (`sweep_token`); other cells keep their colour."""
+    _direction4(direction)
+    if kind not in SWEEP_KINDS:
+        raise EvalError(f"sweep rule kind {kind} is not in 0..{SWEEP_KINDS[-1]}")
+    if len(keys) != len(values):
+        raise EvalError(f"sweep_rule: {len(keys)} keys but {len(values)} values")
+    if len(set(keys)) != len(keys):
+        raise EvalError("sweep_rule: a key is listed twice")
+    if not all(0 <= v < SWEEP_ABSOLUTE + 10 for v in values):
+        raise EvalError("sweep_rule: a value token is out of range")
+    table = dict(zip(keys, values))
+    turned = np.rot90(np.asarray(grid), _SWEEP_TURNS[direction])
+    out = turned.copy()
+    before = np.full(turned.shape[1], -1)
+    for r in range(turned.shape[0]):
+        for c, (key, roles) in enumerate(sweep_keys(turned[r], before, kind, bg)):
+            if key in table:
+                out[r, c] = _token_colour(table[key], roles, bg)
+        before = out[r].astype(np.int64)
+    return as_grid(np.rot90(out, -_SWEEP_TURNS[direction]))

@@ -14,7 +14,9 @@ overlaid values each right where they paint, or top-down layers that overlay or 
 (`fill_mask(x, mask_of(piece, bg), bg)`), icecuber's way of reaching outputs no single value
 of the closure equals. Pieces get the last `PIECES_SHARE` of the stage's budget and take no
 more values than it pays for (`pieces_allowance`, `values_per_evaluation` values an
-evaluation).
+evaluation); the values are gathered from the closure's pool as one array per train pair
+(`shaped_stacks`), not a grid per value (the same values and charge, a fraction of the CPU
+time: `python benchmarks/bench_closure_pieces.py`).
 
 Target sizes: when the task predicts every output's size (`synth.search.target_size`) and
 the closure ends with no exact match, its values not shaped like the outputs are brought to
@@ -56,8 +58,8 @@ from synth.search.closure import (Transform, kernel_rows, path_expr, table_scope
                                   transform_table)
 from synth.search.finishing import color_mapping, mapped_node
 from synth.search.options import Node
-from synth.search.pieces import (OVERLAY, PIECES_SHARE, compose, piece_limit, pieces_allowance,
-                                 pieces_work, values_per_evaluation)
+from synth.search.pieces import (OVERLAY, PIECES_SHARE, compose_stacks, piece_limit,
+                                 pieces_allowance, pieces_work, values_per_evaluation)
 from synth.search.program import expr_size, program_text
 from synth.search.target_size import (FUNCTIONS, TargetSize, matching_functions, sized_expr,
                                        target_size)
@@ -241,16 +243,18 @@ class ClosureProposer:
         limit = min(piece_limit(targets),
                     pieces_allowance(work_left, budget.remaining(), per_evaluation))
         nodes = shaped_nodes(closure, [t.shape for t in targets], limit)
-        values: list[list[np.ndarray]] = [closure.grids(int(node))[:n] for node in nodes]
+        stacks = shaped_stacks(closure, nodes, [t.shape for t in targets])
         sources: list[tuple[int, int | None]] = [(int(node), None) for node in nodes]
         if size is not None and len(nodes) < limit:
             pairs, sized = sized_values(closure, size, self.size_functions, n,
                                         limit - len(nodes), analysis.background)
-            values += sized
+            stacks = [np.concatenate([stack, np.array([v[i] for v in sized],
+                                                      dtype=np.uint8).reshape(-1, *t.shape)])
+                      for i, (stack, t) in enumerate(zip(stacks, targets))]
             sources += [(int(node), int(kind)) for node, kind in pairs]
-        self.verifications += pieces_work(len(values), per_evaluation)
-        found = compose(values, targets, analysis.background, blanks=True,
-                        covering=pieces_allowance(work_left, budget.remaining()))
+        self.verifications += pieces_work(len(sources), per_evaluation)
+        found = compose_stacks(stacks, targets, analysis.background, blanks=True,
+                               covering=pieces_allowance(work_left, budget.remaining()))
         if found is None:
             return
 
@@ -342,6 +346,17 @@ def shaped_nodes(closure: Closure, shapes: Sequence[tuple[int, ...]], limit: int
         shaped &= (closure.heights[:count, example] == height) & \
                   (closure.widths[:count, example] == width)
     return np.flatnonzero(shaped)[:limit]
+
+
+def shaped_stacks(closure: Closure, nodes: np.ndarray, shapes: Sequence[tuple[int, int]]
+                  ) -> list[np.ndarray]:
+    """The values of `nodes` (each shaped like `shapes` on the first len(shapes) examples) as
+    one (nodes, height, width) stack per example, gathered from the closure's pool at once."""
+    stacks = []
+    for example, (height, width) in enumerate(shapes):
+        cells = closure.offsets[nodes, example][:, None] + np.arange(height * width)[None]
+        stacks.append(closure.pool[cells].reshape(len(nodes), height, width))
+    return stacks
 
 
 def sized_values(closure: Closure, size: TargetSize, functions: Sequence[int], n_train: int,

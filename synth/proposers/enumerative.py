@@ -6,13 +6,15 @@ node that does so after one consistent colour map (`map_colors(x, [..], [..])`);
 (`local_rule(x, kind, [..], [..])`, `synth.search.local_rules`), a learned object rule
 (`recolor_objects(x, kind, [..], [..], bg)`, `synth.search.object_rules`), a learned line
 rule (`cast_rays(x, cells, dirs, stop, colour, bg)`, `synth.search.line_rules`), a learned move
-rule (`move_objects(x, kind, [..], [..], bg)`, `synth.search.move_rules`) and a learned box
-rule (`paint_boxes(x, anchors, region, colour, bg)`, `synth.search.box_rules`). Once an exact
-program whose test outputs obey the task's invariants (`analysis.consistent_outputs`) is
-found the enumeration finishes that cost level (shortest programs first) and stops; after a
-colour-mapped one it also explores the next level. Otherwise, when time runs out, the
-closest partial matches (same shapes as the train outputs, most cells right) are yielded too,
-with their accuracy as prior, so the loop can fall back on them. Before those, the last
+rule (`move_objects(x, kind, [..], [..], bg)`, `synth.search.move_rules`), a learned box
+rule (`paint_boxes(x, anchors, region, colour, bg)`, `synth.search.box_rules`) and a learned
+sweep rule (`sweep_rule(x, direction, kind, [..], [..], bg)`, `synth.search.sweep_rules`).
+Once an exact program whose test outputs obey the task's invariants
+(`analysis.consistent_outputs`) is found the enumeration finishes that cost level (shortest
+programs first) and stops; after a colour-mapped one it also explores the next level.
+Otherwise, when time runs out, the closest partial matches (same shapes as the train
+outputs, most cells right) are yielded too, with their accuracy as prior, so the loop can
+fall back on them. Before those, the last
 `PIECES_SHARE` of the stage's budget composes the output by pieces (`synth.search.pieces`):
 a base value plus overlaid values that are each right where they paint, or top-down layers
 that also blank cells (`fill_mask(x, mask_of(piece, bg), bg)`), from as many shaped values as
@@ -46,6 +48,7 @@ from synth.search.move_rules import learn_move_rule, move_rule_node
 from synth.search.object_rules import learn_object_rule, object_rule_node
 from synth.search.pieces import (BLANK, PIECES_SHARE, compose, piece_limit, pieces_allowance,
                                  pieces_work, values_per_evaluation)
+from synth.search.sweep_rules import learn_sweep_rule, sweep_rule_node
 from synth.search.program import expr_size
 from synth.data.task import Challenge
 
@@ -155,6 +158,8 @@ class EnumerativeProposer:
         learn_lines = partial(learn_line_rule, task=task, bg=analysis.background)
         learn_moves = partial(learn_move_rule, task=task, bg=analysis.background)
         learn_boxes = partial(learn_box_rule, task=task, bg=analysis.background)
+        learn_sweeps = partial(learn_sweep_rule, task=task, bg=analysis.background)
+        sweep_node = partial(sweep_rule_node, bg=analysis.background)
         for node in itertools.chain((enumerator.root,),
                                     enumerator.run(lambda done: search_budget.expired(done))):
             if mapped and node.cost > mapped[0].cost - 1:
@@ -190,7 +195,8 @@ class EnumerativeProposer:
                         self.rule_candidate(node, task, enumerator, learn_moves,
                                             move_rule_node),
                         self.rule_candidate(node, task, enumerator, learn_boxes,
-                                            box_rule_node)):
+                                            box_rule_node),
+                        self.rule_candidate(node, task, enumerator, learn_sweeps, sweep_node)):
                     if candidate is not None and \
                             value_key(candidate.test_outputs) not in ruled:
                         ruled.add(value_key(candidate.test_outputs))

@@ -63,7 +63,7 @@ DEFAULT_EXCLUDE = frozenset({
     "ray", "ray_until", "flood_fill", "move", "move_to", "take", "nth", "mul", "div",
     "mod", "add", "sub", "min2", "max2", "half", "double", "color_to_int", "int_to_color",
     "upscale_hw", "map_colors", "local_rule", "recolor_objects", "cast_rays", "move_objects",
-    "paint_boxes", "part_rule", "across_parts",
+    "paint_boxes", "part_rule", "across_parts", "sweep_rule",
 })
 
 

@@ -30,9 +30,11 @@ many as it was always given: one an evaluation), since more of them only fit mor
 
 Composing costs one evaluation of work per `CELLS_PER_EVALUATION` value-cells (candidate
 values times train output cells; `values_per_evaluation`, at least one value an evaluation,
-the CPU time it takes) and gets `PIECES_SHARE` of a stage's budget: `pieces_allowance` is how
-many values that share pays for (the work it has left in reproducible mode, its seconds left
-at `EVALUATIONS_PER_SECOND` otherwise), so composing never spends a later stage's budget.
+the CPU time it takes; values a caller gathers as one array per train pair go to
+`compose_stacks`, the same composition without a grid per value) and gets `PIECES_SHARE` of a
+stage's budget: `pieces_allowance` is how many values that share pays for (the work it has
+left in reproducible mode, its seconds left at `EVALUATIONS_PER_SECOND` otherwise), so
+composing never spends a later stage's budget.
 """
 from __future__ import annotations
 
@@ -113,7 +115,19 @@ def compose(candidates: Sequence[Sequence[Grid]], targets: Sequence[Grid], bg: i
     `candidates[k][i]` is candidate k's grid on train pair i (shaped like `targets[i]`)."""
     if len(candidates) < 2:
         return None
-    stacks = [np.stack([c[i] for c in candidates]) for i in range(len(targets))]
+    return compose_stacks([np.stack([c[i] for c in candidates]) for i in range(len(targets))],
+                          targets, bg, max_pieces, bases, blanks, layers, covering)
+
+
+def compose_stacks(stacks: Sequence[np.ndarray], targets: Sequence[Grid], bg: int,
+                   max_pieces: int = MAX_PIECES, bases: int = BASES_TRIED,
+                   blanks: bool = False, layers: int = MAX_LAYERS,
+                   covering: int | None = None) -> Composition | None:
+    """`compose` of candidates given as one stack per train pair: `stacks[i][k]` is candidate
+    k's grid on train pair i (shaped like `targets[i]`), as a caller holding its values in one
+    array gathers them without a grid per value."""
+    if len(stacks[0]) < 2:
+        return None
     right = _packed(np.concatenate([(s == t[None]).reshape(len(s), -1)
                                     for s, t in zip(stacks, targets)], axis=1))
     paint = _packed(np.concatenate([(s != bg).reshape(len(s), -1) for s in stacks], axis=1))
