@@ -108,6 +108,22 @@ def test_color_role_invariant() -> None:
     assert color_roles(constant, 0) == ()
 
 
+# The output is filled with the input's most common colour; the inputs are small and noisy, so
+# the background guess (the most common colour over all inputs, 6) is one of the answers.
+UNIFORM = task_of([(np.array([[4, 4, 8], [6, 4, 3], [6, 3, 0]]), np.full((3, 3), 4)),
+                   (np.array([[6, 8, 9], [1, 8, 1], [9, 4, 9]]), np.full((3, 3), 9))],
+                  [np.array([[4, 6, 9], [6, 4, 1], [8, 6, 6]])])
+
+
+def test_whole_colour_roles_survive_a_wrong_background_guess() -> None:
+    inv = infer_invariants(UNIFORM)
+    assert inv.background == 6 and "most" in inv.color_roles
+    assert check_outputs(inv, UNIFORM, [make_grid(np.full((3, 3), 6))])["color_role"] is True
+    assert check_outputs(inv, UNIFORM, [make_grid(np.full((3, 3), 9))])["color_role"] is False
+    # outputs that keep their background are not named by the whole-colour roles
+    assert not {"most", "least"} & set(color_roles(DOT_COLOR, 0))
+
+
 def test_role_candidates_are_new_answers_that_the_ranking_can_prefer() -> None:
     results = outputs_of(LITERAL, DOT_COLOR)
     n = len(DOT_COLOR.train)

@@ -11,12 +11,18 @@ Four invariants, each inferred from the train pairs and checked on a candidate's
   every pair, and that colour is a role colour of its input (`COLOR_ROLES`: the most or least
   common non-background colour) in every pair, a test output's one non-background colour must
   be that role of the test input. This catches programs that name the colour by a literal
-  (a colour map fitted per pair) where the task means a role.
+  (a colour map fitted per pair) where the task means a role. The roles `most` and `least`
+  name the one colour of outputs that are a single colour, background included (counted over
+  every colour of the input), so that a wrong guess of the background (a colour common in
+  small noisy inputs) does not turn the right answer, all of that colour, into a violation.
 
 `check_outputs` answers True/False per invariant, or None where no invariant was inferred
 (e.g. the size law was ambiguous), so a filter or a meta-voter can tell "violated" from
 "unknown". A candidate that violates one is not dropped: the ranking puts it after the
-consistent ones (a verified program is still evidence).
+consistent ones (a verified program is still evidence). `size_miss` measures how far test
+outputs are from the predicted shapes, so the ranking can order the candidates that all break
+a size law (a constant size fitted to train outputs that all had one shape) by how close
+they come to it.
 """
 from __future__ import annotations
 
@@ -69,24 +75,45 @@ def least_common_fg_role(grid: Grid, background: int) -> int | None:
     return int(np.argmin(np.where(counts > 0, counts, grid.size + 1)))
 
 
+def most_common_role(grid: Grid, background: int) -> int:
+    """The most common colour, background included (ties: smaller)."""
+    return int(np.argmax(np.bincount(grid.ravel(), minlength=10)))
+
+
+def least_common_role(grid: Grid, background: int) -> int:
+    """The least common present colour, background included (ties: smaller)."""
+    counts = np.bincount(grid.ravel(), minlength=10)
+    return int(np.argmin(np.where(counts > 0, counts, grid.size + 1)))
+
+
 COLOR_ROLES: Mapping[str, Callable[[Grid, int], int | None]] = MappingProxyType({
-    "most_fg": most_common_fg_role, "least_fg": least_common_fg_role})
+    "most_fg": most_common_fg_role, "least_fg": least_common_fg_role,
+    "most": most_common_role, "least": least_common_role})
+WHOLE_ROLES: frozenset[str] = frozenset({"most", "least"})  # the output's only colour, any
+
+
+def role_colors(name: str, grid: Grid, background: int) -> frozenset[int]:
+    """The colours of `grid` that role `name` names: every colour for `WHOLE_ROLES`, else
+    those other than `background`."""
+    return _colors(grid) if name in WHOLE_ROLES else _colors(grid) - {background}
 
 
 def color_roles(task: Challenge, background: int) -> tuple[str, ...]:
-    """The roles (`COLOR_ROLES`) naming every train output's one non-background colour, when
-    each train output has one and they are not all the same colour (else none)."""
-    fgs = [_colors(ex.output) - {background} for ex in task.train]
-    if not all(len(fg) == 1 for fg in fgs) or len(set(fgs)) < 2:
-        return ()
-    return tuple(name for name, role in COLOR_ROLES.items()
-                 if all(fg == {role(ex.input, background)} for ex, fg in zip(task.train, fgs)))
+    """The roles (`COLOR_ROLES`) naming every train output's one colour (`role_colors`), when
+    each train output has one and they are not all the same colour."""
+    found = []
+    for name, role in COLOR_ROLES.items():
+        named = [role_colors(name, ex.output, background) for ex in task.train]
+        if all(len(c) == 1 for c in named) and len(set(named)) >= 2 and all(
+                c == {role(ex.input, background)} for ex, c in zip(task.train, named)):
+            found.append(name)
+    return tuple(found)
 
 
 def obeys_roles(roles: Sequence[str], source: Grid, result: Grid, background: int) -> bool:
-    """`result`'s colours other than `background` are exactly one of the roles of `source`."""
-    fg = _colors(result) - {background}
-    return any(fg == {COLOR_ROLES[name](source, background)} for name in roles)
+    """`result`'s colours (`role_colors`) are exactly one of the roles of `source`."""
+    return any(role_colors(name, result, background) == {COLOR_ROLES[name](source, background)}
+               for name in roles)
 
 
 def keeps_foreground(source: Grid, result: Grid, background: int) -> bool:
@@ -124,6 +151,13 @@ def check_outputs(inv: Invariants, task: Challenge, outputs: Sequence[Grid]
     role = all(obeys_roles(inv.color_roles, source, out, inv.background) for source, out in pairs) \
         if inv.color_roles else None
     return {"size": size, "palette": palette, "preserved": preserved, "color_role": role}
+
+
+def size_miss(inv: Invariants, outputs: Sequence[Grid]) -> int:
+    """How far test outputs are from the predicted shapes: summed |height and width
+    differences| over the test inputs with a prediction (0 when none is predicted)."""
+    return sum(abs(out.shape[0] - shape[0]) + abs(out.shape[1] - shape[1])
+               for shape, out in zip(inv.shapes, outputs) if shape is not None)
 
 
 def consistent(checks: Mapping[str, bool | None]) -> bool:

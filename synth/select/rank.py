@@ -9,10 +9,13 @@ grid model agreeing is agreement.
 Within the verified tier a group's score is, in order: whether its test outputs obey the
 task's invariants (when they were inferred, see `synth.analysis.invariants`), how many
 distinct proposers support it, the summed ensemble weight of the model members among them
-(each member's `weight` from the models file, once), the shortest description length (fewer is better), how many
-distinct programs, then the best prior. Description length comes before the program count
-because many programs that differ only by trivial recolourings are not independent support.
-Grid-only groups order by consistency, distinct proposers, then summed confidence. A
+(each member's `weight` from the models file, once), how close its test outputs come to the
+predicted shapes (`size_miss`: among groups that break a size law, typically a constant size
+fitted to train outputs of one shape, the nearest shapes first), the shortest description
+length (fewer is better), how many distinct programs, then the best prior. Description length
+comes before the program count because many programs that differ only by trivial recolourings
+are not independent support. Grid-only groups order by consistency, distinct proposers,
+weight, `size_miss`, then summed confidence. A
 `reorder` function (the meta-voter, `synth.select.voter`) may reorder the verified groups.
 
 `Ranked.alternatives` describes every option considered (the verified groups in rank order,
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.values import value_key
-from synth.analysis.invariants import Invariants, check_outputs, consistent
+from synth.analysis.invariants import Invariants, check_outputs, consistent, size_miss
 from synth.data.task import Challenge, Grid, valid_grid
 from synth.proposers.base import GridCandidate, ProgramCandidate
 from synth.search.closeness import train_accuracy
@@ -45,6 +48,7 @@ class Group:
     members: tuple[ProgramCandidate, ...] = ()
     grids: tuple[GridCandidate, ...] = ()
     checks: Checks = ()
+    size_miss: int = 0
 
     @property
     def consistent(self) -> bool:
@@ -81,12 +85,13 @@ class Group:
             return self.best.proposer
         return max(self.grids, key=lambda g: g.confidence).proposer
 
-    def score(self) -> tuple[bool, int, float, int, int, float]:
+    def score(self) -> tuple[bool, int, float, int, int, int, float]:
         """Sort key within a tier, larger is better."""
         best = self.best
         if best is None:
-            return (self.consistent, len(self.proposers), self.weight, 0, 0, self.confidence)
-        return (self.consistent, len(self.proposers), self.weight, -best.cost,
+            return (self.consistent, len(self.proposers), self.weight, -self.size_miss, 0, 0,
+                    self.confidence)
+        return (self.consistent, len(self.proposers), self.weight, -self.size_miss, -best.cost,
                 len({c.program for c in self.members}), max(c.prior for c in self.members))
 
 
@@ -96,6 +101,11 @@ def output_checks(task: Challenge, outputs: Sequence[Grid], invariants: Invarian
     if invariants is None:
         return ()
     return tuple(check_outputs(invariants, task, outputs).items())
+
+
+def output_size_miss(outputs: Sequence[Grid], invariants: Invariants | None) -> int:
+    """How far some test outputs are from the predicted shapes (0 without invariants)."""
+    return size_miss(invariants, outputs) if invariants is not None else 0
 
 
 def group_candidates(candidates: Sequence[ProgramCandidate], task: Challenge | None = None,
@@ -119,7 +129,7 @@ def group_candidates(candidates: Sequence[ProgramCandidate], task: Challenge | N
     for key, outputs in first.items():
         checks = output_checks(task, outputs, invariants) if task is not None else ()
         result.append(Group(outputs, tuple(programs.get(key, ())), tuple(answers.get(key, ())),
-                            checks))
+                            checks, output_size_miss(outputs, invariants)))
     return sorted(result, key=lambda g: (g.best is not None, g.score()), reverse=True)
 
 
@@ -147,7 +157,8 @@ def describe_group(group: Group, task: Challenge, verified: bool) -> dict[str, A
             "prior": max(c.prior for c in group.members) if best else group.confidence,
             "train_accuracy": 1.0 if verified else round(
                 train_accuracy(best.train_outputs, task), 4) if best else 0.0,
-            "checks": dict(group.checks), "program": best.program if best else None}
+            "checks": dict(group.checks), "size_miss": group.size_miss,
+            "program": best.program if best else None}
 
 
 def _fallbacks(task: Challenge, partial: Sequence[ProgramCandidate],
@@ -157,8 +168,10 @@ def _fallbacks(task: Challenge, partial: Sequence[ProgramCandidate],
     for cand in partial:
         outputs = tuple(cand.test_outputs)
         if len(outputs) == len(task.test_inputs) and all(valid_grid(g) for g in outputs):
-            found.append(Group(outputs, (cand,), (), output_checks(task, outputs, invariants)))
-    return sorted(found, key=lambda g: (g.consistent, g.members[0].prior), reverse=True)
+            found.append(Group(outputs, (cand,), (), output_checks(task, outputs, invariants),
+                               output_size_miss(outputs, invariants)))
+    return sorted(found, key=lambda g: (g.consistent, -g.size_miss, g.members[0].prior),
+                  reverse=True)
 
 
 def rank(task: Challenge, verified: Sequence[ProgramCandidate],
