@@ -1,6 +1,6 @@
 """Sweep rules: the `sweep_rule` primitive against a cell-by-cell reference, its symmetries and
 error contract, the learner (`synth.search.sweep_rules`) and the enumerative proposer's use of
-it."""
+it, and the closure proposer's sweep of the input embedded in the predicted output canvas."""
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +16,10 @@ from dsl.primitives.patterns import (SWEEP_ABSOLUTE, SWEEP_BASE, SWEEP_KINDS, sw
 from synth.analysis.features import analyse
 from synth.data.task import Challenge, Example, make_grid
 from synth.proposers.base import Budget, Pool
+from synth.proposers.closure import ClosureProposer
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.search.sweep_rules import MAX_KEYS, SweepRule, learn_sweep_rule
+from synth.search.target_size import target_size
 from synth.select.verify import verified
 from tests.strategies import covers, grids
 
@@ -251,3 +253,28 @@ def test_the_search_solves_a_staircase_task() -> None:
     assert ruled, [c.program for c in found]
     program = parse_program(ruled[0].program)
     assert np.array_equal(run_program(program, [STAIRS_TEST[0]])[0], STAIRS_TEST[1])
+
+
+def grown_stairs(n: int, colour: int, height: int = 4, width: int = 8
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """A 1-row input with `n` cells of a colour at its left, and the staircase grown from it
+    downwards: row r holds n + r of them."""
+    out = np.zeros((height, width), dtype=np.uint8)
+    for r in range(height):
+        out[r, :min(width, n + r)] = colour
+    return out[:1].copy(), out
+
+
+def test_the_closure_sweeps_the_input_embedded_in_a_larger_output() -> None:
+    pairs = [grown_stairs(1, 3), grown_stairs(2, 4), grown_stairs(3, 2)]
+    test_input, test_output = grown_stairs(2, 7)
+    task = task_of(pairs, test_input)
+    analysis = analyse(task)
+    size = target_size(task, analysis)
+    assert size is not None and size.rule != "same"
+    swept = ClosureProposer().sized_sweep(task, analysis, size)
+    assert swept is not None and "sweep_rule(" in swept.program and verified(swept, task)
+    assert np.array_equal(run_program(parse_program(swept.program), [test_input])[0],
+                          test_output)
+    assert ClosureProposer().sized_sweep(task_of(pairs, np.zeros((1, 8), np.uint8)), analysis,
+                                         size) is None

@@ -23,6 +23,8 @@ the closure ends with no exact match, its values not shaped like the outputs are
 that size by icecuber's target-size functions (embedded at the origin or centred on a
 background canvas, tiled, mirror-tiled, scaled; kernels in `native.target_size`) and matched
 the same way, breadth-first while the budget lasts; the sized values also go to pieces.
+Before those, a sweep rule (`synth.search.sweep_rules`) is learned on the inputs embedded at
+the origin of the predicted canvases: patterns that grow from the input into a larger output.
 Where the outputs change shape, the stage has `TARGET_SIZE_SHARE` of the closure's share;
 where they keep the input's, what the expansion left.
 
@@ -61,8 +63,9 @@ from synth.search.options import Node
 from synth.search.pieces import (OVERLAY, PIECES_SHARE, compose_stacks, piece_limit,
                                  pieces_allowance, pieces_work, values_per_evaluation)
 from synth.search.program import expr_size, program_text
-from synth.search.target_size import (FUNCTIONS, TargetSize, matching_functions, sized_expr,
-                                       target_size)
+from synth.search.sweep_rules import learn_sweep_rule, sweep_rule_node
+from synth.search.target_size import (FUNCTIONS, INPUT, TargetSize, matching_functions,
+                                       sized_expr, target_size)
 
 # Transform applications (each on every example) costing the CPU time of one enumerator
 # evaluation: the median over 20 tasks of the arc1:train every-5th sample of native
@@ -77,6 +80,7 @@ MAX_MAPPED = 8     # colour-mapped candidates per solve
 MAX_EXACT = 16     # exact candidates per solve
 TARGET_SIZE_SHARE = 0.2   # of the closure's share, for the target-size stage when it runs
 SIZED_CHUNK = 2_000       # values matched under the target-size functions between budget checks
+SWEEP_PRIOR = 0.85        # of a sweep rule on the sized input, as the enumerator's learned rules
 
 
 @dataclass
@@ -161,7 +165,12 @@ class ClosureProposer:
                     break
             if solved_depth is None and counts[EXACT] == 0:
                 solved = False
-                if size is not None:
+                if size is not None and size.rule != "same":
+                    swept = self.sized_sweep(task, analysis, size)
+                    if swept is not None:
+                        solved = settles(swept, analysis)
+                        yield swept
+                if size is not None and not solved:
                     solved = yield from self.by_target_size(task, analysis, closure, table,
                                                             size, stage)
                 if not solved:
@@ -215,6 +224,23 @@ class ClosureProposer:
                 solved = solved or (bucket == EXACT and settles(candidate, analysis))
                 yield candidate
         return solved
+
+    def sized_sweep(self, task: Challenge, analysis: TaskAnalysis, size: TargetSize
+                    ) -> ProgramCandidate | None:
+        """A sweep rule (`synth.search.sweep_rules`) learned on the inputs embedded at the
+        origin of canvases of the predicted output sizes (a pattern that grows from the input
+        into a larger output), verified; None when no rule fits."""
+        expr = sized_expr(sized_kernels.ORIGIN, INPUT, size, analysis.background)
+        self.verifications += 1
+        values = interpreted_grids(parse_program(program_text(expr)), task.inputs)
+        if values is None or any(v is None for v in values):
+            return None
+        rule = learn_sweep_rule(tuple(values), task, analysis.background)
+        if rule is None:
+            return None
+        node = sweep_rule_node(Node(GRID, tuple(values), expr_size(expr), expr), rule,
+                               analysis.background)
+        return self.verified(task, node.expr, prior=SWEEP_PRIOR)
 
     def mapped(self, task: Challenge, expr: ast.Expr) -> ProgramCandidate | None:
         """The expression followed by the colour map its train outputs call for, verified."""
