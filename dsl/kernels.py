@@ -20,8 +20,8 @@ from dsl.errors import EvalError
 from dsl.primitives.sizing import check_shape, check_window
 from dsl.registry import Primitive, default_registry
 from dsl.values import Grid, Object, Point, as_grid, frozen, value_key, value_nbytes
-from native import (cells, components, fastprims, fills, grids, painting, rectangles, symmetry,
-                    tiling)
+from native import (cells, components, fastprims, fills, grids, painting, patterns,
+                    rectangles, symmetry, tiling)
 
 _FAR = 2**31            # objects and counts beyond this are handed to the reference
 _INT64 = 2**63          # colours a kernel compares as 64-bit integers
@@ -324,6 +324,33 @@ def kron(grid: Grid, bg: int = 0) -> Grid:
     return kron_with(grid, grid, bg)
 
 
+def pad(grid: Grid, n: int, color: int) -> Grid:
+    """pad: a border n cells wide of one colour, written into a filled canvas (no np.pad)."""
+    if n < 1:
+        raise EvalError(f"pad: border width must be positive, got {n}")
+    h, w = grid.shape
+    check_shape(h + 2 * n, w + 2 * n, "pad")
+    if not 0 <= color < 256:
+        return _reference("pad")(grid, n, color)
+    n = int(n)
+    out = np.full((h + 2 * n, w + 2 * n), color, dtype=np.uint8)
+    out[n:n + h, n:n + w] = grid
+    return frozen(out)
+
+
+def tile(grid: Grid, rows: int, cols: int) -> Grid:
+    """tile: the grid repeated rows x cols times, one broadcast copy (no np.tile)."""
+    if rows < 1:
+        raise EvalError(f"tile: rows must be positive, got {rows}")
+    if cols < 1:
+        raise EvalError(f"tile: cols must be positive, got {cols}")
+    h, w = grid.shape
+    check_shape(h * rows, w * cols, "tile")
+    rows, cols = int(rows), int(cols)
+    whole = np.broadcast_to(grid[None, :, None, :], (rows, h, cols, w))
+    return frozen(np.ascontiguousarray(whole).reshape(rows * h, cols * w))
+
+
 def compress(grid: Grid) -> Grid:
     """compress: drop rows and columns entirely of the most common colour."""
     out = cells.compress(grid)
@@ -340,6 +367,21 @@ def repair_tiling(grid: Grid, noise: int) -> Grid:
     if not found:
         raise EvalError("no period smaller than the grid fits")
     return frozen(out)
+
+
+def continue_pattern(grid: Grid, axis: int, bg: int = 0) -> Grid:
+    """continue_pattern: the band of rows (columns) or each line's span continued by its
+    period, periods found natively."""
+    if not -_INT64 <= bg < _INT64:
+        return _reference("continue_pattern")(grid, axis, bg)
+    if axis == 0 or axis == 1:
+        found, out = patterns.continue_rows(grid if axis == 0 else grid.T, bg)
+        if not found:
+            raise EvalError("no pattern to continue: the grid is all background")
+        return as_grid(out if axis == 0 else out.T)
+    if axis == 2:
+        return frozen(patterns.continue_both(grid, bg))
+    raise EvalError(f"axis must be 0, 1 or 2, got {axis}")
 
 
 def complete_symmetry(grid: Grid, noise: int) -> Grid:
@@ -453,6 +495,8 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "paint_parts": paint_parts,
     "kron_with": kron_with,
     "kron": kron,
+    "pad": pad,
+    "tile": tile,
     "compress": compress,
     "dedupe_rows": cells.dedupe_rows,
     "dedupe_cols": cells.dedupe_cols,
@@ -460,6 +504,7 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "period_h": cells.period_cols,
     "period_v": cells.period_rows,
     "repair_tiling": repair_tiling,
+    "continue_pattern": continue_pattern,
     "complete_symmetry": complete_symmetry,
     "is_symmetric_h": cells.is_symmetric_h,
     "is_symmetric_v": cells.is_symmetric_v,

@@ -103,7 +103,7 @@ def _continue_lines(grid: np.ndarray, bg: int) -> np.ndarray:
     return out
 
 
-@primitive("(Grid, Int, Color) -> Grid", domains={"axis": (0, 1, 2)},
+@primitive("(Grid, Int, Color) -> Grid", domains={"axis": (0, 1, 2)}, kernel="continue_pattern",
            example="continue_pattern([[0, 0], [1, 2], [3, 4], [0, 0]], 0) == "
                    "[[3, 4], [1, 2], [3, 4], [1, 2]]")
 def continue_pattern(grid: Grid, axis: int, bg: int = 0) -> Grid:

@@ -86,7 +86,7 @@ def remove_border(grid: Grid) -> Grid:
     return as_grid(grid[1:-1, 1:-1])
 
 
-@primitive("(Grid, Int, Color) -> Grid", domains={"n": (1, 2, 3)},
+@primitive("(Grid, Int, Color) -> Grid", domains={"n": (1, 2, 3)}, kernel="pad",
            example="pad([[5]], 1, 2) == [[2, 2, 2], [2, 5, 2], [2, 2, 2]]")
 def pad(grid: Grid, n: int, color: int) -> Grid:
     """Surround a grid with a border n cells wide of one colour."""
@@ -104,7 +104,7 @@ def canvas(color: int, h: int, w: int) -> Grid:
 
 
 @primitive("(Grid, Int, Int) -> Grid", domains={"rows": (1, 2, 3, 4), "cols": (1, 2, 3, 4)},
-           example="tile([[1, 2]], 2, 2) == [[1, 2, 1, 2], [1, 2, 1, 2]]")
+           kernel="tile", example="tile([[1, 2]], 2, 2) == [[1, 2, 1, 2], [1, 2, 1, 2]]")
 def tile(grid: Grid, rows: int, cols: int) -> Grid:
     """Repeat a grid `rows` times downwards and `cols` times across."""
     rows, cols = _positive(rows, "rows", "tile"), _positive(cols, "cols", "tile")

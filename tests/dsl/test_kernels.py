@@ -83,6 +83,23 @@ def uniform_grids(draw: st.DrawFn) -> np.ndarray:
                           dtype=np.uint8))
 
 
+@st.composite
+def banded_grids(draw: st.DrawFn) -> np.ndarray:
+    """A bg grid holding a periodic block (a tile repeated, cut at any size) at some place,
+    often with a stray cell: bands and spans for continue_pattern."""
+    h, w = draw(st.integers(1, 30)), draw(st.integers(1, 30))
+    bg = draw(st.sampled_from([0, 0, draw(colors)]))
+    out = np.full((h, w), bg, dtype=np.uint8)
+    tile = draw(grids(max_side=4))
+    bh, bw = draw(st.integers(1, h)), draw(st.integers(1, w))
+    block = np.tile(tile, (bh // tile.shape[0] + 1, bw // tile.shape[1] + 1))[:bh, :bw]
+    top, left = draw(st.integers(0, h - bh)), draw(st.integers(0, w - bw))
+    out[top:top + bh, left:left + bw] = block
+    if draw(st.booleans()):
+        out[draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))] = draw(colors)
+    return frozen(out)
+
+
 any_grid = st.one_of(grids(), grids(max_side=3), tiled_grids(), symmetric_grids(),
                      lined_grids(), uniform_grids())
 small_grid = st.one_of(grids(max_side=8), uniform_grids().filter(lambda g: g.size <= 64))
@@ -212,6 +229,12 @@ ARGS: dict[str, st.SearchStrategy[tuple]] = {
     "split_by_lines": st.tuples(any_grid),
     "kron_with": st.tuples(small_grid, small_grid, colors),
     "kron": st.tuples(small_grid, colors),
+    "pad": st.tuples(any_grid, st.one_of(st.integers(-1, 16), far),
+                     st.one_of(colors, st.sampled_from([-1, 255, 256, 300]))),
+    "tile": st.tuples(small_grid, st.one_of(st.integers(-1, 8), far),
+                      st.one_of(st.integers(-1, 8), far)),
+    "continue_pattern": st.tuples(st.one_of(banded_grids(), any_grid), st.integers(-1, 3),
+                                  st.one_of(colors, colors, st.sampled_from([-1, 256]), far)),
     "compress": st.tuples(any_grid),
     "dedupe_rows": st.tuples(any_grid),
     "dedupe_cols": st.tuples(any_grid),
