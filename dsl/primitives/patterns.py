@@ -512,7 +512,8 @@ SWEEP_KINDS = (0, 1, 2)            # contexts: see `sweep_keys`
 SWEEP_BASE = 8                     # digits of sweep keys: SWEEP_BG, SWEEP_EDGE, then roles
 SWEEP_BG, SWEEP_EDGE = 0, 1        # key digits of the background and of cells beyond the grid
 SWEEP_ABSOLUTE = 10                # a value token 10 + c is colour c; below it, a key digit
-_SWEEP_TURNS = (2, 3, 0, 1)        # np.rot90 turns that make a sweep direction run downwards
+SWEEP_TURNS = (2, 3, 0, 1)         # np.rot90 turns that make a sweep direction run downwards
+SWEEP_CONTEXT_SIZES = (4, 6, 3)    # colours in a key of each kind (`_sweep_context`)
 
 
 def _sweep_context(cell: int, before: np.ndarray, row: np.ndarray, c: int, kind: int
@@ -594,7 +595,7 @@ def sweep_rule(grid: Grid, direction: int, kind: int, keys: tuple[int, ...],
     if not all(0 <= v < SWEEP_ABSOLUTE + 10 for v in values):
         raise EvalError("sweep_rule: a value token is out of range")
     table = dict(zip(keys, values))
-    turned = np.rot90(np.asarray(grid), _SWEEP_TURNS[direction])
+    turned = np.rot90(np.asarray(grid), SWEEP_TURNS[direction])
     out = turned.copy()
     before = np.full(turned.shape[1], -1)
     for r in range(turned.shape[0]):
@@ -602,4 +603,4 @@ def sweep_rule(grid: Grid, direction: int, kind: int, keys: tuple[int, ...],
             if key in table:
                 out[r, c] = _token_colour(table[key], roles, bg)
         before = out[r].astype(np.int64)
-    return as_grid(np.rot90(out, -_SWEEP_TURNS[direction]))
+    return as_grid(np.rot90(out, -SWEEP_TURNS[direction]))

@@ -67,12 +67,15 @@ def most_common_fg_role(grid: Grid, background: int) -> int | None:
     return int(np.argmax(counts)) if counts.any() else None
 
 
+def _least_present(counts: np.ndarray) -> int:
+    """The colour with the fewest cells among those with any (ties: smaller)."""
+    return int(np.argmin(np.where(counts > 0, counts, counts.sum() + 1)))
+
+
 def least_common_fg_role(grid: Grid, background: int) -> int | None:
     """The least common present colour other than `background` (ties: smaller), or None."""
     counts = _fg_counts(grid, background)
-    if not counts.any():
-        return None
-    return int(np.argmin(np.where(counts > 0, counts, grid.size + 1)))
+    return _least_present(counts) if counts.any() else None
 
 
 def most_common_role(grid: Grid, background: int) -> int:
@@ -82,8 +85,7 @@ def most_common_role(grid: Grid, background: int) -> int:
 
 def least_common_role(grid: Grid, background: int) -> int:
     """The least common present colour, background included (ties: smaller)."""
-    counts = np.bincount(grid.ravel(), minlength=10)
-    return int(np.argmin(np.where(counts > 0, counts, grid.size + 1)))
+    return _least_present(np.bincount(grid.ravel(), minlength=10))
 
 
 COLOR_ROLES: Mapping[str, Callable[[Grid, int], int | None]] = MappingProxyType({

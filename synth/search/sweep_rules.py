@@ -35,16 +35,15 @@ import numpy as np
 
 from dsl import ast
 from dsl.errors import EvalError
-from dsl.primitives.patterns import (SWEEP_ABSOLUTE, SWEEP_BASE, SWEEP_KINDS, sweep_keys,
-                                     sweep_rule, sweep_token)
+from dsl.primitives.patterns import (SWEEP_ABSOLUTE, SWEEP_BASE, SWEEP_CONTEXT_SIZES,
+                                     SWEEP_KINDS, SWEEP_TURNS, sweep_keys, sweep_rule,
+                                     sweep_token)
 from dsl.types import GRID
 from synth.data.task import Challenge
 from synth.search.finishing import edit_pairs
 from synth.search.options import Node
 
 SWEEP_DIRECTIONS = (2, 0, 1, 3)   # down, up, right, left: the order rules are tried in
-_TURNS = {2: 0, 3: 1, 0: 2, 1: 3}  # np.rot90 turns that make a direction run downwards
-_CONTEXT_SIZES = {0: 4, 1: 6, 2: 3}  # colours in a key of each kind
 MAX_KEYS = 12   # keys in one rule, at most: right rules on arc1:train list at most 9, the two
                 # wrong ones 17 and 25 (`benchmarks/sweep_rules_reach.py`)
 
@@ -64,7 +63,7 @@ Table = dict[int, int]
 def _sweep_cells(value: np.ndarray, output: np.ndarray, direction: int, kind: int, bg: int
                  ) -> list[tuple[int, int]]:
     """(key, output token) of every cell, the output's lines as the lines before."""
-    turn = _TURNS[direction]
+    turn = SWEEP_TURNS[direction]
     v, o = np.rot90(value, turn), np.rot90(output, turn)
     cells = []
     before = np.full(v.shape[1], -1)
@@ -88,7 +87,7 @@ def _table(values: list[np.ndarray], outputs: list[np.ndarray], direction: int, 
 
 def _cell_digit(key: int, kind: int) -> int:
     """The key's first digit: the cell's own colour as a role (SWEEP_BG or the first role)."""
-    return key // SWEEP_BASE ** (_CONTEXT_SIZES[kind] - 1)
+    return key // SWEEP_BASE ** (SWEEP_CONTEXT_SIZES[kind] - 1)
 
 
 def _apply(value: np.ndarray, rule: SweepRule, bg: int) -> np.ndarray | None:
@@ -127,13 +126,14 @@ def _left_out(values: list[np.ndarray], outputs: list[np.ndarray], direction: in
                for i in range(len(values)))
 
 
-def _test_keys_known(tests: list[np.ndarray], table: Table, rule: SweepRule, bg: int) -> bool:
-    """Every key of every test value's sweep (by the rule's own lines) is in the table, or
-    its cell is of a kind (background or not) no train cell of which the rule changed."""
+def _test_keys_known(tests: list[np.ndarray], outs: list[np.ndarray | None], table: Table,
+                     rule: SweepRule, bg: int) -> bool:
+    """Every key of every test value's sweep (by the rule's own lines: `outs`, the rule's
+    results) is in the table, or its cell is of a kind (background or not) no train cell of
+    which the rule changed."""
     changing = {_cell_digit(key, rule.kind) for key in rule.keys}
-    turn = _TURNS[rule.direction]
-    for value in tests:
-        out = _apply(value, rule, bg)
+    turn = SWEEP_TURNS[rule.direction]
+    for value, out in zip(tests, outs):
         if out is None:
             return False
         v, o = np.rot90(value, turn), np.rot90(out, turn)
@@ -163,7 +163,7 @@ def rule_of(direction: int, kind: int, values: list[np.ndarray], outputs: list[n
     test_outs = [_apply(t, rule, bg) for t in tests]
     if any(out is None or np.array_equal(out, t) for out, t in zip(test_outs, tests)):
         return None
-    if not _test_keys_known(tests, table, rule, bg):
+    if not _test_keys_known(tests, test_outs, table, rule, bg):
         return None
     if cross_validate and not _left_out(values, outputs, direction, kind, bg):
         return None
