@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 
 from dsl.errors import EvalError
-from dsl.primitives.sizing import check_shape, check_window
+from dsl.primitives.drawing import CLEAR_MARGINS
+from dsl.primitives.sizing import check_positive, check_shape, check_window
 from dsl.registry import Primitive, default_registry
 from dsl.values import Grid, Object, Point, as_grid, frozen, value_key, value_nbytes
 from native import (cells, components, fastprims, fills, grids, painting, patterns,
-                    rectangles, symmetry, tiling)
+                    rectangles, recolor as recolor_kernels, resize, symmetry, tiling)
 
 _FAR = 2**31            # objects and counts beyond this are handed to the reference
 _INT64 = 2**63          # colours a kernel compares as 64-bit integers
@@ -178,6 +179,57 @@ def object_rays(grid: Grid, obj: Object, direction: int, bg: int = 0) -> Grid:
                                        direction, bg))
 
 
+def _ring(grid: Grid, top: int, left: int, bottom: int, right: int, color: int) -> Grid:
+    """The clipped rectangle outline painted natively (corners within int64 by the callers)."""
+    return frozen(recolor_kernels.ring(grid, top, left, bottom, right, color))
+
+
+def box(grid: Grid, obj: Object, color: int) -> Grid:
+    """box: the ring just outside the object's bounding box, painted natively."""
+    if _far(obj) or not 0 <= color <= 255:
+        return _reference("box")(grid, obj, color)
+    return _ring(grid, obj.top - 1, obj.left - 1, obj.top + obj.height, obj.left + obj.width,
+                 color)
+
+
+def box_inside(grid: Grid, obj: Object, color: int) -> Grid:
+    """box_inside: the border cells of the object's bounding box, painted natively."""
+    if _far(obj) or not 0 <= color <= 255:
+        return _reference("box_inside")(grid, obj, color)
+    return _ring(grid, obj.top, obj.left, obj.top + obj.height - 1, obj.left + obj.width - 1,
+                 color)
+
+
+def draw_border(grid: Grid, color: int) -> Grid:
+    """draw_border: the outermost ring, painted natively."""
+    if not 0 <= color <= 255:
+        return _reference("draw_border")(grid, color)
+    return _ring(grid, 0, 0, grid.shape[0] - 1, grid.shape[1] - 1, color)
+
+
+def fill_rows_with(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """fill_rows_with: the bg cells of the rows holding `color` painted in one native pass."""
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference("fill_rows_with")(grid, color, bg)
+    return frozen(recolor_kernels.fill_lines_with(grid, color, bg, True))
+
+
+def fill_cols_with(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """fill_cols_with: the bg cells of the columns holding `color` painted natively."""
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference("fill_cols_with")(grid, color, bg)
+    return frozen(recolor_kernels.fill_lines_with(grid, color, bg, False))
+
+
+def fill_clear_lines(grid: Grid, margin: int, color: int, bg: int = 0) -> Grid:
+    """fill_clear_lines: the all-bg rows and columns painted natively."""
+    if margin not in CLEAR_MARGINS:
+        raise EvalError(f"fill_clear_lines: margin {margin} is not 0 or 1")
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference("fill_clear_lines")(grid, margin, color, bg)
+    return frozen(recolor_kernels.fill_clear_lines(grid, int(margin), color, bg))
+
+
 def connect_same(grid: Grid, axis: int, bg: int = 0) -> Grid:
     """connect_same: fill bg gaps between same-colour cells of rows and/or columns."""
     if axis not in (0, 1, 2):
@@ -206,6 +258,34 @@ def swap_colors(grid: Grid, a: int, b: int) -> Grid:
     if not (0 <= a <= 255 and 0 <= b <= 255):
         return _reference("swap_colors")(grid, a, b)
     return fastprims.swap_colors(grid, a, b)
+
+
+def replace(grid: Grid, source: int, target: int) -> Grid:
+    """replace: one colour recoloured in one native pass."""
+    if not (0 <= source <= 255 and 0 <= target <= 255):
+        return _reference("replace")(grid, source, target)
+    return frozen(recolor_kernels.replace_color(grid, source, target))
+
+
+def keep_color(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """keep_color: the cells of one colour kept, the rest bg, in one native pass."""
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference("keep_color")(grid, color, bg)
+    return frozen(recolor_kernels.keep_color(grid, color, bg))
+
+
+def remove_color(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """remove_color: the cells of one colour erased to bg in one native pass."""
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference("remove_color")(grid, color, bg)
+    return frozen(recolor_kernels.replace_color(grid, color, bg))
+
+
+def recolor_all(grid: Grid, color: int, bg: int = 0) -> Grid:
+    """recolor_all: every non-bg cell recoloured in one native pass."""
+    if not (0 <= color <= 255 and 0 <= bg <= 255):
+        return _reference("recolor_all")(grid, color, bg)
+    return frozen(recolor_kernels.recolor_all(grid, color, bg))
 
 
 def _cellwise(name: str, op: int, a: Grid, b: Grid, color: int, bg: int) -> Grid:
@@ -270,6 +350,12 @@ def rot180(grid: Grid) -> Grid:
 def rot270(grid: Grid) -> Grid:
     """rot270: a quarter turn counter-clockwise, as a reversed-columns transpose."""
     return as_grid(grid[:, ::-1].T)
+
+
+def roll(grid: Grid, dr: int, dc: int) -> Grid:
+    """roll: the cyclic shift in one native pass (the shifts reduced modulo the sides)."""
+    h, w = grid.shape
+    return frozen(recolor_kernels.roll(grid, int(dr) % h, int(dc) % w))
 
 
 def crop(grid: Grid, top: int, left: int, h: int, w: int) -> Grid:
@@ -339,16 +425,51 @@ def pad(grid: Grid, n: int, color: int) -> Grid:
 
 
 def tile(grid: Grid, rows: int, cols: int) -> Grid:
-    """tile: the grid repeated rows x cols times, one broadcast copy (no np.tile)."""
+    """tile: the grid repeated rows x cols times, in one native pass (no np.tile)."""
     if rows < 1:
         raise EvalError(f"tile: rows must be positive, got {rows}")
     if cols < 1:
         raise EvalError(f"tile: cols must be positive, got {cols}")
     h, w = grid.shape
     check_shape(h * rows, w * cols, "tile")
-    rows, cols = int(rows), int(cols)
-    whole = np.broadcast_to(grid[None, :, None, :], (rows, h, cols, w))
-    return frozen(np.ascontiguousarray(whole).reshape(rows * h, cols * w))
+    return frozen(resize.tile_to(grid, h * int(rows), w * int(cols)))
+
+
+def upscale_hw(grid: Grid, kr: int, kc: int) -> Grid:
+    """upscale_hw: each cell a kr x kc block, in one native pass."""
+    kr, kc = check_positive(kr, "row factor", "upscale"), check_positive(kc, "column factor", "upscale")
+    h, w = grid.shape[0] * kr, grid.shape[1] * kc
+    check_shape(h, w, "upscale")
+    return frozen(resize.scale(grid, h, w, True, kr, True, kc))
+
+
+def upscale(grid: Grid, k: int) -> Grid:
+    """upscale: each cell a k x k block (upscale_hw's fast path)."""
+    return upscale_hw(grid, k, k)
+
+
+def _resize_factor(n: int, target: int) -> tuple[bool, int]:
+    """(up, k) of a nearest-neighbour integer-factor resize of one axis from n to target
+    cells: up repeats each source line k times, down keeps every k-th one."""
+    if target % n == 0:
+        return True, target // n
+    if n % target == 0:
+        return False, n // target
+    raise EvalError(f"resize_to: {n} -> {target} is not an integer scale")
+
+
+def resize_to(grid: Grid, like: Grid) -> Grid:
+    """resize_to: scaled to like's shape by integer factors per axis, in one native pass."""
+    h, w = like.shape
+    rows_up, kr = _resize_factor(grid.shape[0], h)
+    cols_up, kc = _resize_factor(grid.shape[1], w)
+    return frozen(resize.scale(grid, h, w, rows_up, kr, cols_up, kc))
+
+
+def tile_to(grid: Grid, h: int, w: int) -> Grid:
+    """tile_to: the grid repeated and cropped to h x w, in one native pass."""
+    check_shape(h, w, "tile_to")
+    return frozen(resize.tile_to(grid, int(h), int(w)))
 
 
 def compress(grid: Grid) -> Grid:
@@ -467,9 +588,19 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "object_rays": object_rays,
     "connect_pairs": connect_pairs,
     "connect_same": connect_same,
+    "box": box,
+    "box_inside": box_inside,
+    "draw_border": draw_border,
+    "fill_rows_with": fill_rows_with,
+    "fill_cols_with": fill_cols_with,
+    "fill_clear_lines": fill_clear_lines,
     "connect_pairs_h": connect_pairs_h,
     # colours
     "swap_colors": swap_colors,
+    "replace": replace,
+    "keep_color": keep_color,
+    "remove_color": remove_color,
+    "recolor_all": recolor_all,
     "cellwise_and": cellwise_and,
     "cellwise_or": cellwise_or,
     "cellwise_xor": cellwise_xor,
@@ -487,6 +618,7 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "rot90": rot90,
     "rot180": rot180,
     "rot270": rot270,
+    "roll": roll,
     "crop": crop,
     "canvas": canvas,
     "shift": cells.shift,
@@ -497,6 +629,10 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "kron": kron,
     "pad": pad,
     "tile": tile,
+    "tile_to": tile_to,
+    "upscale": upscale,
+    "upscale_hw": upscale_hw,
+    "resize_to": resize_to,
     "compress": compress,
     "dedupe_rows": cells.dedupe_rows,
     "dedupe_cols": cells.dedupe_cols,
@@ -519,8 +655,10 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
 
 
 # Kernels whose results are worth remembering per argument content within one search: object
-# segmentations (a grid reaches them from several nodes that agree on some examples).
-MEMO_KERNELS = frozenset({"label_components", "label_color_components", "label_regions"})
+# segmentations and the costly pattern repairs (a grid reaches them from several nodes that
+# agree on some examples; a third of complete_symmetry's calls repeat one).
+MEMO_KERNELS = frozenset({"label_components", "label_color_components", "label_regions",
+                          "complete_symmetry", "repair_tiling"})
 
 
 def _memo_key(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], int] | None:

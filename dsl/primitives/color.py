@@ -23,7 +23,8 @@ def _same_shape(a: np.ndarray, b: np.ndarray, what: str) -> None:
                         f"{b.shape[0]}x{b.shape[1]})")
 
 
-@primitive("(Grid, Color, Color) -> Grid", example="replace([[1, 2]], 1, 3) == [[3, 2]]")
+@primitive("(Grid, Color, Color) -> Grid", kernel="replace",
+           example="replace([[1, 2]], 1, 3) == [[3, 2]]")
 def replace(grid: Grid, source: int, target: int) -> Grid:
     """Recolour every cell of colour `source` to `target`."""
     return as_grid(np.where(grid == source, target, grid))
@@ -36,20 +37,21 @@ def swap_colors(grid: Grid, a: int, b: int) -> Grid:
     return as_grid(np.where(grid == a, b, np.where(grid == b, a, grid)))
 
 
-@primitive("(Grid, Color, Color) -> Grid", example="keep_color([[1, 2, 1]], 1) == [[1, 0, 1]]")
+@primitive("(Grid, Color, Color) -> Grid", kernel="keep_color",
+           example="keep_color([[1, 2, 1]], 1) == [[1, 0, 1]]")
 def keep_color(grid: Grid, color: int, bg: int = 0) -> Grid:
     """Keep the cells of one colour; every other cell becomes `bg`."""
     return as_grid(np.where(grid == color, grid, bg))
 
 
-@primitive("(Grid, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color) -> Grid", kernel="remove_color",
            example="remove_color([[1, 2, 1]], 1) == [[0, 2, 0]]")
 def remove_color(grid: Grid, color: int, bg: int = 0) -> Grid:
     """Erase the cells of one colour to `bg`."""
     return as_grid(np.where(grid == color, bg, grid))
 
 
-@primitive("(Grid, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color) -> Grid", kernel="recolor_all",
            example="recolor_all([[1, 0, 2]], 5) == [[5, 0, 5]]")
 def recolor_all(grid: Grid, color: int, bg: int = 0) -> Grid:
     """Recolour every non-`bg` cell to `color`."""

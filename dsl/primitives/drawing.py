@@ -188,7 +188,7 @@ def _ring(grid: Grid, top: int, left: int, bottom: int, right: int, color: int) 
     return as_grid(out)
 
 
-@primitive("(Grid, Object, Color) -> Grid",
+@primitive("(Grid, Object, Color) -> Grid", kernel="box",
            example="box([[0, 0, 0], [0, 1, 0], [0, 0, 0]], to_object([[0, 0], [0, 1]]), 2) "
                    "== [[2, 2, 2], [2, 1, 2], [2, 2, 2]]")
 def box(grid: Grid, obj: Object, color: int) -> Grid:
@@ -197,7 +197,7 @@ def box(grid: Grid, obj: Object, color: int) -> Grid:
                  color)
 
 
-@primitive("(Grid, Object, Color) -> Grid",
+@primitive("(Grid, Object, Color) -> Grid", kernel="box_inside",
            example="box_inside([[1, 0], [0, 1]], to_object([[1, 0], [0, 1]]), 2) "
                    "== [[2, 2], [2, 2]]")
 def box_inside(grid: Grid, obj: Object, color: int) -> Grid:
@@ -284,7 +284,7 @@ def connect_pairs(grid: Grid, color: int, line_color: int, bg: int = 0) -> Grid:
     return as_grid(out)
 
 
-@primitive("(Grid, Color) -> Grid",
+@primitive("(Grid, Color) -> Grid", kernel="draw_border",
            example="draw_border([[0, 0, 0], [0, 0, 0], [0, 0, 0]], 8) "
                    "== [[8, 8, 8], [8, 0, 8], [8, 8, 8]]")
 def draw_border(grid: Grid, color: int) -> Grid:
@@ -293,7 +293,7 @@ def draw_border(grid: Grid, color: int) -> Grid:
     return _ring(grid, 0, 0, h - 1, w - 1, color)
 
 
-@primitive("(Grid, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color) -> Grid", kernel="fill_rows_with",
            example="fill_rows_with([[0, 3, 0], [0, 0, 1]], 3) == [[3, 3, 3], [0, 0, 1]]")
 def fill_rows_with(grid: Grid, color: int, bg: int = 0) -> Grid:
     """Paint the bg cells of every row that contains `color`."""
@@ -301,7 +301,7 @@ def fill_rows_with(grid: Grid, color: int, bg: int = 0) -> Grid:
     return as_grid(np.where(rows & (grid == bg), color, grid))
 
 
-@primitive("(Grid, Color, Color) -> Grid",
+@primitive("(Grid, Color, Color) -> Grid", kernel="fill_cols_with",
            example="fill_cols_with([[0, 3], [0, 0]], 3) == [[0, 3], [0, 3]]")
 def fill_cols_with(grid: Grid, color: int, bg: int = 0) -> Grid:
     """Paint the bg cells of every column that contains `color`."""
@@ -313,6 +313,7 @@ CLEAR_MARGINS = (0, 1)  # `fill_clear_lines`: cells at each end of a line that m
 
 
 @primitive("(Grid, Int, Color, Color) -> Grid", domains={"margin": CLEAR_MARGINS},
+           kernel="fill_clear_lines",
            example="fill_clear_lines([[1, 0, 1], [0, 0, 0]], 0, 2) == [[1, 2, 1], [2, 2, 2]]")
 def fill_clear_lines(grid: Grid, margin: int, color: int, bg: int = 0) -> Grid:
     """Paint the bg cells of every row and column that is all bg, leaving out its first and

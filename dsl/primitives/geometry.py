@@ -71,7 +71,7 @@ def shift(grid: Grid, dr: int, dc: int, fill: int = 0) -> Grid:
 
 
 @primitive("(Grid, Int, Int) -> Grid", domains={"dr": SHIFTS, "dc": SHIFTS},
-           example="roll([[1, 2, 3]], 0, 1) == [[3, 1, 2]]")
+           kernel="roll", example="roll([[1, 2, 3]], 0, 1) == [[3, 1, 2]]")
 def roll(grid: Grid, dr: int, dc: int) -> Grid:
     """Shift the content cyclically dr rows down and dc columns right (wrapping around)."""
     h, w = grid.shape

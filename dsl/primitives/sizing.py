@@ -39,7 +39,9 @@ def check_window(grid: Grid, top: int, left: int, h: int, w: int) -> None:
                         f"{rows}x{cols} grid")
 
 
-def _positive(value: int, what: str, name: str) -> int:
+def check_positive(value: int, what: str, name: str) -> int:
+    """`value` as an int when it is 1 or more; else the EvalError naming primitive `name`
+    and its argument `what`."""
     if value < 1:
         raise EvalError(f"{name}: {what} must be positive, got {value}")
     return int(value)
@@ -90,7 +92,7 @@ def remove_border(grid: Grid) -> Grid:
            example="pad([[5]], 1, 2) == [[2, 2, 2], [2, 5, 2], [2, 2, 2]]")
 def pad(grid: Grid, n: int, color: int) -> Grid:
     """Surround a grid with a border n cells wide of one colour."""
-    n = _positive(n, "border width", "pad")
+    n = check_positive(n, "border width", "pad")
     check_shape(grid.shape[0] + 2 * n, grid.shape[1] + 2 * n, "pad")
     return as_grid(np.pad(grid, n, mode="constant", constant_values=color))
 
@@ -107,12 +109,12 @@ def canvas(color: int, h: int, w: int) -> Grid:
            kernel="tile", example="tile([[1, 2]], 2, 2) == [[1, 2, 1, 2], [1, 2, 1, 2]]")
 def tile(grid: Grid, rows: int, cols: int) -> Grid:
     """Repeat a grid `rows` times downwards and `cols` times across."""
-    rows, cols = _positive(rows, "rows", "tile"), _positive(cols, "cols", "tile")
+    rows, cols = check_positive(rows, "rows", "tile"), check_positive(cols, "cols", "tile")
     check_shape(grid.shape[0] * rows, grid.shape[1] * cols, "tile")
     return as_grid(np.tile(grid, (rows, cols)))
 
 
-@primitive("(Grid, Int) -> Grid", domains={"k": (2, 3, 4, 5)},
+@primitive("(Grid, Int) -> Grid", domains={"k": (2, 3, 4, 5)}, kernel="upscale",
            example="upscale([[1, 2]], 2) == [[1, 1, 2, 2], [1, 1, 2, 2]]")
 def upscale(grid: Grid, k: int) -> Grid:
     """Scale a grid up by an integer factor: each cell becomes a k x k block."""
@@ -120,10 +122,10 @@ def upscale(grid: Grid, k: int) -> Grid:
 
 
 @primitive("(Grid, Int, Int) -> Grid", domains={"kr": (1, 2, 3, 4, 5), "kc": (1, 2, 3, 4, 5)},
-           example="upscale_hw([[1, 2]], 2, 1) == [[1, 2], [1, 2]]")
+           kernel="upscale_hw", example="upscale_hw([[1, 2]], 2, 1) == [[1, 2], [1, 2]]")
 def upscale_hw(grid: Grid, kr: int, kc: int) -> Grid:
     """Scale a grid up by separate factors: each cell becomes a kr x kc block."""
-    kr, kc = _positive(kr, "row factor", "upscale"), _positive(kc, "column factor", "upscale")
+    kr, kc = check_positive(kr, "row factor", "upscale"), check_positive(kc, "column factor", "upscale")
     check_shape(grid.shape[0] * kr, grid.shape[1] * kc, "upscale")
     return as_grid(np.repeat(np.repeat(grid, kr, axis=0), kc, axis=1))
 
@@ -132,7 +134,7 @@ def upscale_hw(grid: Grid, kr: int, kc: int) -> Grid:
            example="downscale([[1, 1, 2, 2], [1, 1, 2, 2]], 2) == [[1, 2]]")
 def downscale(grid: Grid, k: int) -> Grid:
     """Scale a grid down by k, keeping the top-left cell of each k x k block."""
-    k = _positive(k, "factor", "downscale")
+    k = check_positive(k, "factor", "downscale")
     if grid.shape[0] % k or grid.shape[1] % k:
         raise EvalError(f"downscale: {grid.shape[0]}x{grid.shape[1]} is not divisible by {k}")
     return as_grid(grid[::k, ::k])
@@ -142,7 +144,7 @@ def downscale(grid: Grid, k: int) -> Grid:
            example="downscale_mode([[1, 2, 0, 0], [1, 1, 0, 3]], 2) == [[1, 0]]")
 def downscale_mode(grid: Grid, k: int) -> Grid:
     """Scale a grid down by k, each k x k block becoming its most common colour (ties: smaller)."""
-    k = _positive(k, "factor", "downscale_mode")
+    k = check_positive(k, "factor", "downscale_mode")
     h, w = grid.shape
     if h % k or w % k:
         raise EvalError(f"downscale_mode: {h}x{w} is not divisible by {k}")
@@ -152,7 +154,7 @@ def downscale_mode(grid: Grid, k: int) -> Grid:
 
 
 def _split(grid: Grid, n: int, axis: int, name: str) -> tuple[Grid, ...]:
-    n = _positive(n, "number of parts", name)
+    n = check_positive(n, "number of parts", name)
     if grid.shape[axis] % n:
         raise EvalError(f"{name}: {grid.shape[axis]} is not divisible by {n}")
     return tuple(as_grid(part) for part in np.split(grid, n, axis=axis))
@@ -381,7 +383,7 @@ def stack_v(grids: tuple[Grid, ...]) -> Grid:
            example="stack_grid([[[1]], [[2]], [[3]], [[4]]], 2) == [[1, 2], [3, 4]]")
 def stack_grid(grids: tuple[Grid, ...], cols: int) -> Grid:
     """Lay equally shaped grids out in reading order, `cols` to a row (count divisible by cols)."""
-    cols = _positive(cols, "cols", "stack_grid")
+    cols = check_positive(cols, "cols", "stack_grid")
     if not grids or len(grids) % cols:
         raise EvalError(f"stack_grid: {len(grids)} grids do not fill rows of {cols}")
     if any(g.shape != grids[0].shape for g in grids):
@@ -488,7 +490,7 @@ def _resize_axis(n: int, target: int) -> np.ndarray:
     raise EvalError(f"resize_to: {n} -> {target} is not an integer scale")
 
 
-@primitive("(Grid, Grid) -> Grid",
+@primitive("(Grid, Grid) -> Grid", kernel="resize_to",
            example="resize_to([[1, 2]], [[0, 0, 0, 0], [0, 0, 0, 0]]) == "
                    "[[1, 1, 2, 2], [1, 1, 2, 2]]")
 def resize_to(grid: Grid, like: Grid) -> Grid:
@@ -512,7 +514,7 @@ def shape_eq(a: Grid, b: Grid) -> bool:
     return a.shape == b.shape
 
 
-@primitive("(Grid, Int, Int) -> Grid",
+@primitive("(Grid, Int, Int) -> Grid", kernel="tile_to",
            example="tile_to([[1, 2]], 2, 3) == [[1, 2, 1], [1, 2, 1]]")
 def tile_to(grid: Grid, h: int, w: int) -> Grid:
     """Repeat a grid in both directions and crop to h x w (1 <= h, w <= 60)."""

@@ -96,7 +96,9 @@ class SearchSolver:
 
 # programs whose kernels no golden program calls but the enumerator does
 WARM_UP_PROGRAMS = tuple(f"solve(I: Grid) -> Grid:\n    O = continue_pattern(I, {axis}, black)\n"
-                         for axis in (0, 1, 2))
+                         for axis in (0, 1, 2)) + (
+    "solve(I: Grid) -> Grid:\n    O = fill_clear_lines(I, 0, red)\n",
+    "solve(I: Grid) -> Grid:\n    O = roll(I, 1, 1)\n")
 
 
 def compile_kernels() -> None:

@@ -188,6 +188,34 @@ def comparable_values(draw: st.DrawFn) -> tuple[Any, Any]:
     grid = draw(any_grid)
     return grid, frozen(grid > 0)
 
+# colours 0..9, now and then one a uint8 kernel cannot take (the fast path hands it over)
+wide_colors = st.one_of(colors, colors, colors, st.sampled_from([-1, 255, 256]))
+
+
+@st.composite
+def sparse_grids(draw: st.DrawFn) -> np.ndarray:
+    """A bg grid with a few cells of other colours (all-bg rows and columns, for
+    fill_clear_lines)."""
+    h, w = draw(st.integers(1, 30)), draw(st.integers(1, 30))
+    bg = draw(st.sampled_from([0, 0, draw(colors)]))
+    out = np.full((h, w), bg, dtype=np.uint8)
+    for _ in range(draw(st.integers(0, 6))):
+        out[draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))] = draw(colors)
+    return frozen(out)
+
+
+@st.composite
+def scaled_pair(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    """A grid and a `like` grid whose sides are integer multiples or divisors of its own
+    (for resize_to)."""
+    grid = draw(grids(max_side=12))
+    sides = []
+    for n in grid.shape:
+        k = draw(st.integers(1, 4))
+        sides.append(max(1, n // k) if draw(st.booleans()) else min(n * k, 30))
+    return grid, frozen(np.zeros(sides, dtype=np.uint8))
+
+
 ARGS: dict[str, st.SearchStrategy[tuple]] = {
     "label_components": st.tuples(any_grid, connects, st.booleans(), colors),
     "label_color_components": st.tuples(any_grid, colors, connects),
@@ -248,6 +276,25 @@ ARGS: dict[str, st.SearchStrategy[tuple]] = {
     "gravity": st.tuples(any_grid, st.integers(-1, 4), colors),
     "move_until_contact": _with_grid_object(st.integers(-1, 4), colors),
     "denoise": st.tuples(any_grid, st.integers(-1, 6), colors),
+    "box": _with_grid_object(colors),
+    "box_inside": _with_grid_object(colors),
+    "draw_border": st.tuples(any_grid, colors),
+    "fill_rows_with": st.tuples(any_grid, wide_colors, wide_colors),
+    "fill_cols_with": st.tuples(any_grid, wide_colors, wide_colors),
+    "fill_clear_lines": st.tuples(st.one_of(any_grid, sparse_grids()), st.integers(-1, 2),
+                                  wide_colors, wide_colors),
+    "replace": st.tuples(any_grid, wide_colors, wide_colors),
+    "keep_color": st.tuples(any_grid, wide_colors, wide_colors),
+    "remove_color": st.tuples(any_grid, wide_colors, wide_colors),
+    "recolor_all": st.tuples(any_grid, wide_colors, wide_colors),
+    "roll": st.tuples(any_grid, st.one_of(st.integers(-32, 32), far),
+                      st.one_of(st.integers(-32, 32), far)),
+    "tile_to": st.tuples(small_grid, st.one_of(st.integers(-1, 65), far),
+                         st.one_of(st.integers(-1, 65), far)),
+    "upscale": st.tuples(small_grid, st.one_of(st.integers(-1, 8), far)),
+    "upscale_hw": st.tuples(small_grid, st.one_of(st.integers(-1, 8), far),
+                            st.one_of(st.integers(-1, 8), far)),
+    "resize_to": st.one_of(scaled_pair(), st.tuples(any_grid, any_grid)),
     "eq": comparable_values(),
     "neq": comparable_values(),
 }
