@@ -21,10 +21,10 @@ use, and skips the applications whose result shape (`shape_bounds`) cannot be.
 Kernels reproduce the DSL's reference semantics, errors included (results up to
 `MAX_SIDE` = 60 per side, like the DSL's intermediates); `apply_transform` runs one on one
 grid for parity tests. The kernels that segment a grid into objects (picks, in-place picks,
-counts, denoise) share one segmentation per grid and segmentation kind through a small cache
-in their scratch, so a value's many picks segment each example once. `Closure` holds the
-growing arrays and runs `expand` in chunks so the caller can stop by wall clock or by a count
-of transform applications.
+counts, denoise, painted object parts) share one segmentation per grid and segmentation kind
+through a small cache in their scratch, so a value's many picks segment each example once.
+`Closure` holds the growing arrays and runs `expand` in chunks so the caller can stop by wall
+clock or by a count of transform applications.
 """
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ PICK_OBJECT, PICK_SUBGRID, MAJORITY_CELL = 41, 42, 43
 SMEAR, OUTLINE, CONNECT_SAME, PICK_KEEP, PICK_COVER, COUNT_RENDER, COLORS_COLUMN = (
     44, 45, 46, 47, 48, 49, 50)
 HOLLOW, DENOISE, REPAIR_TILING, COMPLETE_SYMMETRY, SYMMETRY_WINDOW = 51, 52, 53, 54, 55
-N_KINDS = 56
+PAINT_PARTS = 56
+N_KINDS = 57
 
 # object picks (PICK_OBJECT / PICK_SUBGRID): segmentations (parameter a) and pickers (c)
 SEG_MULTICOLOR8, SEG_OBJECTS4, SEG_COLOR_GROUPS = 0, 1, 2
@@ -72,6 +73,9 @@ N_SEGMENTATIONS = 3
 SEG_OBJECTS8 = 3         # 8-connected single-colour parts (denoise's; no pick rows use it)
 PICK_LARGEST, PICK_SMALLEST, PICK_MOST_COLORS, PICK_UNIQUE_COLOR, PICK_UNIQUE_SIZE = 0, 1, 2, 3, 4
 N_PICKERS = 5
+# the object parts PAINT_PARTS paints (parameter a; `dsl.primitives.patterns.OBJECT_PARTS`)
+PART_INTERIOR, PART_BORDER, PART_TOP, PART_BOTTOM, PART_LEFT, PART_RIGHT, PART_HULL = range(7)
+N_PARTS = 7
 # count renders (COUNT_RENDER): what is counted (parameter a: a segmentation's parts or the
 # non-bg cells) and the canvas it is drawn as (c): 1 x n, n x 1 or n x n
 COUNT_CELLS = 3
@@ -797,6 +801,54 @@ def _denoise(a: int, b: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndar
 
 
 @njit(cache=True)
+def _in_part(part: int, p: int, k: int, h: int, w: int, work: np.ndarray, seg: int) -> bool:
+    """Whether cell k of object p (the `_segment` blocks at work[seg:]) lies in a
+    PAINT_PARTS part other than the hull."""
+    r, c = k // w, k % w
+    if part == PART_INTERIOR or part == PART_BORDER:
+        inner = True
+        for dr in range(-1, 2):
+            for dc in range(-1, 2):
+                y, x = r + dr, c + dc
+                if y < 0 or y >= h or x < 0 or x >= w or work[seg + y * w + x] != p:
+                    inner = False
+        return inner == (part == PART_INTERIOR)
+    top, left = work[seg + 3 * MAX_CELLS + p], work[seg + 4 * MAX_CELLS + p]
+    bottom, right = work[seg + 5 * MAX_CELLS + p], work[seg + 6 * MAX_CELLS + p]
+    if part == PART_TOP:
+        return r < top + (bottom - top + 1) // 2
+    if part == PART_BOTTOM:
+        return r > bottom - (bottom - top + 1) // 2
+    if part == PART_LEFT:
+        return c < left + (right - left + 1) // 2
+    return c > right - (right - left + 1) // 2
+
+
+@njit(cache=True)
+def _paint_object_parts(a: int, b: int, c: int, g: np.ndarray, s: int, h: int, w: int,
+                        out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """`paint_object_parts(x, a, b, bg=c)`: part a (PART_*) of every 8-connected
+    single-colour object painted in colour b (the hull: the bg cells of its bounding box)."""
+    if a < 0 or a >= N_PARTS or b < 0 or b > 9:
+        return -1
+    n, seg = _segmented(SEG_OBJECTS8, c, g, s, h, w, work)
+    out[d:d + h * w] = g[s:s + h * w]
+    if a == PART_HULL:
+        for p in range(n):
+            for r in range(work[seg + 3 * MAX_CELLS + p], work[seg + 5 * MAX_CELLS + p] + 1):
+                for col in range(work[seg + 4 * MAX_CELLS + p],
+                                 work[seg + 6 * MAX_CELLS + p] + 1):
+                    if g[s + r * w + col] == c:
+                        out[d + r * w + col] = b
+        return h * 64 + w
+    for k in range(h * w):
+        p = work[seg + k]
+        if p >= 0 and _in_part(a, p, k, h, w, work, seg):
+            out[d + k] = b
+    return h * 64 + w
+
+
+@njit(cache=True)
 def _repair(kind: int, a: int, g: np.ndarray, s: int, h: int, w: int, out: np.ndarray,
             d: int) -> int:
     """`repair_tiling(x, a)` / `complete_symmetry(x, a)`: the cells of colour `a` filled from
@@ -968,6 +1020,8 @@ def _spreads_and_counts(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int
         return _repair(kind, a, g, s, h, w, out, d)
     if kind == SYMMETRY_WINDOW:
         return _symmetry_window(a, g, s, h, w, out, d)
+    if kind == PAINT_PARTS:
+        return _paint_object_parts(a, b, c, g, s, h, w, out, d, work)
     return -1
 
 
@@ -1141,6 +1195,8 @@ def leaves_unchanged(kind: int, a: int, b: int, c: int, palette: int) -> bool:
         return palette & a == 0
     if kind == DENOISE:
         return 0 <= b <= 9 and palette & ~(1 << b) == 0
+    if kind == PAINT_PARTS:    # no object to paint
+        return 0 <= a < N_PARTS and 0 <= b <= 9 and 0 <= c <= 9 and palette & ~(1 << c) == 0
     return False
 
 

@@ -178,6 +178,25 @@ def test_an_in_place_pick_keeps_the_object_where_it_is() -> None:
         assert run_program(parse_program(text), [grid], REFERENCE)[0].tolist() == expected
 
 
+def test_painted_object_parts_match_the_reference_on_nested_and_touching_objects() -> None:
+    table = transform_table((0, 2, 5), (0, 2, 5, 8), 5)
+    rows = [i for i, t in enumerate(table) if t.kind == native.PAINT_PARTS]
+    assert {table[i].params[0] for i in rows} == set(range(native.N_PARTS))
+    grids_ = [make_grid([[5, 2, 5, 5, 5], [5, 2, 5, 0, 0], [5, 2, 2, 0, 0], [5, 5, 5, 0, 5]]),
+              make_grid([[2, 2, 2, 2], [2, 2, 2, 2], [2, 2, 2, 2]]),
+              make_grid([[0, 0, 0], [0, 8, 0], [0, 0, 0]]),
+              make_grid([[5, 5], [5, 5]])]
+    for grid in grids_:
+        for row in rows:
+            assert_kernel_matches(table[row], frozen(grid))
+    bottom = row_of(table, native.PAINT_PARTS, (native.PART_BOTTOM, 8, 5))
+    assert program_text(path_expr(table, [bottom])) == \
+        "solve(I: Grid) -> Grid:\n    O = paint_object_parts(I, 3, sky, bg=grey)\n"
+    ok, out = native.apply_transform(native.PAINT_PARTS, native.PART_BOTTOM, 8, 5, grids_[0])
+    assert ok and out.tolist() == [[5, 2, 5, 5, 5], [5, 2, 5, 0, 0], [5, 8, 8, 0, 0],
+                                   [5, 5, 5, 8, 5]]
+
+
 def test_a_count_render_draws_the_count_in_the_commonest_colour() -> None:
     table = transform_table((0, 1, 2), (0, 1, 2), 0)
     row = row_of(table, native.COUNT_RENDER,
@@ -264,7 +283,8 @@ def python_closure(roots: list[np.ndarray], table: tuple[Transform, ...], depth:
 
 # the kinds added with the in-place picks that segment grids into objects: the reference's
 # object lists are slow, so they get their own closure test (many small examples)
-SEGMENTING_LATER = (native.PICK_KEEP, native.PICK_COVER, native.COUNT_RENDER, native.DENOISE)
+SEGMENTING_LATER = (native.PICK_KEEP, native.PICK_COVER, native.COUNT_RENDER, native.DENOISE,
+                    native.PAINT_PARTS)
 
 
 def test_distinct_values_equal_a_python_closure() -> None:

@@ -92,6 +92,15 @@ def test_rows_paint_only_output_colours_and_the_background() -> None:
     assert {row.params[0] for row in table if row.kind == native.REPLACE} == {1, 2, 5}
 
 
+def test_object_parts_are_painted_only_in_colours_no_input_has() -> None:
+    table = task_table(table_scope({0, 1, 2}, {0, 2, 4, 8}, 0, [((3, 3), (3, 3))]))
+    parts = [row for row in table if row.kind == native.PAINT_PARTS]
+    assert {row.params[1] for row in parts} == {4, 8}
+    assert {row.params[0] for row in parts} == set(range(native.N_PARTS))
+    assert not any(row.kind == native.PAINT_PARTS for row in task_table(
+        table_scope({0, 1, 2}, {0, 2}, 0, [((3, 3), (3, 3))])))
+
+
 def test_same_shape_tasks_go_without_the_shrinking_kinds() -> None:
     same = task_table(table_scope({0, 1, 2}, {0, 1, 2}, 0, [((3, 4), (3, 4)), ((5, 5), (5, 5))]))
     resized = task_table(table_scope({0, 1, 2}, {0, 1, 2}, 0,

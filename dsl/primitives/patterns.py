@@ -348,6 +348,54 @@ def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
     return as_grid(out)
 
 
+# the parts of an object `paint_object_parts` paints: cells whose 8 neighbours are all in the
+# grid and in the object, the other cells, the cells of the top / bottom / left / right h // 2
+# rows or w // 2 columns of its bounding box, and the bg cells of its bounding box
+PART_INTERIOR, PART_BORDER, PART_TOP, PART_BOTTOM, PART_LEFT, PART_RIGHT, PART_HULL = range(7)
+OBJECT_PARTS = tuple(range(7))
+
+
+def _part_cells(comp: list[tuple[int, int]], part: int, grid: Grid, bg: int
+                ) -> list[tuple[int, int]]:
+    """The cells of one `paint_object_parts` part (`OBJECT_PARTS`) of a component."""
+    rows, cols = [r for r, _ in comp], [c for _, c in comp]
+    top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
+    if part == PART_HULL:
+        return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)
+                if grid[r, c] == bg]
+    if part == PART_INTERIOR or part == PART_BORDER:
+        cells = set(comp)
+        inner = {(r, c) for r, c in comp
+                 if all((r + dr, c + dc) in cells for dr, dc in _STEPS)}
+        return sorted(inner) if part == PART_INTERIOR else [p for p in comp if p not in inner]
+    if part == PART_TOP or part == PART_BOTTOM:
+        n = (bottom - top + 1) // 2
+        lo, hi = (top, top + n - 1) if part == PART_TOP else (bottom - n + 1, bottom)
+        return [(r, c) for r, c in comp if lo <= r <= hi]
+    n = (right - left + 1) // 2
+    lo, hi = (left, left + n - 1) if part == PART_LEFT else (right - n + 1, right)
+    return [(r, c) for r, c in comp if lo <= c <= hi]
+
+
+@primitive("(Grid, Int, Color, Color) -> Grid", domains={"part": OBJECT_PARTS},
+           example="paint_object_parts([[1, 0], [1, 0]], 3, 2) == [[1, 0], [2, 0]]")
+def paint_object_parts(grid: Grid, part: int, color: int, bg: int = 0) -> Grid:
+    """Paint one part of every 8-connected single-colour object in `color`: part 0 its
+    interior (cells whose 8 neighbours are all in the grid and in the object), 1 its border
+    (the other cells), 2 / 3 / 4 / 5 its top / bottom / left / right half (the cells in the
+    first or last h // 2 rows or w // 2 columns of its bounding box), 6 its hull (the bg
+    cells of its bounding box)."""
+    if part not in OBJECT_PARTS:
+        raise EvalError(f"paint_object_parts: part {part} is not in 0..6")
+    if not 0 <= color <= 9:
+        raise EvalError(f"paint_object_parts: colour {color} is not in 0..9")
+    out = np.array(grid, dtype=np.uint8)
+    for comp in _components(grid, bg):
+        for r, c in _part_cells(comp, part, grid, bg):
+            out[r, c] = color
+    return as_grid(out)
+
+
 @primitive("(Grid, Grid, Color) -> Grid", kernel="overlay",
            example="overlay([[1, 1]], [[0, 2]]) == [[1, 2]]")
 def overlay(a: Grid, b: Grid, bg: int = 0) -> Grid:

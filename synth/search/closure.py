@@ -10,7 +10,8 @@ key picks: `obj_grid(argmax(objects(x, connect=8, multicolor=True), size))`; kee
 count(objects(x)))`; one colour's cells filled from the grid's period or symmetries:
 `repair_tiling(x, black)`, `complete_symmetry(x, blue)`, and the completion under that
 colour's bounding box cropped out: `subgrid(complete_symmetry(x, blue), mask_object(x,
-mask_of(x, blue)))`, these three on the task's inputs only, `native.closure.root_only`).
+mask_of(x, blue)))`, these three on the task's inputs only, `native.closure.root_only`; one
+part of every object painted in place: `paint_object_parts(x, 3, sky)`).
 Colour parameters come from the task's palette; `bg`/`fill` parameters
 take the task's background when it is not 0 (as the enumerator's `task_default_domains`
 does) and are otherwise left at their default. Every kernel equals its primitive's reference
@@ -18,8 +19,9 @@ implementation (property-tested), so a closure path turns back into an exact DSL
 with `path_expr`.
 
 A task gets its own selection of the table (`task_table`): rows painting a colour only for
-the colours of its train outputs and its background, and no count renders and no cropped
-object picks when every train output is shaped like its input. Fewer rows let the closure
+the colours of its train outputs and its background (object parts only for the output colours
+no input has), and no count renders and no cropped object picks when every train output is
+shaped like its input. Fewer rows let the closure
 finish a deeper level in the same work. Rows keep the full table's order (the native closure
 applies them in that order; ordering them by how often golden programs use each kind
 measured worse).
@@ -65,6 +67,7 @@ RAY_DIRECTIONS = tuple(range(8))   # the DSL's directions: up, right, down, left
 OUTLINE_CONNECTS = (4, 8)
 CONNECT_AXES = (0, 1, 2)
 DENOISE_SIZES = (2, 3)
+OBJECT_PARTS = tuple(range(kernels.N_PARTS))   # paint_object_parts's (kernels.PART_*)
 HOLLOW_RULE_KIND = 1     # local_rule's code: centre * 1024 + set of the 8-neighbours' colours
 # count renders: what is counted (a segmentation's parts, or the non-bg cells) and the canvas
 COUNTED = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS,
@@ -231,6 +234,14 @@ def _cleanups(palette: Sequence[int], bg: int) -> list[Transform]:
     return rows
 
 
+def _parts(palette: Sequence[int], bg: int) -> list[Transform]:
+    """One part of every object painted in a palette colour (`paint_object_parts`: its
+    interior, border, a half or its hull; icecuber's per-object interior / border / hull)."""
+    return [Transform("paint_object_parts", kernels.PAINT_PARTS, (part, c, bg),
+                      ((part, "int"), (c, "color")), _bg_kwarg("bg", bg))
+            for part in OBJECT_PARTS for c in palette if c != bg]
+
+
 def _repairs(sources: Sequence[int]) -> list[Transform]:
     """The cells of one input colour treated as unknown and filled from the grid's smallest
     consistent period (`repair_tiling`) or from the symmetries its other cells obey
@@ -319,17 +330,19 @@ def _colors(sources: Sequence[int], palette: Sequence[int], bg: int) -> list[Tra
 
 
 def transform_table(input_palette: Iterable[int], palette: Iterable[int],
-                    background: int, hollowed: Iterable[int] | None = None
-                    ) -> tuple[Transform, ...]:
+                    background: int, hollowed: Iterable[int] | None = None,
+                    part_colors: Iterable[int] | None = None) -> tuple[Transform, ...]:
     """The transforms a task gets: colours it recolours from come from `input_palette`,
     colours it paints with from `palette`, `bg` parameters are `background`; the shapes
-    hollowed are those of the `hollowed` colours (default: `palette`)."""
+    hollowed are those of the `hollowed` colours (default: `palette`), object parts are
+    painted in the `part_colors` (default: `palette`)."""
     sources, colors = sorted(set(input_palette)), sorted(set(palette))
     shapes = colors if hollowed is None else sorted(set(hollowed))
+    parts = colors if part_colors is None else sorted(set(part_colors))
     return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background)
                  + _object_picks(background) + _in_place_picks(background)
                  + _spreads(colors, background) + _cleanups(shapes, background)
-                 + _repairs(sources) + _counts(background))
+                 + _parts(parts, background) + _repairs(sources) + _counts(background))
 
 
 def kernel_rows(table: Sequence[Transform]) -> np.ndarray:
@@ -368,10 +381,12 @@ def table_scope(input_palette: Iterable[int], output_palette: Iterable[int], bac
 
 def task_table(scope: TableScope) -> tuple[Transform, ...]:
     """The transforms of one task: the full table over the scope's colours (every colour's
-    shapes hollowed, test inputs' included), in the full table's order, without the
+    shapes hollowed, test inputs' included; object parts painted only in the colours no input
+    has, the only ones that reached training tasks), in the full table's order, without the
     shrinking kinds when outputs keep the input's shape."""
     table = transform_table(scope.sources, scope.paints, scope.background,
-                            hollowed=scope.sources | scope.paints)
+                            hollowed=scope.sources | scope.paints,
+                            part_colors=scope.paints - scope.sources)
     if scope.same_shape:
         return tuple(t for t in table if t.kind not in SHRINKING_KINDS)
     return table

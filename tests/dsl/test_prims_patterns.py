@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import ndimage
 
 from dsl.errors import EvalError
 from dsl.primitives import patterns as P
@@ -356,6 +357,55 @@ def test_most_common_and_unique_grid(picks, pool) -> None:
     else:
         with pytest.raises(EvalError):
             P.unique_grid(grids_)
+
+
+# --- painted object parts -----------------------------------------------------------------------
+
+def _object_labels(grid: np.ndarray, bg: int) -> list[np.ndarray]:
+    """Masks of the 8-connected single-colour objects (scipy, independent of the primitive)."""
+    out = []
+    for colour in set(np.unique(grid).tolist()) - {bg}:
+        labels, n = ndimage.label(grid == colour, np.ones((3, 3), dtype=bool))
+        out += [labels == i for i in range(1, n + 1)]
+    return out
+
+
+def _expected_part(mask: np.ndarray, part: int, grid: np.ndarray, bg: int) -> np.ndarray:
+    rows, cols = np.nonzero(mask)
+    top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
+    box = np.zeros_like(mask)
+    box[top:bottom + 1, left:right + 1] = True
+    r, c = np.indices(mask.shape)
+    inner = ndimage.binary_erosion(mask, np.ones((3, 3), dtype=bool), border_value=0)
+    n_rows, n_cols = (bottom - top + 1) // 2, (right - left + 1) // 2
+    return (mask & inner, mask & ~inner, mask & (r < top + n_rows),
+            mask & (r > bottom - n_rows), mask & (c < left + n_cols),
+            mask & (c > right - n_cols), box & (grid == bg))[part]
+
+
+@covers("paint_object_parts")
+@FAST
+@given(grids(max_side=12, max_colors=3), st.sampled_from(P.OBJECT_PARTS), colors, colors)
+def test_paint_object_parts_paints_each_objects_part(grid, part, color, bg) -> None:
+    painted = np.zeros(grid.shape, dtype=bool)
+    for mask in _object_labels(grid, bg):
+        painted |= _expected_part(mask, part, grid, bg)
+    out = P.paint_object_parts(grid, part, color, bg)
+    assert np.array_equal(out, np.where(painted, color, grid))
+
+
+def test_paint_object_parts_halves_and_hull() -> None:
+    bars = frozen(np.array([[0, 2, 0, 0], [0, 2, 0, 3], [0, 2, 0, 3], [0, 2, 0, 0]],
+                           dtype=np.uint8))
+    assert P.paint_object_parts(bars, P.PART_BOTTOM, 8).tolist() == \
+        [[0, 2, 0, 0], [0, 2, 0, 3], [0, 8, 0, 8], [0, 8, 0, 0]]
+    corner = frozen(np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=np.uint8))
+    assert P.paint_object_parts(corner, P.PART_HULL, 4).tolist() == \
+        [[1, 1, 0], [1, 4, 0], [0, 0, 1]]
+    with pytest.raises(EvalError):
+        P.paint_object_parts(bars, 7, 1)
+    with pytest.raises(EvalError):
+        P.paint_object_parts(bars, 0, 10)
 
 
 # --- totality, types, purity, examples --------------------------------------------------------
