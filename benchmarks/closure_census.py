@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # run as a script: `benchmarks.*`
-from benchmarks.common import stamp  # noqa: E402  (first)
+from benchmarks.common import selected_tasks, stamp  # noqa: E402  (first)
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -33,7 +33,6 @@ import numpy as np  # noqa: E402
 from dsl.primitives.color import map_colors  # noqa: E402
 from native.closure import EXACT, Closure  # noqa: E402
 from synth.analysis.features import analyse  # noqa: E402
-from synth.data.datasets import load_dataset  # noqa: E402
 from synth.data.task import Task  # noqa: E402
 from synth.proposers.closure import MAX_DEPTH, MAX_EXACT, MAX_MAPPED, task_closure  # noqa: E402
 from synth.search.closure import Transform, path_expr  # noqa: E402
@@ -109,15 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         compare(*args.compare)
         return 0
-    entries = load_dataset(DATASET).entries
-    ids = list(entries) if args.ids is None else \
-        [line.strip() for line in Path(args.ids).read_text().splitlines() if line.strip()]
-    ids = ids[args.offset:][:args.limit]
     results: dict[str, dict[str, Any]] = {}
-    for task_id in ids:
-        task = entries[task_id]
-        if not isinstance(task, Task):
-            continue
+    for task_id, task in selected_tasks(DATASET, args.ids, args.offset, args.limit):
         results[task_id] = census_task(task, args.applications)
         if not args.quiet:
             r = results[task_id]

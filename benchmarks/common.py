@@ -60,3 +60,17 @@ def report(result: dict[str, Any], table: str, json_path: Path | None) -> None:
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+def selected_tasks(dataset: str, ids_file: str | None, offset: int = 0,
+                   limit: int | None = None) -> list[tuple[str, Any]]:
+    """(id, task) of a dataset's tasks with their solutions (all, or the ids listed one per
+    line in `ids_file`), from `offset`, at most `limit` of them."""
+    from synth.data.datasets import load_dataset
+    from synth.data.task import Task
+    entries = load_dataset(dataset).entries
+    ids = list(entries) if ids_file is None else \
+        [line.strip() for line in Path(ids_file).read_text().splitlines() if line.strip()]
+    return [(task_id, entries[task_id]) for task_id in ids[offset:][:limit]
+            if isinstance(entries[task_id], Task)]
+

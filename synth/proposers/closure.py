@@ -33,6 +33,17 @@ mode every `NATIVE_CALLS_PER_EVALUATION` applications (each on every example) co
 evaluation of work, the CPU time of one enumerator evaluation, so where the closure stops
 does not depend on the machine.
 
+The colour view: when the task's colour-normalised view (`synth.search.normalise.COLOR_VIEW`:
+each example recoloured by its input's canonical table, so colour roles that change from pair
+to pair become constants) differs from the task, the plain task gets `1 - view_share` of the
+budget first (default `VIEW_SHARE`) and, unless it gave a program whose test outputs obey the
+task's invariants, the view gets the rest: the same stages (closure, colour map, target sizes,
+pieces) on the view's task, every program it verifies there mapped back as the views proposer
+maps them (`synth.proposers.view_mapping.original_candidate`: `normalize_colors` in,
+`denormalize_colors` out), re-run by the reference interpreter on every original input and
+yielded only when it reproduces every original train output. Reach over the arc1 training
+tasks: `python benchmarks/closure_views_reach.py`.
+
 Votes: the closure's programs are variants of one search (the same values colour-mapped or
 composed), so they vote as one (`ProgramCandidate.votes_as_one`): however many of them agree,
 they are one supporter of their test outputs and cannot end the search on their own.
@@ -41,6 +52,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import closing
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,9 +68,11 @@ from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
 from synth.data.task import Challenge
 from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate, interpreted_grids
+from synth.proposers.view_mapping import original_candidate, view_analysis
 from synth.search.closure import (Transform, kernel_rows, path_expr, table_scope, task_table,
                                   transform_table)
 from synth.search.finishing import color_mapping, mapped_node
+from synth.search.normalise import COLOR_VIEW, distinct_views, view_challenge
 from synth.search.options import Node
 from synth.search.pieces import (OVERLAY, PIECES_SHARE, compose_stacks, piece_limit,
                                  pieces_allowance, pieces_work, values_per_evaluation)
@@ -81,6 +95,7 @@ MAX_EXACT = 16     # exact candidates per solve
 TARGET_SIZE_SHARE = 0.2   # of the closure's share, for the target-size stage when it runs
 SIZED_CHUNK = 2_000       # values matched under the target-size functions between budget checks
 SWEEP_PRIOR = 0.85        # of a sweep rule on the sized input, as the enumerator's learned rules
+VIEW_SHARE = 0.2          # of the closure's budget, for the colour view when it differs
 
 
 @dataclass
@@ -92,6 +107,10 @@ class ClosureProposer:
     # the target-size functions (`native.target_size` kinds) of the target-size stage; () turns
     # it off (for A/B measurements)
     size_functions: tuple[int, ...] = FUNCTIONS
+    # the views (`synth.search.normalise`) the closure also runs on, after the plain task;
+    # () turns them off (for A/B measurements)
+    views: tuple[str, ...] = (COLOR_VIEW,)
+    view_share: float = VIEW_SHARE
     last: dict[str, Any] = field(default_factory=dict)
     verifications: int = 0
     sized_applications: int = 0
@@ -118,25 +137,55 @@ class ClosureProposer:
 
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
+        views = distinct_views(task, self.views) if self.views and not budget.expired() else []
+        self.last = {"views": {}}
+        plain = budget.share(1.0 - self.view_share) if views else budget
+        solved = yield from self._run(task, analysis, plain, self.last)
+        for index, view in enumerate(views):
+            if solved or budget.expired():
+                break
+            view_task = view_challenge(view, task)
+            record = self.last["views"].setdefault(view, {"mapped": 0, "rejected": 0})
+            with closing(self._run(view_task, view_analysis(view, task, view_task, analysis),
+                                   budget.share(1.0 / (len(views) - index)), record)) as found:
+                for candidate in found:
+                    budget.spend(1)
+                    original = original_candidate(view, candidate, task, self.name)
+                    if original is None:
+                        record["rejected"] += 1
+                        continue
+                    record["mapped"] += 1
+                    solved = solved or settles(original, analysis)
+                    yield original
+
+    def _run(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
+             record: dict[str, Any]) -> Generator[ProgramCandidate, None, bool]:
+        """The closure's stages on one task (the original or a view) within `budget`, their
+        figures written into `record`; returns whether a candidate whose test outputs obey the
+        invariants was yielded."""
         table, closure = task_closure(task, analysis)
         start = time.monotonic()
         self.verifications = 0
         self.sized_applications = self.sized_found = 0
+        solved = False
         try:
-            yield from self._search(task, analysis, budget, closure, table)
+            for candidate in self._search(task, analysis, budget, closure, table):
+                solved = solved or settles(candidate, analysis)
+                yield candidate
         finally:
             seconds = time.monotonic() - start
-            self.last = {"values": closure.n_nodes, "applications": closure.calls,
-                         "depth_completed": closure.depth_completed(),
-                         "transforms": len(table), "seconds": round(seconds, 3),
-                         "values_per_s": round(closure.n_nodes / max(seconds, 1e-9)),
-                         "verifications": self.verifications,
-                         "sized_applications": self.sized_applications,
-                         "sized_found": self.sized_found}
+            record.update({
+                "values": closure.n_nodes, "applications": closure.calls,
+                "depth_completed": closure.depth_completed(), "transforms": len(table),
+                "seconds": round(seconds, 3),
+                "values_per_s": round(closure.n_nodes / max(seconds, 1e-9)),
+                "verifications": self.verifications,
+                "sized_applications": self.sized_applications, "sized_found": self.sized_found})
             budget.spend(self.pending(closure))
+        return solved
 
     def _search(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
-                closure: Closure, table: tuple) -> Iterator[Candidate]:
+                closure: Closure, table: tuple) -> Iterator[ProgramCandidate]:
         size = target_size(task, analysis) if self.size_functions else None
         stage = budget.share(1.0 - PIECES_SHARE)
         expansion = stage if size is None or size.rule == "same" else \
@@ -185,7 +234,7 @@ class ClosureProposer:
 
     def by_target_size(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
                        table: tuple, size: TargetSize, budget: Budget
-                       ) -> Generator[Candidate, None, bool]:
+                       ) -> Generator[ProgramCandidate, None, bool]:
         """The closure's values not shaped like the outputs, brought to the predicted output
         size by each target-size function (`synth.search.target_size`) and matched against
         the train outputs, exact or after one colour map, breadth-first in chunks of
@@ -253,7 +302,7 @@ class ClosureProposer:
 
     def by_pieces(self, task: Challenge, analysis: TaskAnalysis, closure: Closure,
                   table: tuple, size: TargetSize | None, budget: Budget
-                  ) -> Iterator[Candidate]:
+                  ) -> Iterator[ProgramCandidate]:
         """A base value plus overlaid values of the closure, or layers of them that overlay or
         blank (`synth.search.pieces.compose`), when the composition, re-run by the
         interpreter, reproduces every train output. The

@@ -4,35 +4,29 @@ Views (`synth.search.normalise`) are tried in order: the colour-normalised task 
 the seven D8 views; a view is skipped when its task is identical to the original or to one
 already tried. Each view gets an equal share of what is left of the stage's budget and an
 `EnumerativeProposer` of its own; every program it verifies on the view is mapped back to the
-original task (`mapped_back`), parsed, run by the reference interpreter on every original
-input and yielded only if it reproduces every original train output. The views stop after the
-first view that gives a program whose test outputs obey the task's invariants.
+original task (`synth.proposers.view_mapping.original_candidate`), parsed, run by the
+reference interpreter on every original input and yielded only if it reproduces every
+original train output. The views stop after the first view that gives a program whose test
+outputs obey the task's invariants.
 """
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from dsl.errors import DSLError
-from dsl.parser import parse_program
-from dsl.printer import format_program
-from synth.analysis.features import TaskAnalysis, analyse
+from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
-from synth.data.task import Challenge, Grid
-from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate,
-                                  interpreted_grids)
+from synth.data.task import Challenge
+from synth.proposers.base import Budget, Candidate, Pool, ProgramCandidate
 from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.guidance import Guidance
+from synth.proposers.view_mapping import original_candidate, view_analysis
 from synth.search.enumerate import DEFAULT_EXCLUDE, EnumConfig
-from synth.search.normalise import (COLOR_VIEW, D8_VIEWS, backward_outputs, distinct_views,
-                                    mapped_back, view_challenge)
+from synth.search.normalise import COLOR_VIEW, D8_VIEWS, distinct_views, view_challenge
 
 VIEW_ORDER: tuple[str, ...] = (COLOR_VIEW, *D8_VIEWS)
 VIEW_PRIMITIVES = frozenset({"normalize_colors", "denormalize_colors"})
-VIEW_CALLS = 2  # a mapped-back program's extra calls: into the view and back
 
 
 def view_enumerator(guide: Guidance | None = None) -> EnumerativeProposer:
@@ -40,37 +34,6 @@ def view_enumerator(guide: Guidance | None = None) -> EnumerativeProposer:
     cost hook `guide` (default: uniform costs)."""
     return EnumerativeProposer(config=EnumConfig(exclude=DEFAULT_EXCLUDE | VIEW_PRIMITIVES),
                                guidance=guide or Guidance())
-
-
-def view_analysis(view: str, task: Challenge, view_task: Challenge,
-                  analysis: TaskAnalysis) -> TaskAnalysis:
-    """The view's analysis; its outputs are checked against the original task's invariants
-    after mapping them back."""
-    def consistent(outputs: Sequence[Grid]) -> bool:
-        if not all(isinstance(g, np.ndarray) for g in outputs):
-            return analysis.consistent_outputs(outputs)
-        return analysis.consistent_outputs(backward_outputs(view, task, outputs))
-
-    return replace(analyse(view_task), consistent_outputs=consistent)
-
-
-def original_candidate(view: str, candidate: ProgramCandidate, task: Challenge,
-                       proposer: str) -> ProgramCandidate | None:
-    """`candidate` (verified on the view) as a program on `task`, run by the reference
-    interpreter; None unless it reproduces every original train output."""
-    try:
-        program = mapped_back(view, parse_program(candidate.program))
-    except DSLError:
-        return None
-    results = None if program is None else interpreted_grids(program, task.inputs)
-    if results is None:
-        return None
-    n = len(task.train)
-    if not train_matches(results[:n], task):
-        return None
-    return ProgramCandidate(format_program(program), proposer, tuple(results[:n]),
-                            tuple(results[n:]), prior=candidate.prior,
-                            cost=candidate.cost + VIEW_CALLS, origin=view)
 
 
 @dataclass
