@@ -19,6 +19,10 @@ fall back on them. Before those, the last
 a base value plus overlaid values that are each right where they paint, or top-down layers
 that also blank cells (`fill_mask(x, mask_of(piece, bg), bg)`), from as many shaped values as
 that share pays for (`pieces_allowance`, `values_per_evaluation` values an evaluation).
+With `seeds` (a `synth.proposers.closure_seeds.SeedConfig`), the native closure's shallow
+values seed the enumeration first (its work counted as the closure proposer counts it, within
+`SeedConfig.share` of the stage), and every candidate is then re-run by the reference
+interpreter and carries the interpreter's outputs (`EnumerativeProposer.candidate`).
 Local-rule and object-rule programs are yielded as soon as they are learned, whether or not
 an exact program is found (prior 0.85), but only the first per distinct test output, so
 rules never outvote each other or cut the enumeration short on their own.
@@ -31,11 +35,14 @@ from functools import partial
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dsl.parser import parse_program
 from dsl.types import COLOR, GRID
 from dsl.values import value_key
 from synth.analysis.features import TaskAnalysis
 from synth.data.scoring import train_matches
-from synth.proposers.base import Budget, Candidate, Pool, keep_best, node_candidate
+from synth.proposers.base import (Budget, Candidate, Pool, ProgramCandidate, interpreted_grids,
+                                  keep_best, node_candidate)
+from synth.proposers.closure_seeds import SeedConfig, closure_seeds
 from synth.proposers.guidance import Guidance
 from synth.search.closeness import train_accuracy
 from synth.search.enumerate import EnumConfig, Enumerator, EnumStats
@@ -49,7 +56,7 @@ from synth.search.object_rules import learn_object_rule, object_rule_node
 from synth.search.pieces import (BLANK, PIECES_SHARE, compose, piece_limit, pieces_allowance,
                                  pieces_work, values_per_evaluation)
 from synth.search.sweep_rules import learn_sweep_rule, sweep_rule_node
-from synth.search.program import expr_size
+from synth.search.program import expr_size, program_text
 from synth.data.task import Challenge
 
 N_PARTIAL = 4
@@ -67,6 +74,11 @@ class EnumerativeProposer:
     name: str = "enumerative"
     enum_stats: EnumStats = field(default_factory=EnumStats)
     weighted_max_cost: int = 10
+    # closure values seeded into the enumeration (`synth.proposers.closure_seeds`); None (the
+    # default): none. Off by default: seeding gained no task in the A/B of
+    # `benchmarks/closure_seeds_census.py`'s module docstring
+    seeds: SeedConfig | None = None
+    reinterpret: bool = field(default=False, init=False)  # re-run candidates (seeded search)
 
     def warm_up(self) -> None:
         """Load what the cost hook reads (library counts, the guide model)."""
@@ -79,7 +91,9 @@ class EnumerativeProposer:
     def mapped_candidates(self, mapped: list[Node], task: Challenge) -> Iterator[Candidate]:
         """The shortest few colour-mapped programs of one level."""
         for node in sorted(mapped, key=lambda m: expr_size(m.expr))[:MAX_MAPPED_PER_LEVEL]:
-            yield node_candidate(node, task, self.name, prior=0.9)
+            candidate = self.candidate(node, task, prior=0.9)
+            if candidate is not None:
+                yield candidate
 
     def rule_candidate(self, node: Node, task: Challenge, enumerator: Enumerator,
                        learn: Callable[..., Any], apply: Callable[[Node, Any], Node]
@@ -95,7 +109,7 @@ class EnumerativeProposer:
         if not train_matches(ruled.values[:len(task.train)], task):
             return None
         enumerator.stats.found()
-        return node_candidate(ruled, task, self.name, prior=0.85)
+        return self.candidate(ruled, task, prior=0.85)
 
     def by_pieces(self, shaped: list[Node], task: Challenge, analysis: TaskAnalysis,
                   enumerator: Enumerator, budget: Budget) -> Iterator[Candidate]:
@@ -122,7 +136,9 @@ class EnumerativeProposer:
                 return
         if train_matches(node.values[:n], task):
             self.enum_stats.found()
-            yield node_candidate(node, task, self.name, prior=0.95)
+            candidate = self.candidate(node, task, prior=0.95)
+            if candidate is not None:
+                yield candidate
 
     def propose(self, task: Challenge, analysis: TaskAnalysis, budget: Budget, pool: Pool
                 ) -> Iterator[Candidate]:
@@ -135,10 +151,34 @@ class EnumerativeProposer:
                                 hints=task_hints([(ex.input, ex.output) for ex in task.train],
                                                  task.test_inputs, analysis.plausible_shapes))
         self.enum_stats = enumerator.stats
+        self.reinterpret = False
+        if self.seeds is not None:
+            seeds = closure_seeds(task, analysis, self.seeds, budget.share(self.seeds.share))
+            budget.spend(seeds.evaluations)
+            enumerator.seed(seeds.nodes)
+            self.reinterpret = bool(seeds.nodes)
         try:
             yield from self._search(task, analysis, budget, enumerator)
         finally:
             budget.spend(enumerator.stats.evaluations)
+
+    def candidate(self, node: Node, task: Challenge, prior: float, matched: bool = True
+                  ) -> ProgramCandidate | None:
+        """The node as a program candidate. In a seeded enumeration (`seeds`) the program is
+        re-run by the reference interpreter on every input (counted as one evaluation) and
+        the candidate carries the interpreter's outputs: None when it fails on a train input,
+        or when the node `matched` every train output and the interpreter's outputs do not."""
+        if not self.reinterpret:
+            return node_candidate(node, task, self.name, prior=prior)
+        n = len(task.train)
+        self.enum_stats.evaluations += 1
+        outputs = interpreted_grids(parse_program(program_text(node.expr)), task.inputs)
+        if outputs is None or any(g is None for g in outputs[:n]):
+            return None
+        if matched and not train_matches(outputs[:n], task):
+            return None
+        return ProgramCandidate(program_text(node.expr), self.name, tuple(outputs[:n]),
+                                tuple(outputs[n:]), prior=prior, cost=expr_size(node.expr))
 
     def _search(self, task: Challenge, analysis: TaskAnalysis, budget: Budget,
                 enumerator: Enumerator) -> Iterator[Candidate]:
@@ -170,10 +210,14 @@ class EnumerativeProposer:
             if node.type != GRID:
                 continue
             if all((v.shape, v.tobytes()) == t for v, t in zip(node.values[:n], targets)):
+                candidate = self.candidate(node, task, prior=1.0)
+                if candidate is None:
+                    continue
                 enumerator.stats.found()
-                if solved_at is None and analysis.consistent_outputs(node.values[n:]):
+                if solved_at is None and all(g is not None for g in candidate.test_outputs) \
+                        and analysis.consistent_outputs(candidate.test_outputs):
                     solved_at = node.cost
-                yield node_candidate(node, task, self.name, prior=1.0)
+                yield candidate
                 continue
             changes = color_mapping(node.values[:n], task)
             if changes is not None:
@@ -210,7 +254,9 @@ class EnumerativeProposer:
         if solved_at is None and not mapped:
             yield from self.by_pieces(shaped, task, analysis, enumerator, budget)
         for score, _, node in sorted(partials, key=lambda item: item[:2], reverse=True):
-            yield node_candidate(node, task, self.name, prior=score)
+            candidate = self.candidate(node, task, prior=score, matched=False)
+            if candidate is not None:
+                yield candidate
 
 
 def overlay_node(enumerator: Enumerator, base: Node, piece: Node) -> Node | None:

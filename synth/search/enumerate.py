@@ -16,6 +16,11 @@ closest partial matches are kept for fallback attempts. The bank's memory is bou
 seen-set holds hashes, and past `EnumConfig.max_bank_mb` new nodes are still
 yielded but no longer stored as arguments (`Bank`).
 
+Seeds (`Enumerator.seed`): nodes built elsewhere (the native closure's values, with their
+DSL expressions and a cost) join the bank after their cost's own level and are yielded like
+built nodes, so later levels take them as arguments; an equal value built at that cost or
+lower keeps the enumerator's node. Without seeds the enumeration is unchanged.
+
 Task hints (`synth.search.options.TaskHints`) add the task's integers to the literals tried
 for size-like parameters without a registry domain, and steer by output shape: the literal
 choices of a primitive that, applied to the input at level 1, give every example's expected
@@ -34,7 +39,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -117,6 +122,7 @@ class EnumStats:
     duplicates: int = 0
     errors: int = 0
     unstored: int = 0  # new values checked but not kept as arguments (the bank was full)
+    seeded: int = 0  # seed nodes that joined the bank (`Enumerator.seed`)
     level_reached: int = 0
     seconds: float = 0.0
     first_found: tuple[int, int] | None = None  # (nodes, evaluations) at the first solution
@@ -130,7 +136,7 @@ class EnumStats:
         """JSON-ready stats, with values/s, dedup rate and the work to the first solution."""
         return {"nodes": self.nodes, "evaluations": self.evaluations,
                 "duplicates": self.duplicates, "errors": self.errors,
-                "unstored": self.unstored,
+                "unstored": self.unstored, "seeded": self.seeded,
                 "level_reached": self.level_reached, "seconds": round(self.seconds, 3),
                 "values_per_s": round(self.evaluations / self.seconds) if self.seconds else 0,
                 "dedup_rate": round(self.duplicates / self.evaluations, 3)
@@ -252,8 +258,35 @@ class Enumerator:
                        for p in self.prims}
         self.prims.sort(key=lambda p: (self._plans[p.name].cost, self.branching(p)))
         self._freezing = False  # whether `run` freezes the bank for the garbage collector
+        self._seeds: dict[int, list[Node]] = defaultdict(list)
         self.root = Node(GRID, self.inputs, 0, ast.Var("I"))
         self.bank.add(self.root)
+
+    def seed(self, nodes: Iterable[Node]) -> None:
+        """Nodes built elsewhere (each with its values on every input, train then test, a cost
+        of 1 or more and its expression) to join the enumeration: those of cost `c` are
+        yielded, and stored as arguments of later levels, right after level `c`'s own nodes,
+        unless an equal value is in the bank by then (built by the enumerator at that cost or
+        lower, or an earlier seed). Seeds of a cost over `max_cost` never join."""
+        for node in nodes:
+            if node.cost < 1 or len(node.values) != self.n:
+                raise ValueError(f"a seed needs a cost of 1 or more and {self.n} values, got "
+                                 f"cost {node.cost} and {len(node.values)} values")
+            self._seeds[node.cost].append(node)
+
+    def seeded(self, cost: int) -> Iterator[Node]:
+        """The seeds of `cost` not equal to a value in the bank, added to it (`seed`)."""
+        stats, bank = self.stats, self.bank
+        for node in self._seeds.pop(cost, ()):
+            key = bank.key(node.type, node.values)
+            if key in bank.seen:
+                stats.duplicates += 1
+                continue
+            if not bank.insert(key, node):
+                stats.unstored += 1
+            stats.nodes += 1
+            stats.seeded += 1
+            yield node
 
     def _slot_params(self, prim: Primitive) -> list[Param]:
         narrow = dict(self.config.narrow_domains)
@@ -546,6 +579,7 @@ class Enumerator:
             for cost in range(1, self.config.max_cost + 1):
                 self.stats.level_reached = cost
                 yield from self.level(cost, expired)
+                yield from self.seeded(cost)
                 if expired(self.stats.evaluations) or self.stats.nodes >= self.config.max_nodes:
                     return
         finally:
