@@ -18,6 +18,7 @@ import numpy as np
 
 from dsl.errors import EvalError
 from dsl.primitives.drawing import CLEAR_MARGINS
+from dsl.primitives.patterns import OBJECT_PARTS
 from dsl.primitives.sizing import check_positive, check_shape, check_window
 from dsl.registry import Primitive, default_registry
 from dsl.values import Grid, Object, Point, as_grid, frozen, value_key, value_nbytes
@@ -562,6 +563,17 @@ def denoise(grid: Grid, min_size: int, bg: int = 0) -> Grid:
     return frozen(components.denoise(grid, max(min(min_size, _FAR), -_FAR), bg))
 
 
+def paint_object_parts(grid: Grid, part: int, color: int, bg: int = 0) -> Grid:
+    """paint_object_parts: one part of every 8-connected single-colour object painted,
+    natively."""
+    if part not in OBJECT_PARTS:
+        raise EvalError(f"paint_object_parts: part {part} is not in 0..6")
+    if not 0 <= color <= 9:
+        raise EvalError(f"paint_object_parts: colour {color} is not in 0..9")
+    return frozen(components.paint_object_parts(grid, int(part), int(color),
+                                                max(min(bg, _FAR), -_FAR)))
+
+
 FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     # objects
     "label_components": label_components,
@@ -648,6 +660,7 @@ FAST_PATHS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "gravity": gravity,
     "move_until_contact": move_until_contact,
     "denoise": denoise,
+    "paint_object_parts": paint_object_parts,
     # logic
     "eq": eq,
     "neq": neq,

@@ -4,7 +4,9 @@ A Grid is a 2-D `uint8` numpy array; a Mask is a 2-D `bool` array (cells of a gr
 Object is a patch of coloured cells: its bounding-box `colors` and `mask` arrays plus the
 `top`/`left` offset where it sits in the grid it came from. Lists are tuples; Points are
 `(row, col)` tuples. Values hash by content so equal results merge during search:
-`value_key` is the content key, `value_hash` a native 64-bit hash with the same equality.
+`value_key` is the content key, `value_hash` a native 64-bit hash with the same equality;
+`value_nbytes` estimates the bytes a value holds (natively; `value_nbytes_reference` is its
+oracle).
 """
 from __future__ import annotations
 
@@ -107,12 +109,11 @@ def near_grid(obj: Object, shape: tuple[int, int], margin: int = 0) -> bool:
             and -margin - obj.width < obj.left < w + margin)
 
 
-def value_nbytes(value: object) -> int:
+def value_nbytes_reference(value: object) -> int:
     """Roughly the bytes a value holds: array data plus a fixed overhead per array, object
     and list; an Object counts its arrays twice, as its content key (`Object.key`, cached once
     asked for) copies them. A memory estimate for the search's value bank (calibrated against
-    tracemalloc on 30x30 tasks), not an exact accounting. (Exact types are tested first: this
-    runs for every value the search stores.)"""
+    tracemalloc on 30x30 tasks), not an exact accounting. The oracle of `value_nbytes`."""
     kind = type(value)
     if kind is np.ndarray or isinstance(value, np.ndarray):
         return value.nbytes + ARRAY_OVERHEAD
@@ -126,13 +127,19 @@ def value_nbytes(value: object) -> int:
             elif item_kind is np.ndarray:
                 total += item.nbytes + ARRAY_OVERHEAD
             else:
-                total += value_nbytes(item)
+                total += value_nbytes_reference(item)
         return total
     if isinstance(value, tuple):
-        return CONTAINER_OVERHEAD + sum([value_nbytes(v) for v in value])
+        return CONTAINER_OVERHEAD + sum([value_nbytes_reference(v) for v in value])
     if kind is Object or isinstance(value, Object):
         return OBJECT_OVERHEAD + 2 * (value.colors.nbytes + value.mask.nbytes + ARRAY_OVERHEAD)
     return SCALAR_BYTES
+
+
+def value_nbytes(value: object) -> int:
+    """`value_nbytes_reference`'s count, computed natively (`native.gridhash`): it runs for
+    every value the search stores and every result the memoised kernels keep."""
+    return gridhash.value_nbytes(value, Object)
 
 
 def value_hash(value: object) -> int:

@@ -127,6 +127,52 @@ def denoise(grid: np.ndarray, min_size: int, bg: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _in_part(labels: np.ndarray, stats: np.ndarray, part: int, r: int, c: int) -> bool:
+    """Whether cell (r, c) of component labels[r, c] lies in `part` (0 interior, 1 border,
+    2..5 top / bottom / left / right half; not 6, the hull) of its component."""
+    p = labels[r, c]
+    if part <= 1:
+        h, w = labels.shape
+        inner = True
+        for k in range(8):
+            y, x = r + _DR[k], c + _DC[k]
+            if y < 0 or y >= h or x < 0 or x >= w or labels[y, x] != p:
+                inner = False
+                break
+        return inner == (part == 0)
+    top, left, bottom, right = stats[p, 0], stats[p, 1], stats[p, 2], stats[p, 3]
+    if part == 2:
+        return r < top + (bottom - top + 1) // 2
+    if part == 3:
+        return r > bottom - (bottom - top + 1) // 2
+    if part == 4:
+        return c < left + (right - left + 1) // 2
+    return c > right - (right - left + 1) // 2
+
+
+@njit(cache=True)
+def paint_object_parts(grid: np.ndarray, part: int, color: int, bg: int) -> np.ndarray:
+    """A copy of the grid with one part (0 interior, 1 border, 2..5 top / bottom / left / right
+    half, 6 hull: the bg cells of the bounding box) of every 8-connected single-colour non-bg
+    component painted `color` (part in 0..6 and colour in 0..9, checked by the caller)."""
+    labels, stats, n = label(grid, 8, NOT_VALUE, bg, True)
+    h, w = grid.shape
+    out = grid.copy()
+    if part == 6:
+        for p in range(n):
+            for r in range(stats[p, 0], stats[p, 2] + 1):
+                for c in range(stats[p, 1], stats[p, 3] + 1):
+                    if grid[r, c] == bg:
+                        out[r, c] = color
+        return out
+    for r in range(h):
+        for c in range(w):
+            if labels[r, c] >= 0 and _in_part(labels, stats, part, r, c):
+                out[r, c] = color
+    return out
+
+
+@njit(cache=True)
 def reach_from_border(free: np.ndarray) -> np.ndarray:
     """The free cells 4-connected through free cells to a free cell on the border."""
     h, w = free.shape

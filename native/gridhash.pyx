@@ -1,7 +1,8 @@
 # cython: language_level=3
 """Hashing kernels: a 64-bit FNV-1a hash over (shape, bytes) of a uint8 grid, and a 64-bit
 content hash of any search value (arrays, tuples, objects, scalars) for the enumerator's
-seen-set.
+seen-set, and the estimate of the bytes such a value holds (`value_nbytes`) for the
+enumerator's bank.
 
 `value_hash(value, object_type)` follows the equality of `dsl.values.value_key`: values
 with equal content keys get equal hashes. Arrays hash their dtype string, shape and bytes in
@@ -218,3 +219,39 @@ def value_hash(value, object_type):
     """A 64-bit content hash of a search value; equal `value_key`s give equal hashes
     (`object_type`: the class whose instances hash as objects, `dsl.values.Object`)."""
     return _hash(value, object_type)
+
+
+cdef enum:
+    _ARRAY_OVERHEAD = 112
+    _CONTAINER_OVERHEAD = 64
+    _OBJECT_OVERHEAD = 256
+    _SCALAR_BYTES = 32
+
+
+cdef inline Py_ssize_t _nbytes_of(object arr) except -1:
+    if cnp.PyArray_Check(arr):
+        return cnp.PyArray_NBYTES(<cnp.ndarray>arr)
+    return arr.nbytes
+
+
+cdef Py_ssize_t _nbytes(object value, object object_type) except -1:
+    cdef Py_ssize_t total, i, n
+    if cnp.PyArray_Check(value):
+        return cnp.PyArray_NBYTES(<cnp.ndarray>value) + _ARRAY_OVERHEAD
+    if isinstance(value, tuple):
+        n = len(value)
+        total = _CONTAINER_OVERHEAD
+        for i in range(n):
+            total += _nbytes((<tuple>value)[i], object_type)
+        return total
+    if isinstance(value, object_type):
+        return _OBJECT_OVERHEAD + 2 * (_nbytes_of(value.colors) + _nbytes_of(value.mask)
+                                       + _ARRAY_OVERHEAD)
+    return _SCALAR_BYTES
+
+
+def value_nbytes(value, object_type):
+    """The bytes a search value holds, as `dsl.values.value_nbytes_reference` counts them:
+    array data plus 112 per array, 64 per tuple, 256 per instance of `object_type` plus
+    its `colors` and `mask` arrays twice, 32 per anything else."""
+    return _nbytes(value, object_type)

@@ -1,5 +1,6 @@
 """The enumerator's overhead fast paths against their slow paths: the native value hash
-(`dsl.values.value_hash`) against the content key's equality (`value_key`), the nested-loop
+(`dsl.values.value_hash`) against the content key's equality (`value_key`), the native byte
+count (`value_nbytes`) against its reference, the nested-loop
 argument tuples of closed signatures against the unifying recursion, and whole enumerations
 (nodes, order, values, stats) with every fast path against the slow ones."""
 from __future__ import annotations
@@ -11,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsl.values import Object, frozen, make_object, value_hash, value_key
+from dsl.values import (Object, frozen, make_object, value_hash, value_key, value_nbytes,
+                        value_nbytes_reference)
 from synth.analysis.features import analyse
 from synth.data.datasets import load_task_ref
 from synth.search import enumerate as enumerate_module
@@ -50,6 +52,14 @@ def _twin(value: object) -> object:
     if type(value) is int:
         return np.int64(value)
     return value
+
+
+@SETTINGS
+@given(values)
+def test_native_nbytes_matches_reference(value) -> None:
+    assert value_nbytes(value) == value_nbytes_reference(value)
+    twin = _twin(value)  # strided views, int64 colours, numpy integers
+    assert value_nbytes(twin) == value_nbytes_reference(twin)
 
 
 @SETTINGS

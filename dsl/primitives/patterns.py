@@ -377,7 +377,8 @@ def _part_cells(comp: list[tuple[int, int]], part: int, grid: Grid, bg: int
     return [(r, c) for r, c in comp if lo <= c <= hi]
 
 
-@primitive("(Grid, Int, Color, Color) -> Grid", domains={"part": OBJECT_PARTS},
+@primitive("(Grid, Int, Color, Color) -> Grid", kernel="paint_object_parts",
+           domains={"part": OBJECT_PARTS},
            example="paint_object_parts([[1, 0], [1, 0]], 3, 2) == [[1, 0], [2, 0]]")
 def paint_object_parts(grid: Grid, part: int, color: int, bg: int = 0) -> Grid:
     """Paint one part of every 8-connected single-colour object in `color`: part 0 its

@@ -98,7 +98,8 @@ class SearchSolver:
 WARM_UP_PROGRAMS = tuple(f"solve(I: Grid) -> Grid:\n    O = continue_pattern(I, {axis}, black)\n"
                          for axis in (0, 1, 2)) + (
     "solve(I: Grid) -> Grid:\n    O = fill_clear_lines(I, 0, red)\n",
-    "solve(I: Grid) -> Grid:\n    O = roll(I, 1, 1)\n")
+    "solve(I: Grid) -> Grid:\n    O = roll(I, 1, 1)\n",
+    "solve(I: Grid) -> Grid:\n    O = paint_object_parts(I, 0, red)\n")
 
 
 def compile_kernels() -> None:

@@ -32,7 +32,9 @@ enumerated: values are keyed by a native 64-bit content hash (`dsl.values.value_
 equality of `value_key`), and a primitive whose parameter types are all closed (no type
 variables, no functions) gets its argument tuples from nested loops over per-cost option
 lists, the same tuples in the same order as the general unifying recursion
-(`Enumerator.recursive_combos`, which the tests hold it to).
+(`Enumerator.recursive_combos`, which the tests hold it to). The primitive is called on the
+examples through `map` over the argument nodes' value columns, and a stored node's bytes are
+counted natively (`dsl.values.value_nbytes`).
 """
 from __future__ import annotations
 
@@ -86,7 +88,8 @@ class _CallPlan:
     """How to call one primitive from enumerated arguments, worked out once per enumeration:
     the implementation, each parameter's argument slot (None: its default column), which
     slots are printed positionally and which as keywords (with their names), the return type
-    with renamed variables (and whether it has none, so needs no substitution) and the cost."""
+    with renamed variables (and whether it has none, so needs no substitution), the cost, and
+    whether the call's arguments are exactly the slots in order (no default columns)."""
 
     name: str
     fn: Callable[..., Any]
@@ -97,6 +100,7 @@ class _CallPlan:
     returns: Type
     closed: bool
     cost: int
+    direct: bool
 
 
 @dataclass(frozen=True)
@@ -308,14 +312,15 @@ class Enumerator:
         fn = implementation(prim)
         if prim.kernel in MEMO_KERNELS:
             fn = memoised(fn, MEMO_BYTES)
+        slot_of = tuple(index.get(p.name) for p in prim.params)
         return _CallPlan(
-            name=prim.name, fn=fn,
-            slot_of=tuple(index.get(p.name) for p in prim.params),
+            name=prim.name, fn=fn, slot_of=slot_of,
             default_columns=tuple(None if p.name in index else (p.default,) * self.n
                                   for p in prim.params),
             positional=tuple(i for i, p in enumerate(slots) if not p.has_default),
             keywords=tuple((p.name, i) for i, p in enumerate(slots) if p.has_default),
-            returns=returns, closed=not free_vars(returns), cost=cost)
+            returns=returns, closed=not free_vars(returns), cost=cost,
+            direct=bool(slots) and slot_of == tuple(range(len(slots))))
 
     def cost_of(self, prim: Primitive) -> int:
         """What one call of `prim` adds to a node's cost in this enumeration."""
@@ -508,20 +513,33 @@ class Enumerator:
 
     def _evaluate(self, plan: _CallPlan, args: list[Node]) -> tuple[Any, ...] | None:
         """The primitive's value on every example (counted as one evaluation); None on an
-        EvalError (counted) or an oversized value."""
-        columns = [args[i].values if i is not None else default
-                   for i, default in zip(plan.slot_of, plan.default_columns)]
-        values = []
+        EvalError (counted) or an oversized value. The calls go through `map` (the examples
+        in order, stopping at the first error or oversized value as a loop would), the
+        argument columns straight from the nodes when no parameter takes a default column,
+        and `_valid`'s checks inline for the common kinds."""
         self.stats.evaluations += 1
-        fn = plan.fn
+        if plan.direct:
+            if len(args) == 1:
+                results = map(plan.fn, args[0].values)
+            else:
+                results = map(plan.fn, *[arg.values for arg in args])
+        else:
+            columns = [args[i].values if i is not None else default
+                       for i, default in zip(plan.slot_of, plan.default_columns)]
+            results = map(plan.fn, *columns) if columns else iter(())
+        values = []
         try:
-            for row in zip(*columns):
-                value = fn(*row)
-                if type(value) is np.ndarray and value.ndim == 2:  # `_valid`, inlined for grids
-                    rows, cols = value.shape
-                    if not (0 < rows <= MAX_SIDE and 0 < cols <= MAX_SIDE):
+            for value in results:
+                kind = type(value)
+                if kind is np.ndarray:
+                    if value.ndim == 2:
+                        rows, cols = value.shape
+                        if not (0 < rows <= MAX_SIDE and 0 < cols <= MAX_SIDE):
+                            return None
+                elif kind is tuple:
+                    if len(value) > MAX_ITEMS:
                         return None
-                elif not _valid(value):
+                elif kind is not int and kind is not bool and not _valid(value):
                     return None
                 values.append(value)
         except EvalError:

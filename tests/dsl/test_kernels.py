@@ -205,6 +205,18 @@ def sparse_grids(draw: st.DrawFn) -> np.ndarray:
 
 
 @st.composite
+def blob_grids(draw: st.DrawFn) -> np.ndarray:
+    """A bg grid with a few overlapping filled rectangles of other colours (objects with
+    interiors, borders and halves, for paint_object_parts)."""
+    h, w = draw(st.integers(1, 20)), draw(st.integers(1, 20))
+    out = np.full((h, w), draw(st.sampled_from([0, 0, 5])), dtype=np.uint8)
+    for _ in range(draw(st.integers(0, 5))):
+        r, c = draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))
+        out[r:r + draw(st.integers(1, 8)), c:c + draw(st.integers(1, 8))] = draw(colors)
+    return frozen(out)
+
+
+@st.composite
 def scaled_pair(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     """A grid and a `like` grid whose sides are integer multiples or divisors of its own
     (for resize_to)."""
@@ -276,6 +288,9 @@ ARGS: dict[str, st.SearchStrategy[tuple]] = {
     "gravity": st.tuples(any_grid, st.integers(-1, 4), colors),
     "move_until_contact": _with_grid_object(st.integers(-1, 4), colors),
     "denoise": st.tuples(any_grid, st.integers(-1, 6), colors),
+    "paint_object_parts": st.tuples(st.one_of(any_grid, blob_grids()), st.integers(-1, 7),
+                                    st.integers(-1, 10),
+                                    st.one_of(colors, colors, st.sampled_from([-1, 256]), far)),
     "box": _with_grid_object(colors),
     "box_inside": _with_grid_object(colors),
     "draw_border": st.tuples(any_grid, colors),
