@@ -141,3 +141,26 @@ def test_icecuber_reference_runs_samples_in_parallel_and_scores_answer_folders(
                                     "--depth", "3", "--json", str(scored)]) == 0
     # only depth-3 files count: a right image among the first two scores, a wrong one does not
     assert json.loads(scored.read_text())["tasks"] == {"007bbfb7": 0.0, "00d62c1b": 1.0}
+
+
+def test_arc2_new_tasks_drops_shared_ids_and_shared_input_grids() -> None:
+    from benchmarks.arc2_new_tasks import new_task_ids
+    from synth.data.task import parse_task
+
+    def task(task_id: str, first_cell: int) -> object:
+        pair = {"input": [[first_cell, 0], [0, 1]], "output": [[1]]}
+        return parse_task({"train": [pair], "test": [pair]}, task_id)
+
+    source = {"a": task("a", 1), "b": task("b", 2), "c": task("c", 3), "d": task("d", 4)}
+    excluded = [{"a": task("a", 7)}, {"z": task("z", 3)}]  # "a" by id, "c" by its input grid
+    assert new_task_ids(source, excluded) == ["b", "d"]
+
+
+def test_arc2_new_task_list_matches_the_datasets(tmp_path: Path) -> None:
+    from benchmarks import arc2_new_tasks
+    out = tmp_path / "ids.txt"
+    assert arc2_new_tasks.main([str(out)]) == 0
+    shipped = Path(__file__).resolve().parents[1] / "benchmarks/samples/arc2-train-new.txt"
+    assert out.read_text() == shipped.read_text()
+    ids = [line for line in out.read_text().splitlines() if not line.startswith("#")]
+    assert len(ids) == 233 and "9caf5b84" in ids and "007bbfb7" not in ids
