@@ -1,19 +1,21 @@
-"""Reach of the closure on the colour view: arc1 training tasks it makes right, at a fixed work.
+"""Reach of the closure on the colour view: training tasks it makes right, at a fixed work.
 
     python benchmarks/closure_views_reach.py --work 2600 --json reach.json
     python benchmarks/closure_views_reach.py --work 2600 --view-share 0.3 --ids ids.txt
+    python benchmarks/closure_views_reach.py --work 9000 --dataset arc2:train --ids IDS
 
-Per task (every arc1 training task, or the first `--limit`, or those of `--ids`) the closure
-proposer (`synth.proposers.closure.ClosureProposer`: closure, colour map, target sizes,
-pieces) runs twice under a reproducible budget of `--work` evaluations: on the plain task
-alone (`views=()`, the arm before), and as it runs in the search, the plain task first and
-then, when it differs, the colour-normalised view with `--view-share` of the budget (the arm
-after). The default work, 2600 evaluations, is about what the closure stage gets in a
-library-off search at `--work-limit 60000`. A task is *right* when some candidate the proposer
-yields gives every test output, *wrong* when it yields candidates (all right on the train
-pairs) and none does. The summary counts each arm's right and wrong tasks, the tasks the view
-makes right (gained), right before and not after (lost), and wrong after that were not wrong
-before (newly wrong); the JSON holds every task's figures and the programs of the gained.
+Per task (every task of `--dataset`, a training set: `arc1:train` by default, or `arc2:train`
+with `--ids benchmarks/samples/arc2-train-new.txt`; or the first `--limit`, or those of `--ids`)
+the closure proposer (`synth.proposers.closure.ClosureProposer`: closure, colour map, target
+sizes, pieces) runs twice under a reproducible budget of `--work` evaluations: on the plain task
+alone (`views=()`, the arm before), and as it runs in the search, the plain task first and then,
+when it differs, the colour-normalised view with `--view-share` of the budget (the arm after).
+The default work, 2600 evaluations, is about what the closure stage gets in a library-off search
+at `--work-limit 60000`. A task is *right* when some candidate the proposer yields gives every
+test output, *wrong* when it yields candidates (all right on the train pairs) and none does. The
+summary counts each arm's right and wrong tasks, the tasks the view makes right (gained), right
+before and not after (lost), and wrong after that were not wrong before (newly wrong); the JSON
+holds every task's figures and the programs of the gained.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from synth.proposers.closure import VIEW_SHARE, ClosureProposer  # noqa: E402
 from synth.search.normalise import COLOR_VIEW  # noqa: E402
 
 DATASET = "arc1:train"
+TRAINING_SETS = ("arc1:train", "arc2:train")  # development data only: never an evaluation set
 SAFETY_S = 600.0   # the wall-clock net of each run; the work limit decides where it stops
 
 
@@ -86,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=int, default=2600)
+    parser.add_argument("--dataset", default=DATASET, choices=TRAINING_SETS)
     parser.add_argument("--view-share", type=float, default=VIEW_SHARE)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--offset", type=int, default=0)
@@ -94,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     results: dict[str, dict[str, Any]] = {}
-    for task_id, task in selected_tasks(DATASET, args.ids, args.offset, args.limit):
+    for task_id, task in selected_tasks(args.dataset, args.ids, args.offset, args.limit):
         results[task_id] = reach_task(task, args.work, args.view_share)
         if not args.quiet:
             b, a = results[task_id]["before"], results[task_id]["after"]
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{task_id} {marks} view={a['from_view']} cpu={b['cpu_s']}+{a['cpu_s']}s",
                   file=sys.stderr, flush=True)
     counts = summary(results)
-    report = {"dataset": DATASET, "work": args.work, "view_share": args.view_share,
+    report = {"dataset": args.dataset, "work": args.work, "view_share": args.view_share,
               "tasks": len(results), **counts, "per_task": results, **stamp()}
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))

@@ -65,12 +65,11 @@ def report(result: dict[str, Any], table: str, json_path: Path | None) -> None:
 def selected_tasks(dataset: str, ids_file: str | None, offset: int = 0,
                    limit: int | None = None) -> list[tuple[str, Any]]:
     """(id, task) of a dataset's tasks with their solutions (all, or the ids listed one per
-    line in `ids_file`), from `offset`, at most `limit` of them."""
-    from synth.data.datasets import load_dataset
+    line in `ids_file`, `#` comments ignored), from `offset`, at most `limit` of them."""
+    from synth.data.datasets import load_dataset, read_id_list
     from synth.data.task import Task
     entries = load_dataset(dataset).entries
-    ids = list(entries) if ids_file is None else \
-        [line.strip() for line in Path(ids_file).read_text().splitlines() if line.strip()]
+    ids = list(entries) if ids_file is None else read_id_list(ids_file)
     return [(task_id, entries[task_id]) for task_id in ids[offset:][:limit]
             if isinstance(entries[task_id], Task)]
 

@@ -164,3 +164,24 @@ def test_arc2_new_task_list_matches_the_datasets(tmp_path: Path) -> None:
     assert out.read_text() == shipped.read_text()
     ids = [line for line in out.read_text().splitlines() if not line.startswith("#")]
     assert len(ids) == 233 and "9caf5b84" in ids and "007bbfb7" not in ids
+
+
+def test_selected_tasks_skip_comment_lines_of_an_id_file(tmp_path: Path) -> None:
+    from benchmarks.common import selected_tasks
+    ids = tmp_path / "ids.txt"
+    ids.write_text("# a header\n9caf5b84\n\n5751f35e  # icecuber solves it\n")
+    assert [task_id for task_id, _ in selected_tasks("arc2:train", str(ids))] == \
+        ["9caf5b84", "5751f35e"]
+
+
+def test_closure_views_reach_takes_training_sets_only(tmp_path: Path) -> None:
+    from benchmarks import closure_views_reach
+    ids = tmp_path / "ids.txt"
+    ids.write_text("# one task\n9caf5b84\n")
+    out = tmp_path / "reach.json"
+    assert closure_views_reach.main(["--dataset", "arc2:train", "--ids", str(ids), "--work", "300",
+                                     "--json", str(out), "--quiet"]) == 0
+    report = json.loads(out.read_text())
+    assert report["dataset"] == "arc2:train" and list(report["per_task"]) == ["9caf5b84"]
+    with pytest.raises(SystemExit):
+        closure_views_reach.main(["--dataset", "arc1:eval", "--limit", "1"])
