@@ -438,7 +438,8 @@ def tile(grid: Grid, rows: int, cols: int) -> Grid:
 
 def upscale_hw(grid: Grid, kr: int, kc: int) -> Grid:
     """upscale_hw: each cell a kr x kc block, in one native pass."""
-    kr, kc = check_positive(kr, "row factor", "upscale"), check_positive(kc, "column factor", "upscale")
+    kr = check_positive(kr, "row factor", "upscale")
+    kc = check_positive(kc, "column factor", "upscale")
     h, w = grid.shape[0] * kr, grid.shape[1] * kc
     check_shape(h, w, "upscale")
     return frozen(resize.scale(grid, h, w, True, kr, True, kc))

@@ -15,14 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from native import fastprims, gridhash
+from native.gridhash import ARRAY_OVERHEAD, CONTAINER_OVERHEAD, OBJECT_OVERHEAD, SCALAR_BYTES
 
 Grid = np.ndarray
 Mask = np.ndarray
 Point = tuple[int, int]
-ARRAY_OVERHEAD = 112      # bytes of a numpy array's header
-CONTAINER_OVERHEAD = 64   # bytes of a tuple
-OBJECT_OVERHEAD = 256     # bytes of an Object instance and its __dict__
-SCALAR_BYTES = 32
 
 
 def frozen(arr: np.ndarray) -> np.ndarray:

@@ -222,10 +222,16 @@ def value_hash(value, object_type):
 
 
 cdef enum:
-    _ARRAY_OVERHEAD = 112
-    _CONTAINER_OVERHEAD = 64
-    _OBJECT_OVERHEAD = 256
+    _ARRAY_OVERHEAD = 112      # bytes of a numpy array's header
+    _CONTAINER_OVERHEAD = 64   # bytes of a tuple
+    _OBJECT_OVERHEAD = 256     # bytes of an Object instance and its __dict__
     _SCALAR_BYTES = 32
+
+# The same counts for Python (`dsl.values` takes them from here: one source for both counts).
+ARRAY_OVERHEAD = _ARRAY_OVERHEAD
+CONTAINER_OVERHEAD = _CONTAINER_OVERHEAD
+OBJECT_OVERHEAD = _OBJECT_OVERHEAD
+SCALAR_BYTES = _SCALAR_BYTES
 
 
 cdef inline Py_ssize_t _nbytes_of(object arr) except -1:
@@ -252,6 +258,7 @@ cdef Py_ssize_t _nbytes(object value, object object_type) except -1:
 
 def value_nbytes(value, object_type):
     """The bytes a search value holds, as `dsl.values.value_nbytes_reference` counts them:
-    array data plus 112 per array, 64 per tuple, 256 per instance of `object_type` plus
-    its `colors` and `mask` arrays twice, 32 per anything else."""
+    array data plus `ARRAY_OVERHEAD` per array, `CONTAINER_OVERHEAD` per tuple,
+    `OBJECT_OVERHEAD` per instance of `object_type` plus its `colors` and `mask` arrays twice,
+    `SCALAR_BYTES` per anything else."""
     return _nbytes(value, object_type)

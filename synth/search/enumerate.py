@@ -3,7 +3,8 @@
 Primitives are called through their compiled fast paths where they exist
 (`dsl.kernels.implementation`), the reference implementations elsewhere; object
 segmentations and the pattern repairs (`dsl.kernels.MEMO_KERNELS`: `complete_symmetry`,
-`repair_tiling`) remember their results per argument content within one enumeration (`dsl.kernels.memoised`, `MEMO_BYTES` each).
+`repair_tiling`) remember their results per argument content within one enumeration
+(`dsl.kernels.memoised`, `MEMO_BYTES` each).
 
 Every value is a `Node` holding its results on all train **and** test inputs, so programs
 with equal behaviour merge (observational equivalence, keyed by type and content). Level `c`
