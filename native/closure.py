@@ -65,12 +65,18 @@ SMEAR, OUTLINE, CONNECT_SAME, PICK_KEEP, PICK_COVER, COUNT_RENDER, COLORS_COLUMN
     44, 45, 46, 47, 48, 49, 50)
 HOLLOW, DENOISE, REPAIR_TILING, COMPLETE_SYMMETRY, SYMMETRY_WINDOW = 51, 52, 53, 54, 55
 PAINT_PARTS = 56
-N_KINDS = 57
+PARTS_KEEP, PARTS_CROP = 57, 58
+N_KINDS = 59
 
 # object picks (PICK_OBJECT / PICK_SUBGRID): segmentations (parameter a) and pickers (c)
 SEG_MULTICOLOR8, SEG_OBJECTS4, SEG_COLOR_GROUPS = 0, 1, 2
 N_SEGMENTATIONS = 3
 SEG_OBJECTS8 = 3         # 8-connected single-colour parts (denoise's; no pick rows use it)
+SEG_CUT = 4              # `cut_regions`: the regions between the cut colour's lines
+# kept sets (PARTS_KEEP / PARTS_CROP): segmentation (a), bg (b) and c = feature * 4 +
+# lowest * 2 + invert over the features of `dsl.primitives.objects.PART_FEATURES`
+FEAT_COUNT, FEAT_AREA, FEAT_COLORS, FEAT_TOP, FEAT_LEFT, FEAT_HOLES, FEAT_INTERIOR = range(7)
+N_FEATURES = 7
 PICK_LARGEST, PICK_SMALLEST, PICK_MOST_COLORS, PICK_UNIQUE_COLOR, PICK_UNIQUE_SIZE = 0, 1, 2, 3, 4
 N_PICKERS = 5
 # the object parts PAINT_PARTS paints (parameter a; `dsl.primitives.patterns.OBJECT_PARTS`)
@@ -504,8 +510,13 @@ def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
     rather than views of it: a view costs two atomic reference counts.)"""
     n_cells = h * w
     labels, queue, counts = base, base + MAX_CELLS, base + 10 * MAX_CELLS
+    if mode == SEG_CUT:     # the multicolour 8-connected parts of the non-cut-colour cells
+        bg = _cut_color(g, s, h, w, work, base)
+    multi = mode == SEG_MULTICOLOR8 or mode == SEG_CUT
     for k in range(n_cells):
         work[labels + k] = -1
+    if mode == SEG_CUT and bg < 0:    # no cut colour: no parts
+        return 0
     n = 0
     for start in range(n_cells):
         colour = g[s + start]
@@ -538,8 +549,7 @@ def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
                         continue
                     m = y * w + x
                     u = g[s + m]
-                    if work[labels + m] < 0 and u != bg and \
-                            (mode == SEG_MULTICOLOR8 or u == colour):
+                    if work[labels + m] < 0 and u != bg and (multi or u == colour):
                         work[labels + m] = n
                         work[queue + tail] = m
                         tail += 1
@@ -552,6 +562,64 @@ def _segment(mode: int, bg: int, g: np.ndarray, s: int, h: int, w: int,
             work[base + (2 + block) * MAX_CELLS + n] = value
         n += 1
     return n
+
+
+@njit(cache=True)
+def _flood8(g: np.ndarray, s: int, h: int, w: int, colour: int, same: bool, start: int,
+            work: np.ndarray, mark: int, queue: int, stamp: int) -> tuple[int, bool]:
+    """Flood 8-connected cells of `colour` (`same`) or of any other colour (not `same`) from
+    `start`, setting work[mark + cell] = stamp on unmarked (0) cells; (cells flooded, whether
+    a flooded cell has a neighbour of `colour` marked 1)."""
+    work[mark + start], work[queue] = stamp, start
+    head, tail, touches = 0, 1, False
+    while head < tail:
+        k = work[queue + head]
+        head += 1
+        r, c = k // w, k % w
+        for y in range(max(r - 1, 0), min(r + 2, h)):
+            for x in range(max(c - 1, 0), min(c + 2, w)):
+                m = y * w + x
+                if (g[s + m] == colour) != same:
+                    touches = touches or work[mark + m] == 1
+                elif work[mark + m] == 0:
+                    work[mark + m] = stamp
+                    work[queue + tail] = m
+                    tail += 1
+    return tail, touches
+
+
+@njit(cache=True)
+def _cut_color(g: np.ndarray, s: int, h: int, w: int, work: np.ndarray, base: int) -> int:
+    """`dsl.primitives.objects.cut_color` (-1: None), with work[base:base + 2 * MAX_CELLS] as
+    marks and queue."""
+    mark, queue = base, base + MAX_CELLS
+    best, best_score = -1, -1
+    for colour in range(10):
+        ends = 0        # bits: top, bottom, left, right edge has the colour
+        for k in range(h * w):
+            if g[s + k] == colour:
+                r, c = k // w, k % w
+                ends |= (1 if r == 0 else 0) | (2 if r == h - 1 else 0) | \
+                    (4 if c == 0 else 0) | (8 if c == w - 1 else 0)
+        if ends & 3 != 3 and ends & 12 != 12:
+            continue
+        for k in range(h * w):
+            work[mark + k] = 0
+        for k in range(h * w):
+            r, c = k // w, k % w
+            if g[s + k] == colour and work[mark + k] == 0 and \
+                    (r == 0 or c == 0 or r == h - 1 or c == w - 1):
+                _flood8(g, s, h, w, colour, True, k, work, mark, queue, 1)
+        regions, score, ok = 0, MAX_CELLS, True
+        for k in range(h * w):
+            if g[s + k] != colour and work[mark + k] == 0:
+                size, touches = _flood8(g, s, h, w, colour, False, k, work, mark, queue, 2)
+                regions += 1
+                score = min(score, size)
+                ok = ok and touches
+        if regions >= 2 and ok and score > best_score:
+            best, best_score = colour, score
+    return best
 
 
 @njit(cache=True)
@@ -768,6 +836,125 @@ def _pick_in_place(kind: int, mode: int, bg: int, picker: int, g: np.ndarray, s:
         inside = work[seg + k] == part
         out[d + k] = g[s + k] if inside == keep else bg
     return h * 64 + w
+
+
+@njit(cache=True)
+def _enclosed_in_box(part: int, bg: int, g: np.ndarray, s: int, w: int, work: np.ndarray,
+                     seg: int) -> int:
+    """The empty cells (not the part's, or bg) of a part's bounding box that no 8-connected
+    path of empty cells links to the box's edge (work[:2 * MAX_CELLS]: marks, zeroed by the
+    caller and left stamped with part + 1, and queue)."""
+    r0, c0 = work[seg + 3 * MAX_CELLS + part], work[seg + 4 * MAX_CELLS + part]
+    r1, c1 = work[seg + 5 * MAX_CELLS + part], work[seg + 6 * MAX_CELLS + part]
+    mark, queue, stamp = 0, MAX_CELLS, part + 1
+    empty, tail = 0, 0
+    for r in range(r0, r1 + 1):
+        for c in range(c0, c1 + 1):
+            k = r * w + c
+            if work[seg + k] == part and g[s + k] != bg:
+                continue
+            empty += 1
+            if (r == r0 or r == r1 or c == c0 or c == c1) and work[mark + k] != stamp:
+                work[mark + k] = stamp
+                work[queue + tail] = k
+                tail += 1
+    head = 0
+    while head < tail:
+        k = work[queue + head]
+        head += 1
+        r, c = k // w, k % w
+        for y in range(max(r - 1, r0), min(r + 2, r1 + 1)):
+            for x in range(max(c - 1, c0), min(c + 2, c1 + 1)):
+                m = y * w + x
+                if work[mark + m] != stamp and (work[seg + m] != part or g[s + m] == bg):
+                    work[mark + m] = stamp
+                    work[queue + tail] = m
+                    tail += 1
+    return empty - tail
+
+
+@njit(cache=True)
+def _part_features(feature: int, bg: int, n: int, g: np.ndarray, s: int, h: int, w: int,
+                   work: np.ndarray, seg: int, values: int) -> None:
+    """work[values + p] = part p's feature (`dsl.primitives.objects.part_feature`) for the
+    `_segment` blocks at work[seg:] (work[2 * MAX_CELLS:values]: scratch)."""
+    count, colours = 2 * MAX_CELLS, 3 * MAX_CELLS
+    fr0, fc0, fr1, fc1 = 4 * MAX_CELLS, 5 * MAX_CELLS, 6 * MAX_CELLS, 7 * MAX_CELLS
+    for p in range(n):
+        work[count + p], work[colours + p] = 0, 0
+        work[fr0 + p], work[fc0 + p], work[fr1 + p], work[fc1 + p] = h, w, -1, -1
+    for k in range(h * w):
+        p = work[seg + k]
+        if p < 0 or g[s + k] == bg:
+            continue
+        r, c = k // w, k % w
+        work[count + p] += 1
+        work[colours + p] |= 1 << g[s + k]
+        work[fr0 + p], work[fr1 + p] = min(work[fr0 + p], r), max(work[fr1 + p], r)
+        work[fc0 + p], work[fc1 + p] = min(work[fc0 + p], c), max(work[fc1 + p], c)
+    if feature == FEAT_INTERIOR:
+        for k in range(h * w):
+            work[k] = 0
+    for p in range(n):
+        if feature == FEAT_COUNT:
+            v = work[count + p]
+        elif feature == FEAT_AREA:
+            v = (work[seg + 5 * MAX_CELLS + p] - work[seg + 3 * MAX_CELLS + p] + 1) * \
+                (work[seg + 6 * MAX_CELLS + p] - work[seg + 4 * MAX_CELLS + p] + 1)
+        elif feature == FEAT_COLORS:
+            v, bits = 0, work[colours + p]
+            while bits:
+                v += bits & 1
+                bits >>= 1
+        elif feature == FEAT_TOP or feature == FEAT_LEFT:
+            v = work[seg + (3 if feature == FEAT_TOP else 4) * MAX_CELLS + p]
+        elif feature == FEAT_HOLES:
+            v = 0 if work[count + p] == 0 else \
+                (work[fr1 + p] - work[fr0 + p] + 1) * (work[fc1 + p] - work[fc0 + p] + 1) - \
+                work[count + p]
+        else:
+            v = _enclosed_in_box(p, bg, g, s, w, work, seg)
+        work[values + p] = v
+
+
+@njit(cache=True)
+def _parts_kept(kind: int, mode: int, bg: int, c: int, g: np.ndarray, s: int, h: int, w: int,
+                out: np.ndarray, d: int, work: np.ndarray) -> int:
+    """PARTS_KEEP: `keep_extreme_parts(x, SEGMENTATION(x), feature, lowest, invert, bg)`;
+    PARTS_CROP: `crop_extreme_parts(...)` (c = feature * 4 + lowest * 2 + invert; the
+    segmentations of `_segment`, SEG_CUT `cut_regions(x)`)."""
+    feature, lowest, invert = c // 4, (c // 2) % 2 == 1, c % 2 == 1
+    if mode < 0 or mode > SEG_CUT or mode == SEG_OBJECTS8 or c < 0 or feature >= N_FEATURES:
+        return -1
+    n, seg = _segmented(mode, bg, g, s, h, w, work)
+    if n < 2:
+        return -1
+    values, kept = 8 * MAX_CELLS, 9 * MAX_CELLS
+    _part_features(feature, bg, n, g, s, h, w, work, seg, values)
+    best = 0
+    for p in range(n):
+        v = -work[values + p] if lowest else work[values + p]
+        best = v if p == 0 or v > best else best
+    n_kept, r0, c0, r1, c1 = 0, h, w, -1, -1
+    for p in range(n):
+        v = -work[values + p] if lowest else work[values + p]
+        keep = (v == best) != invert
+        work[kept + p] = keep
+        if keep:
+            n_kept += 1
+            r0, c0 = min(r0, work[seg + 3 * MAX_CELLS + p]), min(c0, work[seg + 4 * MAX_CELLS + p])
+            r1, c1 = max(r1, work[seg + 5 * MAX_CELLS + p]), max(c1, work[seg + 6 * MAX_CELLS + p])
+    if n_kept == 0 or n_kept == n:
+        return -1
+    if kind == PARTS_KEEP:
+        r0, c0, r1, c1 = 0, 0, h - 1, w - 1
+    oh, ow = r1 - r0 + 1, c1 - c0 + 1
+    for i in range(oh):
+        for j in range(ow):
+            k = (r0 + i) * w + c0 + j
+            p = work[seg + k]
+            out[d + i * ow + j] = g[s + k] if p >= 0 and work[kept + p] == 1 else bg
+    return oh * 64 + ow
 
 
 @njit(cache=True)
@@ -1020,6 +1207,8 @@ def _spreads_and_counts(kind: int, a: int, b: int, c: int, g: np.ndarray, s: int
         return _repair(kind, a, g, s, h, w, out, d)
     if kind == SYMMETRY_WINDOW:
         return _symmetry_window(a, g, s, h, w, out, d)
+    if kind == PARTS_KEEP or kind == PARTS_CROP:
+        return _parts_kept(kind, a, b, c, g, s, h, w, out, d, work)
     if kind == PAINT_PARTS:
         return _paint_object_parts(a, b, c, g, s, h, w, out, d, work)
     return -1
@@ -1232,7 +1421,7 @@ def shape_bounds(kind: int, a: int, b: int, c: int, h: int, w: int
     if kind == TOP_HALF or kind == BOTTOM_HALF:
         return h // 2, h // 2, w, w
     if kind == TRIM or kind == PICK_OBJECT or kind == PICK_SUBGRID or kind == COMPRESS or \
-            kind == SYMMETRY_WINDOW:
+            kind == SYMMETRY_WINDOW or kind == PARTS_CROP:
         return 1, h, 1, w
     if kind == DEDUPE_ROWS:
         return 1, h, w, w

@@ -17,8 +17,8 @@ from synth.data.golden import LIBRARY_ROOT, library_files
 from synth.data.task import Challenge, Example, Task, make_grid
 from synth.proposers.base import Budget, Pool
 from synth.proposers.closure import ClosureProposer
-from synth.search.closure import (INPUT_VAR, SHRINKING_KINDS, TableScope, Transform,
-                                  table_scope, task_table, transform_table)
+from synth.search.closure import (INPUT_VAR, KEEPING_KINDS, SHRINKING_KINDS, TableScope,
+                                  Transform, table_scope, task_table, transform_table)
 
 FULL_TABLE = transform_table(range(10), range(10), 0)
 GOLDEN = LIBRARY_ROOT / "arc1-train"
@@ -107,7 +107,11 @@ def test_same_shape_tasks_go_without_the_shrinking_kinds() -> None:
                                      [((3, 4), (3, 4)), ((5, 5), (2, 2))]))
     assert not {row.kind for row in same} & SHRINKING_KINDS
     assert SHRINKING_KINDS <= {row.kind for row in resized}
-    assert len(resized) - len(same) == sum(1 for row in resized if row.kind in SHRINKING_KINDS)
+    assert KEEPING_KINDS <= {row.kind for row in same}
+    assert not {row.kind for row in resized} & KEEPING_KINDS
+    assert len(resized) - len(same) == \
+        sum(1 for row in resized if row.kind in SHRINKING_KINDS) - \
+        sum(1 for row in same if row.kind in KEEPING_KINDS)
 
 
 def test_no_golden_program_of_a_same_shape_task_uses_a_dropped_kind(

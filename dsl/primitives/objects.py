@@ -139,6 +139,51 @@ def regions(grid: Grid, connect: int = 4) -> tuple[Object, ...]:
     return _components(grid, grid, np.ones(grid.shape, bool), connect)
 
 
+def _dilated8(mask: np.ndarray) -> np.ndarray:
+    """The cells of a mask and their 8 neighbours."""
+    padded = np.pad(mask, 1)
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    for dr in range(3):
+        for dc in range(3):
+            out |= padded[dr:dr + h, dc:dc + w]
+    return out
+
+
+def cut_color(grid: Grid) -> int | None:
+    """The colour `cut_regions` cuts along (icecuber's heuristicCut), or None.
+
+    A colour qualifies when its cells reach two opposite edges, the other cells form two or
+    more 8-connected regions and every region touches (8-neighbourhood) the colour's cells
+    8-connected to the grid's edge; the qualifying colour whose smallest region is largest
+    wins (ties: the smaller colour)."""
+    best, best_score = None, -1
+    for colour in np.unique(grid).tolist():
+        is_c = grid == colour
+        if not ((is_c[0].any() and is_c[-1].any()) or (is_c[:, 0].any() and is_c[:, -1].any())):
+            continue
+        lab = _label(is_c, is_c, 8)
+        ring = np.concatenate((lab[0], lab[-1], lab[:, 0], lab[:, -1]))
+        edgy = np.isin(lab, ring[ring >= 0])
+        rest = _label(~is_c, ~is_c, 8)
+        comps, sizes = np.unique(rest[rest >= 0], return_counts=True)
+        touching = np.unique(rest[_dilated8(edgy) & ~is_c])
+        if len(comps) < 2 or len(touching) < len(comps) or int(sizes.min()) <= best_score:
+            continue
+        best, best_score = int(colour), int(sizes.min())
+    return best
+
+
+@primitive("(Grid) -> Objects", cost=2,
+           example="len(cut_regions([[1, 5, 2], [0, 5, 0]])) == 2")
+def cut_regions(grid: Grid) -> tuple[Object, ...]:
+    """The 8-connected regions between the lines of the cut colour (`cut_color`), bg included."""
+    colour = cut_color(grid)
+    if colour is None:
+        raise EvalError("cut_regions: no colour cuts the grid into regions")
+    return objects(grid, connect=8, multicolor=True, bg=colour)
+
+
 # --- properties ---------------------------------------------------------------------------
 
 @primitive("(Object) -> Int", kernel="count_cells", example="size(to_object([[1, 0, 1]])) == 2")
@@ -941,3 +986,92 @@ def move_objects(grid: Grid, kind: int, keys: tuple[int, ...], values: tuple[int
     table = dict(zip(keys, values))
     actions = np.array([table.get(int(f), table.get(OTHER_KEY, 0)) for f in features], np.int64)
     return as_grid(apply_moves(grid, comp, actions, bg))
+
+
+# --- kept sets of parts: the parts at the extreme of a feature (icecuber's pickMaxes) ------
+
+PART_FEATURES = ("count", "area", "colors", "top", "left", "holes", "interior")
+
+
+def _enclosed(empty: np.ndarray) -> int:
+    """The cells of `empty` that no 8-connected path of `empty` cells links to its edge."""
+    padded = np.pad(empty, 1, constant_values=True)
+    labels = _label(padded, padded, 8)
+    return int((padded & (labels != labels[0, 0])).sum())
+
+
+def part_feature(obj: Object, feature: int, bg: int = 0) -> int:
+    """A part's feature (`PART_FEATURES`): its non-`bg` cells, its bounding box's area, its
+    non-`bg` colours, top, left, the empty cells of its non-`bg` cells' box, the empty cells
+    of its box enclosed by its non-`bg` cells (8-connected)."""
+    filled = obj.mask & (obj.colors != bg)
+    if feature == 0:
+        return int(filled.sum())
+    if feature == 1:
+        return obj.height * obj.width
+    if feature == 2:
+        return len(np.unique(obj.colors[filled]))
+    if feature in (3, 4):
+        return obj.top if feature == 3 else obj.left
+    if feature == 5:
+        if not filled.any():
+            return 0
+        rows, cols = np.flatnonzero(filled.any(axis=1)), np.flatnonzero(filled.any(axis=0))
+        return int((rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1) - filled.sum())
+    return _enclosed(~filled)
+
+
+def _kept(objs: tuple[Object, ...], feature: int, lowest: bool, invert: bool, bg: int,
+          name: str) -> list[Object]:
+    """The parts whose feature is the greatest (the least when `lowest`), or the others when
+    `invert`; EvalError unless some parts are kept and some are not."""
+    if feature not in range(len(PART_FEATURES)):
+        raise EvalError(f"{name}: feature {feature} is not in 0..{len(PART_FEATURES) - 1}")
+    values = [part_feature(obj, feature, bg) * (-1 if lowest else 1) for obj in objs]
+    kept = [obj for obj, v in zip(objs, values) if (v == max(values, default=0)) != invert]
+    if not kept or len(kept) == len(objs):
+        raise EvalError(f"{name}: the feature does not separate the parts")
+    return kept
+
+
+def _kept_canvas(grid: Grid, kept: list[Object], bg: int) -> np.ndarray:
+    out = np.full(grid.shape, bg, dtype=np.uint8)
+    for obj in kept:
+        window = _clip(grid, obj)
+        if window is not None:
+            out[window[0]] = np.where(obj.mask[window[1]], obj.colors[window[1]],
+                                      out[window[0]])
+    return out
+
+
+@primitive("(Grid, Objects, Int, Bool, Bool, Color) -> Grid", cost=3,
+           domains={"feature": tuple(range(len(PART_FEATURES)))},
+           example="keep_extreme_parts([[1, 0, 2], [1, 0, 0]], objects([[1, 0, 2], [1, 0, 0]]),"
+                   " 0, False, False) == [[1, 0, 0], [1, 0, 0]]")
+def keep_extreme_parts(grid: Grid, objs: tuple[Object, ...], feature: int, lowest: bool,
+                       invert: bool, bg: int = 0) -> Grid:
+    """The parts at a feature's extreme kept in place, every other cell `bg`.
+
+    Kept: the parts whose feature (`part_feature`) is the greatest (the least when `lowest`),
+    or the others when `invert`; EvalError when all or none are."""
+    kept = _kept(objs, feature, lowest, invert, bg, "keep_extreme_parts")
+    return as_grid(_kept_canvas(grid, kept, bg))
+
+
+@primitive("(Grid, Objects, Int, Bool, Bool, Color) -> Grid", cost=3,
+           domains={"feature": tuple(range(len(PART_FEATURES)))},
+           example="crop_extreme_parts([[1, 0, 2], [1, 0, 0]], objects([[1, 0, 2], [1, 0, 0]]),"
+                   " 0, False, False) == [[1], [1]]")
+def crop_extreme_parts(grid: Grid, objs: tuple[Object, ...], feature: int, lowest: bool,
+                       invert: bool, bg: int = 0) -> Grid:
+    """`keep_extreme_parts` cropped to the kept parts' joint bounding box.
+
+    The box is clipped to the grid: icecuber's composeGrowing of pickMaxes / pickNotMaxes."""
+    kept = _kept(objs, feature, lowest, invert, bg, "crop_extreme_parts")
+    h, w = grid.shape
+    r0, c0 = max(0, min(o.top for o in kept)), max(0, min(o.left for o in kept))
+    r1 = min(h, max(o.top + o.height for o in kept))
+    c1 = min(w, max(o.left + o.width for o in kept))
+    if r0 >= r1 or c0 >= c1:
+        raise EvalError("crop_extreme_parts: the kept parts lie outside the grid")
+    return as_grid(_kept_canvas(grid, kept, bg)[r0:r1, c0:c1])

@@ -21,8 +21,11 @@ with `path_expr`.
 A task gets its own selection of the table (`task_table`): rows painting a colour only for
 the colours of its train outputs and its background (object parts only for the output colours
 no input has), and no count renders and no cropped object picks when every train output is
-shaped like its input. Fewer rows let the closure
-finish a deeper level in the same work. Rows keep the full table's order (the native closure
+shaped like its input. The kept sets (the parts of a segmentation at a feature's extreme,
+icecuber's pickMaxes > composeGrowing: `keep_extreme_parts`, `crop_extreme_parts`) stay in
+place only for tasks whose outputs keep the input's shape, and are cropped only for tasks
+whose outputs fit inside their inputs. Fewer rows let the closure finish a deeper level in
+the same work. Rows keep the full table's order (the native closure
 applies them in that order; ordering them by how often golden programs use each kind
 measured worse).
 """
@@ -73,6 +76,14 @@ HOLLOW_RULE_KIND = 1     # local_rule's code: centre * 1024 + set of the 8-neigh
 COUNTED = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS,
            kernels.COUNT_CELLS)
 RENDERS = (kernels.RENDER_ROW, kernels.RENDER_COLUMN, kernels.RENDER_SQUARE)
+# kept sets (icecuber's pickMaxes / pickNotMaxes > composeGrowing): the segmentations, and
+# the features whose extremes are kept (cells, interior cells: both extremes, the parts at it
+# or the others; holes: the most only). Area, colours, top and left reached no arc1 training
+# task the others did not at work 9,000 and cost depth (docs/failures.md round 13)
+PART_MODES = (kernels.SEG_MULTICOLOR8, kernels.SEG_OBJECTS4, kernels.SEG_COLOR_GROUPS,
+              kernels.SEG_CUT)
+_SET_FEATURES = (kernels.FEAT_COUNT, kernels.FEAT_INTERIOR)
+_MOST_ONLY_FEATURES = (kernels.FEAT_HOLES,)
 
 _PLAIN = (("rot90", kernels.ROT90), ("rot180", kernels.ROT180), ("rot270", kernels.ROT270),
           ("flip_h", kernels.FLIP_H), ("flip_v", kernels.FLIP_V),
@@ -94,7 +105,10 @@ _BG_ONLY = (("symmetrize_h", kernels.SYMMETRIZE_H), ("symmetrize_v", kernels.SYM
 # every example, so a task whose train outputs all keep their input's shape goes without
 SHRINKING_KINDS = frozenset({kernels.PICK_OBJECT, kernels.PICK_SUBGRID,
                              kernels.COUNT_RENDER, kernels.COLORS_COLUMN,
-                             kernels.SYMMETRY_WINDOW})
+                             kernels.SYMMETRY_WINDOW, kernels.PARTS_CROP})
+# kinds whose values keep the input's shape and only erase cells: a task whose train outputs
+# are not shaped like their inputs goes without (the crops stand for them there)
+KEEPING_KINDS = frozenset({kernels.PARTS_KEEP})
 
 
 @dataclass(frozen=True)
@@ -192,6 +206,33 @@ def _in_place_picks(bg: int) -> list[Transform]:
                     template = _bg_call("cover", (hole, picked), bg)
                 rows.append(Transform(template.func, kind, (mode, bg, picker),
                                       template=template))
+    return rows
+
+
+def part_criteria() -> list[tuple[int, bool, bool]]:
+    """The (feature, lowest, invert) criteria of the kept-set rows over a segmentation."""
+    return ([(f, lowest, invert) for f in _SET_FEATURES for lowest in (False, True)
+             for invert in (False, True)]
+            + [(f, False, invert) for f in _MOST_ONLY_FEATURES for invert in (False, True)])
+
+
+def kept_set_rows(bg: int, criteria: Sequence[tuple[int, bool, bool]]) -> list[Transform]:
+    """The parts of a segmentation (objects, colour groups, `cut_regions`) attaining (or, with
+    invert, not attaining) the extreme of a feature, kept in place (`keep_extreme_parts`) or
+    cropped to their joint bounding box (`crop_extreme_parts`), one row per criterion
+    (feature, lowest, invert)."""
+    hole = ast.Var(HOLE)
+    rows = []
+    for kind, func in ((kernels.PARTS_KEEP, "keep_extreme_parts"),
+                       (kernels.PARTS_CROP, "crop_extreme_parts")):
+        for mode in PART_MODES:
+            parts = ast.Call("cut_regions", (hole,)) if mode == kernels.SEG_CUT \
+                else _segmentation(mode, bg)
+            for feature, lowest, invert in criteria:
+                args = (hole, parts, ast.Literal(feature, "int"), ast.Literal(lowest, "bool"),
+                        ast.Literal(invert, "bool"))
+                rows.append(Transform(func, kind, (mode, bg, feature * 4 + 2 * lowest + invert),
+                                      template=_bg_call(func, args, bg)))
     return rows
 
 
@@ -342,7 +383,8 @@ def transform_table(input_palette: Iterable[int], palette: Iterable[int],
     return tuple(_geometry(background) + _sizing(colors) + _colors(sources, colors, background)
                  + _object_picks(background) + _in_place_picks(background)
                  + _spreads(colors, background) + _cleanups(shapes, background)
-                 + _parts(parts, background) + _repairs(sources) + _counts(background))
+                 + _parts(parts, background) + _repairs(sources) + _counts(background)
+                 + kept_set_rows(background, part_criteria()))
 
 
 def kernel_rows(table: Sequence[Transform]) -> np.ndarray:
@@ -361,13 +403,15 @@ def path_expr(table: Sequence[Transform], path: Sequence[int]) -> ast.Expr:
 @dataclass(frozen=True)
 class TableScope:
     """What a task's train pairs say about the rows worth applying: the colours rows may
-    recolour from (`sources`) and paint with (`paints`), the background, and whether every
-    train output is shaped like its input."""
+    recolour from (`sources`) and paint with (`paints`), the background, whether every
+    train output is shaped like its input, and whether every train output fits inside its
+    input (no taller, no wider)."""
 
     sources: frozenset[int]
     paints: frozenset[int]
     background: int
     same_shape: bool
+    fits_inside: bool = True
 
 
 def table_scope(input_palette: Iterable[int], output_palette: Iterable[int], background: int,
@@ -375,18 +419,22 @@ def table_scope(input_palette: Iterable[int], output_palette: Iterable[int], bac
     """The scope of a task from its palettes, background and (input, output) train shapes;
     a row painting a colour can help only when the colour is in some train output (or is
     the background, which a later row may fill or crop away)."""
+    pairs = list(shapes)
     return TableScope(frozenset(input_palette), frozenset(output_palette) | {background},
-                      background, all(i == o for i, o in shapes))
+                      background, all(i == o for i, o in pairs),
+                      all(o[0] <= i[0] and o[1] <= i[1] for i, o in pairs))
 
 
 def task_table(scope: TableScope) -> tuple[Transform, ...]:
     """The transforms of one task: the full table over the scope's colours (every colour's
     shapes hollowed, test inputs' included; object parts painted only in the colours no input
     has, the only ones that reached training tasks), in the full table's order, without the
-    shrinking kinds when outputs keep the input's shape."""
+    shrinking kinds when outputs keep the input's shape, the kept sets in place when they do
+    not, and the kept sets cropped when some output does not fit inside its input."""
     table = transform_table(scope.sources, scope.paints, scope.background,
                             hollowed=scope.sources | scope.paints,
                             part_colors=scope.paints - scope.sources)
     if scope.same_shape:
         return tuple(t for t in table if t.kind not in SHRINKING_KINDS)
-    return table
+    return tuple(t for t in table if t.kind not in KEEPING_KINDS
+                 and (scope.fits_inside or t.kind != kernels.PARTS_CROP))
