@@ -2,38 +2,23 @@
 `cut_regions`) against the DSL reference, their shape bounds, and which tasks get them."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsl import ast
-from dsl.errors import EvalError
-from dsl.interp import eval_expr
 from dsl.primitives.objects import cut_color
-from dsl.registry import Registry, default_registry
 from dsl.values import frozen
 from native import closure as native
 from synth.search.closure import (PART_MODES, Transform, kept_set_rows, kernel_rows,
-                                  part_criteria,
-                                  table_scope, task_table, transform_table)
+                                  part_criteria, table_scope, task_table, transform_table)
 from tests.strategies import small_grids
-from tests.test_closure import python_closure, value_key
+from tests.test_closure import python_closure, reference, value_key
 
-REFERENCE = Registry([replace(p, kernel=None) for p in default_registry()])
 PART_KINDS = (native.PARTS_KEEP, native.PARTS_CROP)
 # every criterion the kernels take, not only the table's (`part_criteria`)
 ALL_CRITERIA = tuple((f, lowest, invert) for f in range(native.N_FEATURES)
                      for lowest in (False, True) for invert in (False, True))
 ROWS = tuple(t for bg in (0, 3) for t in kept_set_rows(bg, ALL_CRITERIA))
-
-
-def reference(transform: Transform, grid: np.ndarray) -> np.ndarray | None:
-    try:
-        return eval_expr(transform.expr(ast.Var("I")), {"I": grid}, REFERENCE)
-    except EvalError:
-        return None
 
 
 def assert_parity(transform: Transform, grid: np.ndarray) -> bool:
