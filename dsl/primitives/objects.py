@@ -1028,7 +1028,8 @@ def _kept(objs: tuple[Object, ...], feature: int, lowest: bool, invert: bool, bg
     if feature not in range(len(PART_FEATURES)):
         raise EvalError(f"{name}: feature {feature} is not in 0..{len(PART_FEATURES) - 1}")
     values = [part_feature(obj, feature, bg) * (-1 if lowest else 1) for obj in objs]
-    kept = [obj for obj, v in zip(objs, values) if (v == max(values, default=0)) != invert]
+    extreme = max(values, default=0)
+    kept = [obj for obj, v in zip(objs, values) if (v == extreme) != invert]
     if not kept or len(kept) == len(objs):
         raise EvalError(f"{name}: the feature does not separate the parts")
     return kept

@@ -429,8 +429,9 @@ def task_table(scope: TableScope) -> tuple[Transform, ...]:
     """The transforms of one task: the full table over the scope's colours (every colour's
     shapes hollowed, test inputs' included; object parts painted only in the colours no input
     has, the only ones that reached training tasks), in the full table's order, without the
-    shrinking kinds when outputs keep the input's shape, the kept sets in place when they do
-    not, and the kept sets cropped when some output does not fit inside its input."""
+    shrinking kinds when outputs keep the input's shape, without the kept sets in place when
+    they do not, and without the kept sets cropped when some output does not fit inside its
+    input."""
     table = transform_table(scope.sources, scope.paints, scope.background,
                             hollowed=scope.sources | scope.paints,
                             part_colors=scope.paints - scope.sources)
