@@ -24,6 +24,7 @@ from synth.proposers.enumerative import EnumerativeProposer
 from synth.proposers.guidance import guidance, library_guide
 from synth.proposers.library import LibraryProposer
 from synth.proposers.llm import LLMProposer
+from synth.proposers.lookup import LookupProposer
 from synth.proposers.transduction import TransductionProposer
 from synth.proposers.views import ViewsProposer, view_enumerator
 from synth.proposers.sketch import SketchProposer
@@ -50,6 +51,9 @@ class Stage:
 
 
 PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e for e in (
+    ProposerEntry("lookup", 0.01, lambda o: LookupProposer(),
+                  "train outputs looked up by an input feature (colour and object counts, the "
+                  "foreground's shape, symmetries) for classification tasks, as grid answers"),
     ProposerEntry("library", 0.1, lambda o: LibraryProposer(library_scope(o.library),
                                                             guide=library_guide(o)),
                   "golden programs of training tasks and their colour/connectivity variants "
@@ -82,7 +86,7 @@ PROPOSERS: MappingProxyType[str, ProposerEntry] = MappingProxyType({e.name: e fo
                   model_role="transduction"),
 )})
 RESERVED: MappingProxyType[str, str] = MappingProxyType({})
-DEFAULT_PLAN = "library,enumerative,views,sketch,llm,transduction,closure,beam"
+DEFAULT_PLAN = "lookup,library,enumerative,views,sketch,llm,transduction,closure,beam"
 
 
 def _unknown(name: str) -> InputError:
