@@ -37,12 +37,12 @@ def task_reach(task: object) -> dict | None:
             "features": [list(a.features) for a in answers]}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", default="arc1:train")
     parser.add_argument("--ids", default=None, help="file of task ids (default: all)")
     parser.add_argument("--json", default=None, help="write the per-task results here")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not args.dataset.endswith(":train"):
         parser.error("training tasks only: --dataset arc1:train or arc2:train")
     tasks = selected_tasks(args.dataset, args.ids)

@@ -185,3 +185,17 @@ def test_closure_views_reach_takes_training_sets_only(tmp_path: Path) -> None:
     assert report["dataset"] == "arc2:train" and list(report["per_task"]) == ["9caf5b84"]
     with pytest.raises(SystemExit):
         closure_views_reach.main(["--dataset", "arc1:eval", "--limit", "1"])
+
+
+def test_lookup_reach_scores_training_tasks_only(tmp_path: Path) -> None:
+    from benchmarks import lookup_reach
+    ids = tmp_path / "ids.txt"
+    ids.write_text("794b24be\n007bbfb7\n")
+    out = tmp_path / "lookup.json"
+    lookup_reach.main(["--ids", str(ids), "--json", str(out)])
+    result = json.loads(out.read_text())
+    assert result["tasks"] == 2 and result["right_first"] == ["794b24be"]
+    assert "007bbfb7" not in result["per_task"], "outputs all distinct: no lookup"
+    with pytest.raises(SystemExit):
+        lookup_reach.main(["--dataset", "arc1:eval"])
+
