@@ -287,7 +287,7 @@ def test_results_config_states_the_library_policy() -> None:
     info = results_config(config, get_solver("search"))["solver_info"]
     assert "leave-one-out" in info["library"]["policy"]
     assert info["library"]["programs"] > 300 and info["library"]["unparseable"] == []
-    assert info["stages"] == "library:0.1,enumerative:0.67,views:0.2,sketch:0.2,llm:0.5,transduction:0.5,closure:0.15,beam:1"
+    assert info["stages"] == "lookup:0.01,library:0.1,enumerative:0.67,views:0.2,sketch:0.2,llm:0.5,transduction:0.5,closure:0.15,beam:1"
     assert "solver_info" not in results_config(config, get_solver("baseline"))
 
 
