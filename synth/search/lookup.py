@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dsl.errors import EvalError
 from dsl.kernels import label_components
+from dsl.primitives.sizing import trim
+from dsl.values import value_key
 from synth.data.task import Grid
 
 # train pairs whose output repeats an earlier pair's, needed before any feature is trusted
@@ -43,12 +46,12 @@ def _extreme_color(grid: Grid, bg: int, most: bool) -> int:
 
 
 def _foreground(grid: Grid, bg: int) -> Grid:
-    """The bounding box of the cells not of the background (the grid when there are none)."""
-    mask = grid != bg
-    if not mask.any():
+    """The bounding box of the cells not of the background (`trim`; the grid when there are
+    none)."""
+    try:
+        return trim.fn(grid, bg)
+    except EvalError:
         return grid
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return grid[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
 def _symmetries(grid: Grid) -> tuple[bool, bool, bool, bool]:
@@ -96,19 +99,15 @@ class LookupAnswer:
     features: tuple[str, ...]
 
 
-def _grid_key(grid: Grid) -> tuple[tuple[int, ...], bytes]:
-    return tuple(grid.shape), grid.tobytes()
-
-
 def feature_table(values: Sequence[Hashable], outputs: Sequence[Grid]) -> dict | None:
     """Feature value → train output, when the value takes one value per distinct output (equal
     outputs share it, different ones do not); else None."""
     table: dict[Hashable, Grid] = {}
     for value, output in zip(values, outputs):
-        if value in table and _grid_key(table[value]) != _grid_key(output):
+        if value in table and value_key(table[value]) != value_key(output):
             return None
         table[value] = output
-    distinct = {_grid_key(o) for o in outputs}
+    distinct = {value_key(o) for o in outputs}
     return table if len(table) == len(distinct) else None
 
 
@@ -118,7 +117,7 @@ def lookup_answers(train: Sequence[tuple[Grid, Grid]], test_inputs: Sequence[Gri
     by answer, most features first (then the simplest feature's order); empty unless at least
     `MIN_REPEATS` train outputs repeat an earlier one."""
     outputs = [output for _, output in train]
-    if len(outputs) - len({_grid_key(o) for o in outputs}) < MIN_REPEATS:
+    if len(outputs) - len({value_key(o) for o in outputs}) < MIN_REPEATS:
         return []
     groups: dict[tuple, tuple[tuple[Grid, ...], list[str]]] = {}
     for name, feature in FEATURES:
@@ -129,7 +128,7 @@ def lookup_answers(train: Sequence[tuple[Grid, Grid]], test_inputs: Sequence[Gri
         if any(value not in table for value in values):
             continue
         answer = tuple(table[value] for value in values)
-        key = tuple(_grid_key(g) for g in answer)
+        key = tuple(value_key(g) for g in answer)
         groups.setdefault(key, (answer, []))[1].append(name)
     ordered = sorted(groups.values(), key=lambda group: -len(group[1]))
     return [LookupAnswer(answer, tuple(names)) for answer, names in ordered]
